@@ -1,0 +1,101 @@
+// The HTTP side of `npm start`: the deck, the phone page, the presenter link and the results API,
+// all on the one port that the realtime channel also uses.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express, { type NextFunction, type Request, type Response } from 'express'
+import type { PollEngine } from './engine.ts'
+import type { PollView, Tally } from './protocol.ts'
+import { isPresenter, PRESENTER_COOKIE } from './secret.ts'
+import type { VoterPage } from './voter-page.ts'
+
+export interface AppOptions {
+  engine: PollEngine
+  voterPage: VoterPage
+  secret: string
+  /** The address phones use, e.g. http://192.168.1.20:3030/vote (shown on the join slide). */
+  joinUrl: () => string
+  /** A built Slidev deck to serve at /, if any. */
+  deckDir?: string
+}
+
+export type PollResults = PollView & Pick<Tally, 'counts' | 'total'>
+
+export function pollResults(engine: PollEngine, pollId: string): PollResults | undefined {
+  const view = engine.view(pollId)
+  const tally = engine.tally(pollId)
+  return view && tally ? { ...view, counts: tally.counts, total: tally.total } : undefined
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('query parser', 'simple')
+  app.use(apiRoutes(options))
+  app.use(voterRoutes(options))
+
+  const { deckDir } = options
+  if (deckDir) {
+    app.use(express.static(deckDir, { index: 'index.html', maxAge: '1h' }))
+    // Slidev is a single-page app: /1, /presenter/3 ... are routes, not files.
+    app.get('/{*route}', (_req, res) => res.sendFile(join(deckDir, 'index.html')))
+  }
+  app.use((_req: Request, res: Response) => res.status(404).json({ error: 'Not found.' }))
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    console.error(error)
+    res.status(500).json({ error: 'Something went wrong on the server.' })
+  })
+  return app
+}
+
+/** JSON routes shared by `npm start` and the Vite dev server. */
+export function apiRoutes({ engine, joinUrl }: Pick<AppOptions, 'engine' | 'joinUrl'>): express.Router {
+  const router = express.Router()
+  router.get('/healthz', (_req, res) => {
+    res.json({ ok: true, session: engine.session, polls: engine.views().length, uptimeS: Math.round(process.uptime()) })
+  })
+  router.get('/api/join', (_req, res) => {
+    res.json({ url: joinUrl() })
+  })
+  router.get('/api/polls', (_req, res) => {
+    res.json({ session: engine.session, polls: engine.views().map((poll) => pollResults(engine, poll.id)) })
+  })
+  router.get('/api/polls/:id', (req, res) => {
+    const results = pollResults(engine, req.params.id)
+    if (!results) return void res.status(404).json({ error: `There is no poll "${req.params.id.slice(0, 60)}".` })
+    res.json(results)
+  })
+  router.use('/api', (_req, res) => {
+    res.status(404).json({ error: 'Unknown API route.' })
+  })
+  return router
+}
+
+/** The phone page and the presenter link. */
+export function voterRoutes({ voterPage, secret }: Pick<AppOptions, 'voterPage' | 'secret'>): express.Router {
+  const router = express.Router()
+  const sendVoterPage = (req: Request, res: Response) => {
+    res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' })
+    if (req.acceptsEncodings('gzip')) res.set('Content-Encoding', 'gzip').send(voterPage.gzipped)
+    else res.send(voterPage.html)
+  }
+  router.get(['/vote', '/v'], sendVoterPage)
+
+  // The printed presenter link: trades the secret for an HttpOnly cookie, then opens Slidev's
+  // presenter mode. The deck's poll controls work only in a browser that holds the cookie.
+  router.get('/present', (req, res) => {
+    const key = typeof req.query.key === 'string' ? req.query.key : undefined
+    if (!isPresenter(secret, key)) {
+      return void res
+        .status(403)
+        .type('text')
+        .send('This presenter link is not valid. Use the link printed by `npm start`.')
+    }
+    res.cookie(PRESENTER_COOKIE, secret, { httpOnly: true, sameSite: 'strict', path: '/' })
+    res.redirect(302, '/presenter/1')
+  })
+  return router
+}
+
+export function deckIsBuilt(deckDir: string): boolean {
+  return existsSync(join(deckDir, 'index.html'))
+}

@@ -1,0 +1,32 @@
+// The start-up message: where attendees join (as text and a terminal QR code), the presenter
+// link, and where results are kept.
+import { relative, resolve } from 'node:path'
+import { renderUnicodeCompact } from 'uqr'
+import type { Settings } from './settings.ts'
+import { DATABASE_FILE } from './sqlite-store.ts'
+
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text)
+
+export function banner(server: { joinUrl: string; presenterUrl: string }, settings: Settings, deck: string): string {
+  const joinIsLocal = /\/\/(localhost|127\.|\[::1\])/.test(server.joinUrl)
+  return [
+    '',
+    `  ${bold('Management vs Leadership')} — the "${deck}" deck is live.`,
+    '',
+    renderUnicodeCompact(server.joinUrl, { border: 2 })
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n'),
+    '',
+    `  Attendees join:   ${bold(server.joinUrl)}`,
+    joinIsLocal
+      ? '                    (no network address found: phones cannot reach localhost; join a Wi-Fi or set PUBLIC_URL)'
+      : '                    (phones must be on the same Wi-Fi as this laptop)',
+    `  Presenter link:   ${server.presenterUrl}`,
+    '                    (open it on this laptop only: it carries the presenter secret)',
+    `  Results stored in ${relative(process.cwd(), resolve(settings.dataDir, DATABASE_FILE)) || DATABASE_FILE}`,
+    '',
+    '  Press Ctrl+C to stop. Votes are saved as they arrive.',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,53 @@
+// Polls are declared once, in the frontmatter (`poll:`) of the slide that shows them. This reads
+// every deck in the slides folder with Slidev's own parser (so `src:` imports resolve exactly as
+// in the deck) and validates each declaration, naming the file and the poll when one is wrong.
+import { readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { load } from '@slidev/parser/fs'
+import { type PollDefinition, PollDefinitionSchema } from './protocol.ts'
+
+export class PollDefinitionError extends Error {}
+
+interface Declared {
+  poll: PollDefinition
+  file: string
+  raw: string
+}
+
+/** The decks are the Markdown files directly in the slides folder; sections live below it. */
+export function listDecks(slidesDir: string): string[] {
+  return readdirSync(slidesDir)
+    .filter((name) => name.endsWith('.md') && !name.startsWith('_'))
+    .sort()
+    .map((name) => join(slidesDir, name))
+}
+
+export async function loadPolls(slidesDir: string): Promise<PollDefinition[]> {
+  const found = new Map<string, Declared>()
+  for (const deck of listDecks(slidesDir)) {
+    const data = await load({ userRoot: slidesDir, roots: [slidesDir] }, deck)
+    for (const slide of data.slides) {
+      const declared = slide.frontmatter.poll
+      if (declared === undefined) continue
+      const file = relative(process.cwd(), slide.source.filepath)
+      const label = typeof declared?.id === 'string' ? `poll "${declared.id}"` : 'a poll'
+      const result = PollDefinitionSchema.safeParse(declared)
+      if (!result.success) {
+        const issue = result.error.issues[0]
+        const where = issue?.path.length ? ` (${issue.path.join('.')})` : ''
+        throw new PollDefinitionError(`${file}: ${label} is not valid${where}: ${issue?.message}`)
+      }
+      const poll = result.data
+      const raw = JSON.stringify(poll)
+      const earlier = found.get(poll.id)
+      // The same section imported by two decks declares the same poll twice: that is one poll.
+      if (earlier && earlier.raw !== raw) {
+        throw new PollDefinitionError(
+          `${file}: poll "${poll.id}" is also declared, differently, in ${earlier.file}; give each poll its own id.`,
+        )
+      }
+      found.set(poll.id, { poll, file, raw })
+    }
+  }
+  return [...found.values()].map((entry) => entry.poll)
+}

@@ -1,0 +1,80 @@
+// Settings for `npm start` and `npm run dev`: flags win over environment variables, which win
+// over defaults. The README's settings table lists the same names.
+import { networkInterfaces } from 'node:os'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { makeSecret } from './secret.ts'
+
+export interface Settings {
+  port: number
+  host: string
+  dataDir: string
+  deck: string
+  secret: string
+  /** Set when PUBLIC_URL overrides the detected LAN address (reverse proxy, tunnel, DNS name). */
+  publicUrl?: string
+  allowedOrigins: string[]
+}
+
+export class SettingsError extends Error {}
+
+export const ROOT = resolve(import.meta.dirname, '..')
+export const SLIDES_DIR = resolve(ROOT, 'slides')
+
+export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.env): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      deck: { type: 'string' },
+      'public-url': { type: 'string' },
+      'if-stale': { type: 'boolean' },
+    },
+    strict: true,
+  })
+  const rawPort = values.port ?? env.PORT ?? '3030'
+  const port = Number(rawPort)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SettingsError(`PORT must be a number from 0 to 65535, not "${rawPort}".`)
+  }
+  const publicUrl = values['public-url'] ?? env.PUBLIC_URL
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new SettingsError(`PUBLIC_URL must start with http:// or https://, not "${publicUrl}".`)
+  }
+  return {
+    port,
+    host: values.host ?? env.HOST ?? '0.0.0.0',
+    dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? resolve(ROOT, 'data')),
+    deck: values.deck ?? env.DECK ?? 'workshop',
+    secret: env.PRESENTER_SECRET || makeSecret(),
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+  }
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', ''])
+const VIRTUAL = /^(docker|br-|veth|virbr|vmnet|lo|tun|tap|utun|zt|tailscale)/
+
+/** The address phones on the same network can reach: the LAN IPv4 address, not localhost. */
+export function lanAddress(host: string): string | undefined {
+  if (!WILDCARDS.has(host)) return host === 'localhost' || host.startsWith('127.') ? undefined : host
+  const candidates: { name: string; address: string }[] = []
+  for (const [name, addresses] of Object.entries(networkInterfaces())) {
+    for (const info of addresses ?? []) {
+      if (info.family === 'IPv4' && !info.internal) candidates.push({ name, address: info.address })
+    }
+  }
+  // Prefer real adapters (Wi-Fi, Ethernet) over container and VPN bridges.
+  candidates.sort((a, b) => Number(VIRTUAL.test(a.name)) - Number(VIRTUAL.test(b.name)))
+  return candidates[0]?.address
+}
+
+/** Base URL of the server as phones see it. */
+export function publicBase(settings: Settings, boundPort: number): string {
+  if (settings.publicUrl) return settings.publicUrl
+  const address = lanAddress(settings.host) ?? 'localhost'
+  const host = address.includes(':') ? `[${address}]` : address
+  return `http://${host}:${boundPort}`
+}

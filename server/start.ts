@@ -1,0 +1,115 @@
+// Assembles the presenting server: store, poll engine, HTTP app and realtime channel on one port.
+// Every failure a facilitator can fix becomes a StartupError whose message names the fix.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createApp } from './app.ts'
+import { PollEngine } from './engine.ts'
+import { createPollServer, type PollServer } from './poll-server.ts'
+import { loadPolls, PollDefinitionError } from './polls.ts'
+import { type Settings, publicBase, SLIDES_DIR } from './settings.ts'
+import { openSqliteStore } from './sqlite-store.ts'
+import type { Store } from './store.ts'
+import { buildVoterPage } from './voter-page.ts'
+
+export class StartupError extends Error {}
+
+export interface RunningServer {
+  url: string
+  joinUrl: string
+  presenterUrl: string
+  httpServer: HttpServer
+  io: PollServer
+  engine: PollEngine
+  store: Store
+  close(): Promise<void>
+}
+
+/** Opens the SQLite store, turning file-system failures into one actionable sentence. */
+export function openStore(dataDir: string): Store {
+  const fix = 'choose a writable folder with DATA_DIR=/path or --data-dir /path'
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    // Probe with a real write: permission bits alone miss read-only mounts and full disks.
+    const probe = join(dataDir, '.write-test')
+    writeFileSync(probe, 'ok')
+    rmSync(probe)
+    return openSqliteStore(dataDir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+      throw new StartupError(`The disk holding the data folder ${dataDir} is full: free some space or ${fix}.`)
+    }
+    throw new StartupError(`Cannot write to the data folder ${dataDir} (${code || (error as Error).message}): ${fix}.`)
+  }
+}
+
+export async function loadPollsOrExplain(slidesDir = SLIDES_DIR) {
+  try {
+    return await loadPolls(slidesDir)
+  } catch (error) {
+    if (error instanceof PollDefinitionError) throw new StartupError(`A poll needs fixing: ${error.message}`)
+    throw error
+  }
+}
+
+export function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Port ${port} is already in use (is the kit already running?): stop the other program or choose another port with PORT=${port + 1} npm start.`,
+          ),
+        )
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new StartupError(`This machine has no address ${host}: leave HOST unset to listen on every network.`))
+      } else if (error.code === 'EACCES') {
+        reject(new StartupError(`Port ${port} needs administrator rights: choose a port above 1023 with PORT=3030.`))
+      } else reject(error)
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
+
+export async function startServer(settings: Settings, deckDir?: string): Promise<RunningServer> {
+  const polls = await loadPollsOrExplain()
+  const store = openStore(settings.dataDir)
+  const engine = await new PollEngine(store, polls).start()
+  const voterPage = await buildVoterPage()
+  let joinUrl = ''
+  const app = createApp({ engine, voterPage, secret: settings.secret, joinUrl: () => joinUrl, deckDir })
+  const httpServer = createServer(app)
+  const io = createPollServer(httpServer, {
+    engine,
+    secret: settings.secret,
+    allowedOrigins: settings.allowedOrigins,
+  })
+  try {
+    await listen(httpServer, settings.port, settings.host)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const { port } = httpServer.address() as AddressInfo
+  const base = publicBase(settings, port)
+  joinUrl = `${base}/vote`
+  return {
+    url: `http://localhost:${port}`,
+    joinUrl,
+    presenterUrl: `http://localhost:${port}/present?key=${encodeURIComponent(settings.secret)}`,
+    httpServer,
+    io,
+    engine,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()))
+      await store.close()
+    },
+  }
+}
