@@ -32,6 +32,7 @@ export function optionId(label: string): string {
     label
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/\p{M}/gu, '') // drop accents: "Ça" → "ca"
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 48) || 'option'

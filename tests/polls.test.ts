@@ -1,0 +1,48 @@
+// Poll declarations are read from slide frontmatter; mistakes name the file and the poll.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadPolls } from '../server/polls.ts'
+import { tempDir } from './helpers.ts'
+
+let dir: ReturnType<typeof tempDir>
+beforeEach(() => {
+  dir = tempDir()
+  mkdirSync(join(dir.path, 'sections'))
+})
+afterEach(() => dir.remove())
+
+const write = (name: string, text: string) => writeFileSync(join(dir.path, name), text)
+const hatSection = `---
+poll:
+  id: hat-start
+  question: Which hat are you wearing right now?
+  options: [Leading, Managing]
+---
+# Which hat?
+<PollResults />
+`
+
+describe('loadPolls', () => {
+  it('finds polls in sections imported by several decks, once', async () => {
+    write('sections/hat.md', hatSection)
+    write('workshop.md', '---\ntheme: default\n---\n# Title\n---\nsrc: ./sections/hat.md\n---\n')
+    write('short.md', '---\ntheme: default\n---\n# Short\n---\nsrc: ./sections/hat.md\n---\n')
+    const polls = await loadPolls(dir.path)
+    expect(polls.map((p) => p.id)).toEqual(['hat-start'])
+    expect(polls[0]?.options.map((o) => o.id)).toEqual(['leading', 'managing'])
+  })
+
+  it('names the file and the poll when a declaration is wrong', async () => {
+    write('sections/bad.md', '---\npoll:\n  id: one-option\n  question: Q?\n  options: [Only]\n---\n# Bad\n')
+    write('workshop.md', '---\ntheme: default\n---\n# Title\n---\nsrc: ./sections/bad.md\n---\n')
+    await expect(loadPolls(dir.path)).rejects.toThrow(/sections\/bad\.md: poll "one-option" is not valid \(options\): a poll needs at least two options/)
+  })
+
+  it('refuses one id declared twice with different questions', async () => {
+    write('sections/hat.md', hatSection)
+    write('sections/other.md', hatSection.replace('Which hat are you wearing right now?', 'Another question?'))
+    write('workshop.md', '---\ntheme: default\n---\n# T\n---\nsrc: ./sections/hat.md\n---\n\n---\nsrc: ./sections/other.md\n---\n')
+    await expect(loadPolls(dir.path)).rejects.toThrow(/poll "hat-start" is also declared, differently/)
+  })
+})
