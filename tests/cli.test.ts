@@ -1,0 +1,95 @@
+// `npm start` as a facilitator meets it: what it prints, and one clear sentence when it cannot start.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { lanAddress, ROOT } from '../server/settings.ts'
+import { tempDir } from './helpers.ts'
+
+const children: ChildProcess[] = []
+const dirs: ReturnType<typeof tempDir>[] = []
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL')
+  for (const dir of dirs.splice(0)) dir.remove()
+})
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  })
+  children.push(child)
+  let out = ''
+  child.stdout.on('data', (chunk) => (out += chunk))
+  child.stderr.on('data', (chunk) => (out += chunk))
+  return {
+    child,
+    output: () => out,
+    exited: new Promise<number | null>((resolve) => child.on('exit', resolve)),
+    until: (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => (pattern.test(out) ? resolve(out) : undefined)
+        child.stdout.on('data', check)
+        child.on('exit', () => reject(new Error(`exited before printing ${pattern}:\n${out}`)))
+        check()
+      }),
+  }
+}
+
+describe('npm start', () => {
+  it('prints the join address, a QR code, the presenter link and the results file', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const start = run(['start', '--port', '0', '--data-dir', dir.path], { PRESENTER_SECRET: 'cli-secret' })
+    const out = await start.until(/Ready in/)
+    const join = /Attendees join:\s+(\S+)/.exec(out)?.[1] ?? ''
+    const lan = lanAddress('0.0.0.0')
+    // The join address is the LAN address whenever the machine has one, never only localhost.
+    expect(join).toMatch(lan ? new RegExp(`^http://${lan.replaceAll('.', '\\.')}:\\d+/vote$`) : /localhost/)
+    expect(out).toMatch(/Presenter link:\s+http:\/\/localhost:\d+\/present\?key=cli-secret/)
+    expect(out).toContain(`Results stored in`)
+    expect(out).toContain('workshop.sqlite')
+    expect(out).toMatch(/[▀▄█]{10,}/) // the terminal QR code
+
+    const port = /localhost:(\d+)/.exec(out)?.[1]
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+    expect(health.status).toBe(200)
+    const deck = await fetch(`http://127.0.0.1:${port}/1`)
+    expect(await deck.text()).toContain('<div id="app"')
+  })
+
+  it('names the fix when the port is taken', async () => {
+    const blocker = createServer().listen(0, '0.0.0.0')
+    await new Promise((resolve) => blocker.once('listening', resolve))
+    const port = (blocker.address() as { port: number }).port
+    const dir = tempDir()
+    dirs.push(dir)
+    try {
+      const start = run(['start', '--port', String(port), '--data-dir', dir.path])
+      expect(await start.exited).toBe(1)
+      expect(start.output()).toContain(`Port ${port} is already in use`)
+      expect(start.output()).toContain(`PORT=${port + 1} npm start`)
+      expect(start.output()).not.toMatch(/\n\s+at /) // no stack trace
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('names the fix when the data folder cannot be written', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const file = join(dir.path, 'not-a-folder')
+    writeFileSync(file, '')
+    const start = run(['start', '--port', '0', '--data-dir', join(file, 'data')])
+    expect(await start.exited).toBe(1)
+    expect(start.output()).toMatch(/Cannot write to the data folder .* choose a writable folder with DATA_DIR=/)
+    expect(start.output()).not.toMatch(/\n\s+at /)
+  })
+
+  it('refuses a bad PORT with one sentence', async () => {
+    const start = run(['start'], { PORT: 'eighty' })
+    expect(await start.exited).toBe(1)
+    expect(start.output()).toContain('PORT must be a number from 0 to 65535, not "eighty".')
+  })
+})
