@@ -7,6 +7,12 @@ import { DATABASE_FILE } from './sqlite-store.ts'
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text)
 
+/** Relative to the current folder when inside it, absolute otherwise. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel.startsWith('..') ? path : rel
+}
+
 export function banner(server: { joinUrl: string; presenterUrl: string }, settings: Settings, deck: string): string {
   const joinIsLocal = /\/\/(localhost|127\.|\[::1\])/.test(server.joinUrl)
   return [
@@ -24,7 +30,7 @@ export function banner(server: { joinUrl: string; presenterUrl: string }, settin
       : '                    (phones must be on the same Wi-Fi as this laptop)',
     `  Presenter link:   ${server.presenterUrl}`,
     '                    (open it on this laptop only: it carries the presenter secret)',
-    `  Results stored in ${relative(process.cwd(), resolve(settings.dataDir, DATABASE_FILE)) || DATABASE_FILE}`,
+    `  Results stored in ${shortPath(resolve(settings.dataDir, DATABASE_FILE))}`,
     '',
     '  Press Ctrl+C to stop. Votes are saved as they arrive.',
     '',
