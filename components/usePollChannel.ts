@@ -16,6 +16,8 @@ export interface PollChannel {
   /** True when this browser holds the presenter cookie (from the printed presenter link). */
   presenter: boolean
   sessionName: string
+  /** The short address phones open, shown under an open poll. */
+  joinAddress: string
   polls: Record<string, PollView>
   tallies: Record<string, Tally>
 }
@@ -25,6 +27,7 @@ const channel = reactive<PollChannel>({
   connected: false,
   presenter: false,
   sessionName: '',
+  joinAddress: '',
   polls: {},
   tallies: {},
 })
@@ -32,6 +35,12 @@ const channel = reactive<PollChannel>({
 export function usePollChannel(): PollChannel {
   if (socket || typeof window === 'undefined') return channel
   socket = io({ auth: { role: 'deck' } })
+  fetch('/api/join')
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body: { url?: string } | null) => {
+      channel.joinAddress = body?.url?.replace(/^https?:\/\//, '') ?? ''
+    })
+    .catch(() => undefined)
   socket.on('connect', () => {
     channel.connected = true
   })

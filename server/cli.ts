@@ -57,6 +57,7 @@ function dev(argv: string[]): void {
     env: { ...process.env, PRESENTER_SECRET: settings.secret, DATA_DIR: settings.dataDir, WORKSHOP_DEV: '1' },
   })
   child.on('exit', (code) => process.exit(code ?? 0))
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 }
 
 const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev }

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { lanAddress, ROOT } from '../server/settings.ts'
 import { tempDir } from './helpers.ts'
@@ -10,7 +11,14 @@ import { tempDir } from './helpers.ts'
 const children: ChildProcess[] = []
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL')
+  // Each run is its own process group: tsx and Slidev start children that must go too.
+  for (const child of children.splice(0)) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
   for (const dir of dirs.splice(0)) dir.remove()
 })
 
@@ -18,6 +26,7 @@ function run(args: string[], env: Record<string, string> = {}) {
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/cli.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
+    detached: true,
   })
   children.push(child)
   let out = ''
@@ -36,6 +45,34 @@ function run(args: string[], env: Record<string, string> = {}) {
       }),
   }
 }
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1')
+  await new Promise((resolve) => probe.once('listening', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+describe('npm run dev', () => {
+  it('serves the deck with live reload and the same poll engine attached', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const port = await freePort()
+    const dev = run(['dev', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dir.path])
+    await dev.until(/Attendees join:/)
+    await dev.until(/presenter mode/)
+    const polls = await (await fetch(`http://127.0.0.1:${port}/api/polls`)).json()
+    expect(polls.polls.map((p: { id: string }) => p.id)).toContain('hat-start')
+    const deck = io(`http://127.0.0.1:${port}`, { auth: { role: 'deck' }, transports: ['websocket'], reconnection: false })
+    const state = await new Promise<{ polls: unknown[] }>((resolve, reject) => {
+      deck.on('sync', resolve)
+      deck.on('connect_error', reject)
+    })
+    deck.close()
+    expect(state.polls.length).toBe(polls.polls.length)
+  }, 90_000)
+})
 
 describe('npm start', () => {
   it('prints the join address, a QR code, the presenter link and the results file', async () => {
