@@ -5,11 +5,16 @@ import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { PollEngine } from './engine.ts'
 import type { PollView, Tally } from './protocol.ts'
-import { isPresenter, PRESENTER_COOKIE } from './secret.ts'
+import { findSession, pollHistory, resultsCsv, sessionResults, UnknownSession } from './results.ts'
+import { bearer, isPresenter, PRESENTER_COOKIE } from './secret.ts'
+import type { Store } from './store.ts'
 import type { VoterPage } from './voter-page.ts'
 
 export interface AppOptions {
   engine: PollEngine
+  store: Store
+  /** Results exports without the presenter secret (RESULTS_PUBLIC). */
+  resultsPublic?: boolean
   voterPage: VoterPage
   secret: string
   /** The address phones use, e.g. http://192.168.1.20:3030/vote (shown on the join slide). */
@@ -47,9 +52,50 @@ export function createApp(options: AppOptions): express.Express {
   return app
 }
 
+type ApiOptions = Pick<AppOptions, 'engine' | 'store' | 'joinUrl' | 'secret' | 'resultsPublic'>
+
 /** JSON routes shared by `npm start` and the Vite dev server. */
-export function apiRoutes({ engine, joinUrl }: Pick<AppOptions, 'engine' | 'joinUrl'>): express.Router {
+export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: ApiOptions): express.Router {
   const router = express.Router()
+  // Exports need the presenter: `Authorization: Bearer <secret>`, or the presenter's cookie.
+  const mayExport = (req: Request, res: Response, next: NextFunction) => {
+    if (resultsPublic || isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)) return next()
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer')
+      .json({ error: 'Results need the presenter secret: send "Authorization: Bearer <secret>", or start with RESULTS_PUBLIC=1.' })
+  }
+  const withSession = async (req: Request, res: Response) => {
+    try {
+      const session = await findSession(store, String(req.params.session))
+      return await sessionResults(store, engine.polls, session)
+    } catch (error) {
+      if (!(error instanceof UnknownSession)) throw error
+      res.status(404).json({ error: error.message })
+      return null
+    }
+  }
+  router.get('/api/sessions', mayExport, async (_req, res) => {
+    res.json({ current: engine.session.id, sessions: await store.listSessions() })
+  })
+  router.get('/api/sessions/:session/results.json', mayExport, async (req, res) => {
+    const results = await withSession(req, res)
+    if (results) res.json(results)
+  })
+  router.get('/api/sessions/:session/results.csv', mayExport, async (req, res) => {
+    const results = await withSession(req, res)
+    if (!results) return
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`results-session-${results.session.id}.csv`)
+      // A byte-order mark, so spreadsheet programs read the file (and its emoji) as UTF-8.
+      .send(`\uFEFF${resultsCsv(results)}`)
+  })
+  router.get('/api/polls/:id/history', mayExport, async (req, res) => {
+    const poll = engine.polls.find((candidate) => candidate.id === req.params.id)
+    if (!poll) return void res.status(404).json({ error: `There is no poll "${String(req.params.id).slice(0, 60)}".` })
+    res.json({ pollId: poll.id, current: engine.session.id, sessions: await pollHistory(store, poll) })
+  })
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true, session: engine.session, polls: engine.views().length, uptimeS: Math.round(process.uptime()) })
   })
@@ -61,7 +107,7 @@ export function apiRoutes({ engine, joinUrl }: Pick<AppOptions, 'engine' | 'join
   })
   router.get('/api/polls/:id', (req, res) => {
     const results = pollResults(engine, req.params.id)
-    if (!results) return void res.status(404).json({ error: `There is no poll "${req.params.id.slice(0, 60)}".` })
+    if (!results) return void res.status(404).json({ error: `There is no poll "${String(req.params.id).slice(0, 60)}".` })
     res.json(results)
   })
   router.use('/api', (_req, res) => {

@@ -1,12 +1,15 @@
 // `npm start`, `npm run dev` and `npm run build`. Problems a facilitator can fix are printed as
 // one sentence that names the fix, never as a stack trace.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
 import { banner } from './banner.ts'
 import { ROOT, readSettings, SettingsError } from './settings.ts'
-import { StartupError, startServer } from './start.ts'
+import { findSession, resultsCsv, sessionResults, UnknownSession } from './results.ts'
+import { DATABASE_FILE } from './sqlite-store.ts'
+import { loadPollsOrExplain, openStore, StartupError, startServer } from './start.ts'
 
 async function ensureBuilt(deck: string): Promise<void> {
   deckEntry(deck)
@@ -60,17 +63,50 @@ function dev(argv: string[]): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 }
 
-const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev }
+/** `npm run results -- --session current --format csv [--out file]`: reads the data folder. */
+async function results(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      session: { type: 'string', default: 'current' },
+      format: { type: 'string', default: 'csv' },
+      out: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+    strict: true,
+  })
+  if (values.format !== 'csv' && values.format !== 'json') {
+    throw new SettingsError(`--format must be csv or json, not "${values.format}".`)
+  }
+  const settings = readSettings(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])
+  if (!existsSync(resolve(settings.dataDir, DATABASE_FILE))) {
+    throw new SettingsError(`No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR).`)
+  }
+  const store = openStore(settings.dataDir)
+  try {
+    const session = await findSession(store, values.session)
+    const data = await sessionResults(store, await loadPollsOrExplain(), session)
+    const text = values.format === 'csv' ? resultsCsv(data) : `${JSON.stringify(data, null, 2)}\n`
+    if (values.out) {
+      writeFileSync(values.out, text)
+      console.error(`Wrote the results of session ${session.id} ("${session.name}") to ${values.out}.`)
+    } else process.stdout.write(text)
+  } finally {
+    await store.close()
+  }
+}
+
+const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev, results }
 
 async function main(): Promise<void> {
   const [command = 'start', ...argv] = process.argv.slice(2)
   const run = commands[command]
-  if (!run) throw new SettingsError(`Unknown command "${command}": use start, dev or build.`)
+  if (!run) throw new SettingsError(`Unknown command "${command}": use start, dev, build or results.`)
   await run(argv)
 }
 
 main().catch((error: unknown) => {
-  const known = [StartupError, DeckError, SettingsError].some((kind) => error instanceof kind)
+  const known = [StartupError, DeckError, SettingsError, UnknownSession].some((kind) => error instanceof kind)
   // parseArgs reports unknown flags with a code; those are the user's to fix too.
   const flag = (error as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS')
   if (known || flag) {

@@ -3,39 +3,49 @@
 // action never interleave; votes that arrive together are written in one durable batch and
 // only then applied and acknowledged.
 import { EventEmitter } from 'node:events'
-import type {
-  Ack,
-  ControlPayload,
-  PollDefinition,
-  PollState,
-  PollView,
-  Tally,
-  VotePayload,
+import {
+  type Ack,
+  type ControlPayload,
+  LIMITS,
+  normaliseWord,
+  type PollDefinition,
+  type PollView,
+  parseAnswer,
+  type ReactPayload,
+  type SessionPayload,
+  type Tally,
+  type VotePayload,
 } from './protocol.ts'
 import type { PollRecord, Session, Store, Vote } from './store.ts'
 import { PollTally } from './tally.ts'
 
-interface PendingVote {
-  vote: Vote
-  resolve: (result: Ack<{ optionId: string }>) => void
-}
+type Pending =
+  | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }
+  | { type: 'tap'; pollId: string; emoji: string; resolve: (result: Ack) => void }
 
 interface EngineEvents {
-  /** A poll opened or closed. */
-  state: [PollRecord]
+  /** A poll opened, closed or was revealed. */
+  state: [PollView]
   /** Counts changed for these polls. */
   tally: [string[]]
-  /** Something large changed (a reset): clients should resynchronise. */
+  /** Reaction taps that were just saved, to float up on the slides. */
+  taps: [{ pollId: string; emoji: string }[]]
+  /** Something large changed (a reset, a new session): clients should resynchronise. */
   resync: []
 }
+
+const SAVE_FAILED = 'The change could not be saved; please try again.'
 
 export class PollEngine extends EventEmitter<EngineEvents> {
   private readonly definitions: Map<string, PollDefinition>
   private readonly records = new Map<string, PollRecord>()
   private readonly tallies = new Map<string, PollTally>()
+  private readonly reactionWindows = new Map<string, { start: number; count: number }>()
   private sessionValue: Session | null = null
   private queue: Promise<unknown> = Promise.resolve()
-  private batch: PendingVote[] | null = null
+  private batch: Pending[] | null = null
+  /** Polls open when their slide is shown and close when the presenter moves on. */
+  followSlides = false
 
   constructor(
     private readonly store: Store,
@@ -47,19 +57,26 @@ export class PollEngine extends EventEmitter<EngineEvents> {
 
   /** Loads the current session from the store and rebuilds every tally. */
   async start(): Promise<this> {
-    const session = await this.store.currentSession()
+    await this.load(await this.store.currentSession())
+    return this
+  }
+
+  private async load(session: Session): Promise<void> {
     const snapshot = await this.store.loadSession(session.id)
     this.sessionValue = session
     this.records.clear()
+    this.tallies.clear()
+    this.reactionWindows.clear()
     for (const poll of this.definitions.values()) {
-      this.records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null })
+      this.records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null, revealed: false })
       this.tallies.set(poll.id, new PollTally(poll))
     }
     for (const record of snapshot.polls) {
       if (this.records.has(record.pollId)) this.records.set(record.pollId, record)
     }
+    for (const { pollId, word } of snapshot.hiddenWords) this.tallies.get(pollId)?.hide(word)
     for (const vote of snapshot.votes) this.tallies.get(vote.pollId)?.apply(vote)
-    return this
+    for (const { pollId, emoji, count } of snapshot.reactions) this.tallies.get(pollId)?.addTaps(emoji, count)
   }
 
   get session(): Session {
@@ -67,15 +84,22 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return this.sessionValue
   }
 
-  hasPoll(pollId: string): boolean {
-    return this.definitions.has(pollId)
+  get polls(): PollDefinition[] {
+    return [...this.definitions.values()]
   }
 
   view(pollId: string): PollView | undefined {
     const poll = this.definitions.get(pollId)
     const record = this.records.get(pollId)
     if (!poll || !record) return undefined
-    return { ...poll, state: record.state, openedAt: record.openedAt }
+    const { correct, ...rest } = poll
+    return {
+      ...rest,
+      state: record.state,
+      openedAt: record.openedAt,
+      revealed: record.revealed,
+      ...(record.revealed && correct ? { correct } : {}),
+    }
   }
 
   views(): PollView[] {
@@ -83,16 +107,16 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   }
 
   tally(pollId: string): Tally | undefined {
-    return this.tallies.get(pollId)?.toTally()
+    return this.tallies.get(pollId)?.toTally(this.records.get(pollId)?.revealed ?? false)
   }
 
   allTallies(): Tally[] {
-    return [...this.tallies.values()].map((tally) => tally.toTally())
+    return [...this.definitions.keys()].map((id) => this.tally(id) as Tally)
   }
 
   /** This participant's answers, by poll id (for a phone that reconnects). */
-  answersOf(participantId: string): Record<string, string> {
-    const mine: Record<string, string> = {}
+  answersOf(participantId: string): Record<string, string[]> {
+    const mine: Record<string, string[]> = {}
     for (const [pollId, tally] of this.tallies) {
       const answer = tally.answerOf(participantId)
       if (answer !== undefined) mine[pollId] = answer
@@ -101,32 +125,102 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Resolves once the vote is on disk (ok) or refused (with the reason). */
-  vote(participantId: string, payload: VotePayload): Promise<Ack<{ optionId: string }>> {
+  vote(participantId: string, payload: VotePayload): Promise<Ack<{ answer: string[] }>> {
+    const poll = this.definitions.get(payload.pollId)
+    if (!poll) return Promise.resolve({ ok: false, error: `There is no poll "${payload.pollId}".` })
+    const answer = parseAnswer(poll, payload.answer)
+    if (!answer.ok) return Promise.resolve(answer)
     return new Promise((resolve) => {
       const vote: Vote = {
         sessionId: this.session.id,
-        pollId: payload.pollId,
+        pollId: poll.id,
         participantId,
-        answer: payload.optionId,
+        answer: answer.value,
         voteId: payload.voteId,
         at: Date.now(),
       }
-      if (!this.batch) {
-        const batch: PendingVote[] = []
-        this.batch = batch
-        this.enqueue(async () => {
-          if (this.batch === batch) this.batch = null
-          await this.flush(batch)
-        })
-      }
-      this.batch.push({ vote, resolve })
+      this.pending().push({ type: 'vote', vote, resolve })
     })
   }
 
+  /** A reaction tap, limited per participant so one phone cannot flood the slide. */
+  react(participantId: string, { pollId, emoji }: ReactPayload): Promise<Ack> {
+    const poll = this.definitions.get(pollId)
+    if (!poll) return Promise.resolve({ ok: false, error: `There is no poll "${pollId}".` })
+    if (poll.kind !== 'reactions') return Promise.resolve({ ok: false, error: 'This poll takes answers, not reactions.' })
+    if (!poll.options.some((option) => option.id === emoji)) {
+      return Promise.resolve({ ok: false, error: 'That reaction is not offered here.' })
+    }
+    const now = Date.now()
+    const window = this.reactionWindows.get(participantId)
+    if (!window || now - window.start > LIMITS.reactionWindowMs) {
+      this.reactionWindows.set(participantId, { start: now, count: 1 })
+    } else if (++window.count > LIMITS.reactionsPerWindow) {
+      return Promise.resolve({ ok: false, error: 'Easy there: a few reactions at a time.' })
+    }
+    return new Promise((resolve) => this.pending().push({ type: 'tap', pollId, emoji, resolve }))
+  }
+
   control(payload: ControlPayload): Promise<Ack> {
-    // Votes that arrive after this action must be judged after it, so close the open batch.
+    return this.serially(() => this.applyControl(payload))
+  }
+
+  changeSession(payload: SessionPayload): Promise<Ack<{ session: Session }>> {
+    return this.serially(async () => {
+      const session =
+        payload.action === 'start'
+          ? await this.store.startSession(payload.name)
+          : await this.store.renameSession(this.session.id, payload.name)
+      await this.load(session)
+      this.emit('resync')
+      return { ok: true as const, session }
+    })
+  }
+
+  setFollowSlides(on: boolean): Ack {
+    this.followSlides = on
+    this.emit('resync')
+    return { ok: true }
+  }
+
+  /** In follow mode, the poll on screen is the one open poll. */
+  slideShown(pollId: string | null): Promise<Ack> {
+    if (!this.followSlides) return Promise.resolve({ ok: true })
+    return this.serially(async () => {
+      for (const record of this.records.values()) {
+        if (record.state === 'open' && record.pollId !== pollId) await this.setState(record.pollId, 'close')
+      }
+      if (pollId && this.definitions.has(pollId)) await this.setState(pollId, 'open')
+      return { ok: true }
+    })
+  }
+
+  /** Waits for every queued change to be written (before closing the store). */
+  async drain(): Promise<void> {
     this.batch = null
-    return this.enqueue(() => this.applyControl(payload))
+    await this.queue
+  }
+
+  /** The batch that new votes and taps join; it is written as one step on the queue. */
+  private pending(): Pending[] {
+    if (!this.batch) {
+      const batch: Pending[] = []
+      this.batch = batch
+      this.enqueue(async () => {
+        if (this.batch === batch) this.batch = null
+        await this.flush(batch)
+      })
+    }
+    return this.batch
+  }
+
+  /** Runs after everything queued so far; votes that arrive later are judged after it. */
+  private serially<T>(work: () => Promise<T>): Promise<T | { ok: false; error: string }> {
+    this.batch = null
+    return this.enqueue(work).catch((error: unknown) => {
+      console.error('A poll change failed:', error)
+      return { ok: false as const, error: SAVE_FAILED }
+    })
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -136,63 +230,93 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return next
   }
 
-  /** Refusals are decided here, against the state in force when the batch is written. */
-  private refusal(vote: Vote): string | null {
-    const poll = this.definitions.get(vote.pollId)
-    if (!poll) return `There is no poll "${vote.pollId}".`
-    if (this.records.get(vote.pollId)?.state !== 'open') return 'This poll is closed.'
-    if (!poll.options.some((option) => option.id === vote.answer)) {
-      return `"${vote.answer}" is not an option of this poll.`
-    }
-    return null
+  private isOpen(pollId: string): boolean {
+    return this.records.get(pollId)?.state === 'open'
   }
 
-  private async flush(batch: PendingVote[]): Promise<void> {
-    const accepted: PendingVote[] = []
-    for (const pending of batch) {
-      const reason = this.refusal(pending.vote)
-      const tally = this.tallies.get(pending.vote.pollId)
-      if (reason) pending.resolve({ ok: false, error: reason })
-      else if (tally?.isDuplicate(pending.vote.participantId, pending.vote.voteId)) {
-        pending.resolve({ ok: true, optionId: pending.vote.answer })
-      } else accepted.push(pending)
+  private async flush(batch: Pending[]): Promise<void> {
+    const votes: Extract<Pending, { type: 'vote' }>[] = []
+    const taps: Extract<Pending, { type: 'tap' }>[] = []
+    for (const item of batch) {
+      const pollId = item.type === 'vote' ? item.vote.pollId : item.pollId
+      if (!this.isOpen(pollId)) item.resolve({ ok: false, error: 'This poll is closed.' })
+      else if (item.type === 'tap') taps.push(item)
+      else if (this.tallies.get(pollId)?.isDuplicate(item.vote.participantId, item.vote.voteId)) {
+        item.resolve({ ok: true, answer: item.vote.answer })
+      } else votes.push(item)
     }
-    if (accepted.length === 0) return
+    if (votes.length === 0 && taps.length === 0) return
+    const tapCounts = new Map<string, { pollId: string; emoji: string; count: number }>()
+    for (const { pollId, emoji } of taps) {
+      const key = `${pollId}\u0000${emoji}`
+      const entry = tapCounts.get(key) ?? { pollId, emoji, count: 0 }
+      entry.count++
+      tapCounts.set(key, entry)
+    }
     try {
-      await this.store.saveVotes(accepted.map((pending) => pending.vote))
+      await this.store.saveVotes(votes.map((item) => item.vote))
+      await this.store.addReactions(this.session.id, [...tapCounts.values()])
     } catch (error) {
-      for (const pending of accepted) {
-        pending.resolve({ ok: false, error: 'The vote could not be saved; please try again.' })
-      }
       console.error('Saving votes failed:', error)
+      for (const item of [...votes, ...taps]) item.resolve({ ok: false, error: SAVE_FAILED })
       return
     }
     const changed = new Set<string>()
-    for (const { vote, resolve } of accepted) {
+    for (const { vote, resolve } of votes) {
       this.tallies.get(vote.pollId)?.apply(vote)
       changed.add(vote.pollId)
-      resolve({ ok: true, optionId: vote.answer })
+      resolve({ ok: true, answer: vote.answer })
     }
+    for (const { pollId, emoji, count } of tapCounts.values()) {
+      this.tallies.get(pollId)?.addTaps(emoji, count)
+      changed.add(pollId)
+    }
+    for (const tap of taps) tap.resolve({ ok: true })
     this.emit('tally', [...changed])
+    if (taps.length) this.emit('taps', taps.map(({ pollId, emoji }) => ({ pollId, emoji })))
   }
 
-  private async applyControl({ pollId, action }: ControlPayload): Promise<Ack> {
-    const record = this.records.get(pollId)
-    const tally = this.tallies.get(pollId)
-    if (!record || !tally) return { ok: false, error: `There is no poll "${pollId}".` }
-    if (action === 'reset') {
-      await this.store.clearVotes(this.session.id, pollId)
-      tally.clear()
-      this.emit('tally', [pollId])
-      this.emit('resync')
-      return { ok: true }
-    }
-    const state: PollState = action === 'open' ? 'open' : 'closed'
-    if (record.state === state) return { ok: true }
-    const next: PollRecord = { pollId, state, openedAt: state === 'open' ? Date.now() : record.openedAt }
+  private async setState(pollId: string, action: 'open' | 'close' | 'reveal'): Promise<void> {
+    const record = this.records.get(pollId) as PollRecord
+    const next: PollRecord =
+      action === 'reveal'
+        ? { ...record, revealed: true }
+        : { ...record, state: action === 'open' ? 'open' : 'closed', openedAt: action === 'open' ? Date.now() : record.openedAt }
+    if (next.state === record.state && next.revealed === record.revealed) return
     await this.store.setPollState(this.session.id, next)
     this.records.set(pollId, next)
-    this.emit('state', next)
-    return { ok: true }
+    this.emit('state', this.view(pollId) as PollView)
+    if (action === 'reveal') this.emit('tally', [pollId])
+  }
+
+  private async applyControl(payload: ControlPayload): Promise<Ack> {
+    const { pollId } = payload
+    const poll = this.definitions.get(pollId)
+    const tally = this.tallies.get(pollId)
+    const record = this.records.get(pollId)
+    if (!poll || !tally || !record) return { ok: false, error: `There is no poll "${pollId}".` }
+    switch (payload.action) {
+      case 'reset':
+        await this.store.clearVotes(this.session.id, pollId)
+        if (record.revealed) await this.store.setPollState(this.session.id, { ...record, revealed: false })
+        this.records.set(pollId, { ...record, revealed: false })
+        tally.clear()
+        this.emit('tally', [pollId])
+        this.emit('resync')
+        return { ok: true }
+      case 'hide': {
+        if (poll.kind !== 'words') return { ok: false, error: 'Only words can be hidden, in a word poll.' }
+        const word = normaliseWord(payload.word)
+        await this.store.hideWord(this.session.id, pollId, word)
+        tally.hide(word)
+        this.emit('tally', [pollId])
+        return { ok: true }
+      }
+      case 'reveal':
+      case 'open':
+      case 'close':
+        await this.setState(pollId, payload.action)
+        return { ok: true }
+    }
   }
 }

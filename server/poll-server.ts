@@ -4,13 +4,18 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import type { PollEngine } from './engine.ts'
 import {
+  type Ack,
   CLIENT_EVENTS,
+  type ClientToServerEvents,
   ControlSchema,
+  FollowSchema,
   HandshakeSchema,
   LIMITS,
   parse,
-  type ClientToServerEvents,
+  ReactSchema,
   type ServerToClientEvents,
+  SessionSchema,
+  SlideSchema,
   type SocketData,
   VoteSchema,
 } from './protocol.ts'
@@ -25,9 +30,12 @@ export interface PollServerOptions {
   secret: string
   /** Extra origins allowed to open a WebSocket, besides the page's own host. */
   allowedOrigins?: readonly string[]
+  /** Open connections one address may hold (a phone needs one; a laptop a few). */
+  maxConnectionsPerAddress?: number
 }
 
 const DECKS = 'decks'
+const PRESENTER_ONLY = 'Only the presenter can do that.'
 
 /**
  * Browsers always send Origin on a WebSocket handshake and CORS does not cover WebSockets, so
@@ -47,18 +55,26 @@ export function isAllowedOrigin(req: IncomingMessage, extra: readonly string[] =
 
 export function createPollServer(httpServer: HttpServer, options: PollServerOptions): PollServer {
   const { engine, secret } = options
+  const maxPerAddress = options.maxConnectionsPerAddress ?? 200
+  const perAddress = new Map<string, number>()
   const io: PollServer = new Server(httpServer, {
     maxHttpBufferSize: LIMITS.maxMessageBytes,
     // Other WebSockets share the server (Vite's live reload in `npm run dev`): leave them be.
     destroyUpgrade: false,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
     allowRequest: (req, callback) => {
-      const allowed = isAllowedOrigin(req, options.allowedOrigins)
-      callback(allowed ? null : 'This page may not connect to the poll server (origin refused).', allowed)
+      if (!isAllowedOrigin(req, options.allowedOrigins)) {
+        return callback('This page may not connect to the poll server (origin refused).', false)
+      }
+      callback(null, true)
     },
   })
 
   io.use((socket, next) => {
+    const address = socket.handshake.address
+    if ((perAddress.get(address) ?? 0) >= maxPerAddress) {
+      return next(new Error('Too many connections from this address; close some tabs and try again.'))
+    }
     const handshake = parse(HandshakeSchema, socket.handshake.auth)
     if (!handshake.ok) return next(new Error(handshake.error))
     const { role, participantId, secret: offered } = handshake.value
@@ -72,6 +88,13 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   })
 
   io.on('connection', (socket) => {
+    const address = socket.handshake.address
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
+    socket.on('disconnect', () => {
+      const left = (perAddress.get(address) ?? 1) - 1
+      if (left > 0) perAddress.set(address, left)
+      else perAddress.delete(address)
+    })
     if (socket.data.role === 'deck') socket.join(DECKS)
     sync(socket)
     guardRate(socket)
@@ -91,20 +114,22 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       ack(await engine.vote(participantId, vote.value))
     })
 
-    socket.on('control', async (payload, ack) => {
-      if (typeof ack !== 'function') return refuseWithoutAck(socket, 'control')
-      if (!socket.data.presenter) {
-        return ack({ ok: false, error: 'Only the presenter can open, close or reset polls.' })
+    socket.on('react', async (payload, ack) => {
+      const reply = (result: Ack) => {
+        if (typeof ack === 'function') ack(result)
+        else if (!result.ok) socket.emit('rejected', { event: 'react', error: result.error })
       }
-      const control = parse(ControlSchema, payload)
-      if (!control.ok) return ack(control)
-      try {
-        ack(await engine.control(control.value))
-      } catch (error) {
-        console.error('Poll control failed:', error)
-        ack({ ok: false, error: 'The change could not be saved; please try again.' })
-      }
+      const participantId = socket.data.participantId
+      if (!participantId) return reply({ ok: false, error: 'Only voters can react.' })
+      const reaction = parse(ReactSchema, payload)
+      if (!reaction.ok) return reply(reaction)
+      reply(await engine.react(participantId, reaction.value))
     })
+
+    presenterOnly(socket, 'control', ControlSchema, (control) => engine.control(control))
+    presenterOnly(socket, 'session', SessionSchema, (session) => engine.changeSession(session))
+    presenterOnly(socket, 'follow', FollowSchema, async ({ on }) => engine.setFollowSlides(on))
+    presenterOnly(socket, 'slide', SlideSchema, ({ pollId }) => engine.slideShown(pollId))
   })
 
   function sync(socket: PollSocket): void {
@@ -113,24 +138,39 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       session: engine.session,
       polls: engine.views(),
       presenter,
+      followSlides: engine.followSlides,
       ...(role === 'deck' ? { tallies: engine.allTallies() } : {}),
       ...(participantId ? { mine: engine.answersOf(participantId) } : {}),
     })
   }
 
-  // Tallies reach decks coalesced: at most one message per interval, whatever the vote rate.
+  // Tallies and reaction taps reach decks coalesced: at most one message per interval each,
+  // whatever the vote rate. Phones get only state changes.
   const dirty = new Set<string>()
+  const taps = new Map<string, Record<string, number>>()
   let timer: NodeJS.Timeout | null = null
-  engine.on('tally', (pollIds) => {
-    for (const id of pollIds) dirty.add(id)
+  const schedule = () => {
     timer ??= setTimeout(() => {
       timer = null
-      const tallies = [...dirty].flatMap((id) => engine.tally(id) ?? [])
+      if (dirty.size) io.to(DECKS).emit('tally', [...dirty].flatMap((id) => engine.tally(id) ?? []))
+      if (taps.size) io.to(DECKS).emit('reactions', [...taps].map(([pollId, counts]) => ({ pollId, counts })))
       dirty.clear()
-      io.to(DECKS).emit('tally', tallies)
+      taps.clear()
     }, LIMITS.tallyIntervalMs)
+  }
+  engine.on('tally', (pollIds) => {
+    for (const id of pollIds) dirty.add(id)
+    schedule()
   })
-  engine.on('state', (record) => io.emit('poll:state', { ...record }))
+  engine.on('taps', (list) => {
+    for (const { pollId, emoji } of list) {
+      const counts = taps.get(pollId) ?? {}
+      counts[emoji] = (counts[emoji] ?? 0) + 1
+      taps.set(pollId, counts)
+    }
+    schedule()
+  })
+  engine.on('state', (view) => io.emit('poll:state', view))
   engine.on('resync', () => {
     for (const socket of io.sockets.sockets.values()) sync(socket)
   })
@@ -138,6 +178,22 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     if (timer) clearTimeout(timer)
   })
   return io
+}
+
+/** Registers a presenter action: refused with a reason unless the socket holds the secret. */
+function presenterOnly<E extends 'control' | 'session' | 'follow' | 'slide', T>(
+  socket: PollSocket,
+  event: E,
+  schema: import('zod').ZodType<T>,
+  run: (payload: T) => Promise<Ack>,
+): void {
+  const handler = async (payload: unknown, ack: unknown) => {
+    if (typeof ack !== 'function') return refuseWithoutAck(socket, event)
+    if (!socket.data.presenter) return ack({ ok: false, error: PRESENTER_ONLY })
+    const parsed = parse(schema, payload)
+    ack(parsed.ok ? await run(parsed.value) : parsed)
+  }
+  socket.on(event, handler as never)
 }
 
 function refuseWithoutAck(socket: PollSocket, event: string): void {
@@ -151,7 +207,9 @@ function refuseWithoutAck(socket: PollSocket, event: string): void {
 function guardRate(socket: PollSocket): void {
   let tokens: number = LIMITS.messageBurst
   let last = Date.now()
-  socket.use(([event, , ack], next) => {
+  socket.use((packet, next) => {
+    const [event] = packet
+    const ack = packet.at(-1)
     const now = Date.now()
     tokens = Math.min(LIMITS.messageBurst, tokens + ((now - last) / 1000) * LIMITS.messagesPerSecond)
     last = now

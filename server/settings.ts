@@ -14,6 +14,10 @@ export interface Settings {
   /** Set when PUBLIC_URL overrides the detected LAN address (reverse proxy, tunnel, DNS name). */
   publicUrl?: string
   allowedOrigins: string[]
+  /** Open realtime connections one address may hold. */
+  maxConnectionsPerAddress: number
+  /** Results exports without the presenter secret. */
+  resultsPublic: boolean
 }
 
 export class SettingsError extends Error {}
@@ -31,6 +35,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
       deck: { type: 'string' },
       'public-url': { type: 'string' },
       'if-stale': { type: 'boolean' },
+      'results-public': { type: 'boolean' },
     },
     strict: true,
   })
@@ -51,7 +56,16 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     secret: env.PRESENTER_SECRET || makeSecret(),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    maxConnectionsPerAddress: positiveInteger('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 200),
+    resultsPublic: values['results-public'] ?? ['1', 'true', 'yes'].includes((env.RESULTS_PUBLIC ?? '').toLowerCase()),
   }
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) throw new SettingsError(`${name} must be a whole number above 0, not "${raw}".`)
+  return value
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', ''])

@@ -17,16 +17,30 @@ CREATE TABLE IF NOT EXISTS poll_states (
   poll_id    TEXT    NOT NULL,
   state      TEXT    NOT NULL CHECK (state IN ('open', 'closed')),
   opened_at  INTEGER,
+  revealed   INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (session_id, poll_id)
 );
 CREATE TABLE IF NOT EXISTS votes (
   session_id     INTEGER NOT NULL REFERENCES sessions(id),
   poll_id        TEXT    NOT NULL,
   participant_id TEXT    NOT NULL,
-  answer         TEXT    NOT NULL,
+  answer         TEXT    NOT NULL, -- JSON array of the keys counted
   vote_id        TEXT    NOT NULL,
   at             INTEGER NOT NULL,
   PRIMARY KEY (session_id, poll_id, participant_id)
+);
+CREATE TABLE IF NOT EXISTS hidden_words (
+  session_id INTEGER NOT NULL REFERENCES sessions(id),
+  poll_id    TEXT    NOT NULL,
+  word       TEXT    NOT NULL,
+  PRIMARY KEY (session_id, poll_id, word)
+);
+CREATE TABLE IF NOT EXISTS reactions (
+  session_id INTEGER NOT NULL REFERENCES sessions(id),
+  poll_id    TEXT    NOT NULL,
+  emoji      TEXT    NOT NULL,
+  count      INTEGER NOT NULL,
+  PRIMARY KEY (session_id, poll_id, emoji)
 );
 `
 
@@ -52,8 +66,16 @@ export function openSqliteStore(dataDir: string): Store {
     'INSERT INTO sessions (name, started_at) VALUES (?, ?) RETURNING *',
   )
   const allSessions = db.prepare<[], SessionRow>('SELECT * FROM sessions ORDER BY id')
-  const pollsOf = db.prepare<[number], { poll_id: string; state: 'open' | 'closed'; opened_at: number | null }>(
-    'SELECT poll_id, state, opened_at FROM poll_states WHERE session_id = ?',
+  const renameSession = db.prepare<[string, number], SessionRow>('UPDATE sessions SET name = ? WHERE id = ? RETURNING *')
+  const pollsOf = db.prepare<
+    [number],
+    { poll_id: string; state: 'open' | 'closed'; opened_at: number | null; revealed: number }
+  >('SELECT poll_id, state, opened_at, revealed FROM poll_states WHERE session_id = ?')
+  const hiddenOf = db.prepare<[number], { poll_id: string; word: string }>(
+    'SELECT poll_id, word FROM hidden_words WHERE session_id = ?',
+  )
+  const reactionsOf = db.prepare<[number], { poll_id: string; emoji: string; count: number }>(
+    'SELECT poll_id, emoji, count FROM reactions WHERE session_id = ?',
   )
   const votesOf = db.prepare<[number], { poll_id: string; participant_id: string; answer: string; vote_id: string; at: number }>(
     'SELECT poll_id, participant_id, answer, vote_id, at FROM votes WHERE session_id = ?',
@@ -65,13 +87,29 @@ export function openSqliteStore(dataDir: string): Store {
      DO UPDATE SET answer = excluded.answer, vote_id = excluded.vote_id, at = excluded.at`,
   )
   const upsertPoll = db.prepare(
-    `INSERT INTO poll_states (session_id, poll_id, state, opened_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (session_id, poll_id) DO UPDATE SET state = excluded.state, opened_at = excluded.opened_at`,
+    `INSERT INTO poll_states (session_id, poll_id, state, opened_at, revealed) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (session_id, poll_id) DO UPDATE
+     SET state = excluded.state, opened_at = excluded.opened_at, revealed = excluded.revealed`,
   )
   const deleteVotes = db.prepare('DELETE FROM votes WHERE session_id = ? AND poll_id = ?')
+  const deleteReactions = db.prepare('DELETE FROM reactions WHERE session_id = ? AND poll_id = ?')
+  const insertHidden = db.prepare('INSERT OR IGNORE INTO hidden_words (session_id, poll_id, word) VALUES (?, ?, ?)')
+  const addReaction = db.prepare(
+    `INSERT INTO reactions (session_id, poll_id, emoji, count) VALUES (?, ?, ?, ?)
+     ON CONFLICT (session_id, poll_id, emoji) DO UPDATE SET count = count + excluded.count`,
+  )
   const saveBatch = db.transaction((votes: readonly Vote[]) => {
-    for (const vote of votes) upsertVote.run(vote)
+    for (const vote of votes) upsertVote.run({ ...vote, answer: JSON.stringify(vote.answer) })
   })
+  const clearPoll = db.transaction((sessionId: number, pollId: string) => {
+    deleteVotes.run(sessionId, pollId)
+    deleteReactions.run(sessionId, pollId)
+  })
+  const saveReactions = db.transaction(
+    (sessionId: number, taps: readonly { pollId: string; emoji: string; count: number }[]) => {
+      for (const tap of taps) addReaction.run(sessionId, tap.pollId, tap.emoji, tap.count)
+    },
+  )
 
   const startSession = (name: string): Session => toSession(insertSession.get(name, Date.now()) as SessionRow)
 
@@ -83,6 +121,11 @@ export function openSqliteStore(dataDir: string): Store {
     async startSession(name) {
       return startSession(name)
     },
+    async renameSession(sessionId, name) {
+      const row = renameSession.get(name, sessionId)
+      if (!row) throw new Error(`There is no session ${sessionId}.`)
+      return toSession(row)
+    },
     async listSessions() {
       return allSessions.all().map(toSession)
     },
@@ -91,25 +134,34 @@ export function openSqliteStore(dataDir: string): Store {
         pollId: row.poll_id,
         state: row.state,
         openedAt: row.opened_at,
+        revealed: row.revealed === 1,
       }))
       const votes: Vote[] = votesOf.all(sessionId).map((row) => ({
         sessionId,
         pollId: row.poll_id,
         participantId: row.participant_id,
-        answer: row.answer,
+        answer: JSON.parse(row.answer) as string[],
         voteId: row.vote_id,
         at: row.at,
       }))
-      return { polls, votes }
+      const hiddenWords = hiddenOf.all(sessionId).map((row) => ({ pollId: row.poll_id, word: row.word }))
+      const reactions = reactionsOf.all(sessionId).map((row) => ({ pollId: row.poll_id, emoji: row.emoji, count: row.count }))
+      return { polls, votes, hiddenWords, reactions }
     },
     async saveVotes(votes) {
       if (votes.length > 0) saveBatch(votes)
     },
     async setPollState(sessionId, poll) {
-      upsertPoll.run(sessionId, poll.pollId, poll.state, poll.openedAt)
+      upsertPoll.run(sessionId, poll.pollId, poll.state, poll.openedAt, poll.revealed ? 1 : 0)
     },
     async clearVotes(sessionId, pollId) {
-      deleteVotes.run(sessionId, pollId)
+      clearPoll(sessionId, pollId)
+    },
+    async hideWord(sessionId, pollId, word) {
+      insertHidden.run(sessionId, pollId, word)
+    },
+    async addReactions(sessionId, taps) {
+      if (taps.length > 0) saveReactions(sessionId, taps)
     },
     async close() {
       db.close()

@@ -83,12 +83,21 @@ export async function startServer(settings: Settings, deckDir?: string): Promise
   const engine = await new PollEngine(store, polls).start()
   const voterPage = await buildVoterPage()
   let joinUrl = ''
-  const app = createApp({ engine, voterPage, secret: settings.secret, joinUrl: () => joinUrl, deckDir })
+  const app = createApp({
+    engine,
+    store,
+    voterPage,
+    secret: settings.secret,
+    resultsPublic: settings.resultsPublic,
+    joinUrl: () => joinUrl,
+    deckDir,
+  })
   const httpServer = createServer(app)
   const io = createPollServer(httpServer, {
     engine,
     secret: settings.secret,
     allowedOrigins: settings.allowedOrigins,
+    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
   })
   try {
     await listen(httpServer, settings.port, settings.host)
@@ -109,6 +118,7 @@ export async function startServer(settings: Settings, deckDir?: string): Promise
     store,
     async close() {
       await new Promise<void>((resolve) => io.close(() => resolve()))
+      await engine.drain()
       await store.close()
     },
   }

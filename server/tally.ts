@@ -1,14 +1,15 @@
 // In-memory answers and counts for one poll in one session. Rebuilt from the store on start,
 // then kept up to date as durable votes are applied, so reading a tally never touches disk.
-import type { PollDefinition, Tally } from './protocol.ts'
+import { LIMITS, type PollDefinition, type Tally } from './protocol.ts'
 import type { Vote } from './store.ts'
 
 export class PollTally {
-  private readonly answers = new Map<string, { answer: string; voteId: string }>()
+  private readonly answers = new Map<string, { answer: string[]; voteId: string }>()
   private readonly counts = new Map<string, number>()
+  private readonly hiddenWords = new Set<string>()
 
   constructor(readonly poll: PollDefinition) {
-    for (const option of poll.options) this.counts.set(option.id, 0)
+    this.zero()
   }
 
   /** Applies a participant's (new) answer; a changed vote moves from one option to another. */
@@ -19,28 +20,84 @@ export class PollTally {
     this.bump(vote.answer, 1)
   }
 
+  /** Reaction taps are counted as they come; they belong to no one in particular. */
+  addTaps(emoji: string, count: number): void {
+    this.bump([emoji], count)
+  }
+
   /** True when this exact tap (same participant, same vote id) was already applied. */
   isDuplicate(participantId: string, voteId: string): boolean {
     return this.answers.get(participantId)?.voteId === voteId
   }
 
-  answerOf(participantId: string): string | undefined {
+  answerOf(participantId: string): string[] | undefined {
     return this.answers.get(participantId)?.answer
+  }
+
+  hide(word: string): void {
+    this.hiddenWords.add(word)
   }
 
   clear(): void {
     this.answers.clear()
-    for (const key of this.counts.keys()) this.counts.set(key, 0)
+    this.zero()
   }
 
-  toTally(): Tally {
-    return { pollId: this.poll.id, counts: Object.fromEntries(this.counts), total: this.answers.size }
+  /** Every count (words beyond the cloud too), without hidden words: for exports. */
+  allCounts(): Record<string, number> {
+    const counts: Record<string, number> = {}
+    for (const [key, count] of this.counts) {
+      if (!this.hiddenWords.has(key) && (count > 0 || this.poll.kind !== 'words')) counts[key] = count
+    }
+    return counts
   }
 
-  private bump(answer: string, by: number): void {
-    // An answer whose option was since removed from the slide still counts toward the total
-    // but has no bar; keep it out of the counts so the bars match the options shown.
-    const count = this.counts.get(answer)
-    if (count !== undefined) this.counts.set(answer, count + by)
+  /** What the room may see: while results are hidden, only how many answered. */
+  toTally(revealed: boolean): Tally {
+    const { id: pollId, kind } = this.poll
+    const total = kind === 'reactions' ? this.sum() : this.answers.size
+    if (this.poll.results === 'hidden' && !revealed) return { pollId, counts: {}, total, hidden: true }
+    let counts = this.allCounts()
+    if (kind === 'words') {
+      const top = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      counts = Object.fromEntries(top.slice(0, LIMITS.cloudWords))
+    }
+    const tally: Tally = { pollId, counts, total }
+    if (kind === 'scale') tally.mean = this.mean()
+    return tally
+  }
+
+  private mean(): number {
+    let sum = 0
+    let n = 0
+    for (const [point, count] of this.counts) {
+      sum += Number(point) * count
+      n += count
+    }
+    return n ? Math.round((sum / n) * 100) / 100 : 0
+  }
+
+  private sum(): number {
+    let n = 0
+    for (const count of this.counts.values()) n += count
+    return n
+  }
+
+  private zero(): void {
+    this.counts.clear()
+    for (const option of this.poll.options) this.counts.set(option.id, 0)
+  }
+
+  private bump(keys: string[], by: number): void {
+    for (const key of keys) {
+      const count = this.counts.get(key)
+      if (count !== undefined) this.counts.set(key, count + by)
+      // Words are open-ended; options are fixed, so an answer whose option was since removed
+      // from the slide still counts toward the total but gets no bar.
+      else if (this.poll.kind === 'words' && by > 0) this.counts.set(key, by)
+    }
+    if (this.poll.kind === 'words' && by < 0) {
+      for (const key of keys) if (this.counts.get(key) === 0) this.counts.delete(key)
+    }
   }
 }

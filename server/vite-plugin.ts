@@ -20,10 +20,15 @@ export async function attachToVite(server: ViteDevServer): Promise<void> {
   let joinUrl = ''
   // A small Express app (not bare routers) so the routes get Express's request and response.
   const routes = express()
-  routes.use(apiRoutes({ engine, joinUrl: () => joinUrl }))
+  routes.use(apiRoutes({ engine, store, joinUrl: () => joinUrl, secret: settings.secret, resultsPublic: settings.resultsPublic }))
   routes.use(voterRoutes({ voterPage, secret: settings.secret }))
   server.middlewares.use(routes as unknown as Connect.NextHandleFunction)
-  createPollServer(httpServer as import('node:http').Server, { engine, secret: settings.secret })
+  createPollServer(httpServer as import('node:http').Server, {
+    engine,
+    secret: settings.secret,
+    allowedOrigins: settings.allowedOrigins,
+    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+  })
   httpServer.once('listening', () => {
     const address = httpServer.address()
     const port = typeof address === 'object' && address ? address.port : settings.port

@@ -21,7 +21,7 @@ beforeAll(async () => {
       sessionId: session.id,
       pollId: 'hat-start',
       participantId: `seeded-${i}`,
-      answer,
+      answer: [answer],
       voteId: `seed-vote-${i}`,
       at: Date.now(),
     })),

@@ -40,7 +40,13 @@ export async function startTestServer(options: { dataDir: string; polls?: PollDe
   const store = openSqliteStore(options.dataDir)
   const engine = await new PollEngine(store, options.polls ?? [HAT_POLL]).start()
   voterPage ??= buildVoterPage()
-  const app = createApp({ engine, voterPage: await voterPage, secret: SECRET, joinUrl: () => 'http://192.0.2.1:3030/vote' })
+  const app = createApp({
+    engine,
+    store,
+    voterPage: await voterPage,
+    secret: SECRET,
+    joinUrl: () => 'http://192.0.2.1:3030/vote',
+  })
   const httpServer = createServer(app)
   const pollServer = createPollServer(httpServer, { engine, secret: SECRET })
   await listen(httpServer, 0, '127.0.0.1')

@@ -18,7 +18,7 @@ const vote = (sessionId: number, participantId: string, answer: string): Vote =>
   sessionId,
   pollId: 'hat',
   participantId,
-  answer,
+  answer: [answer],
   voteId: `${participantId}-${answer}`,
   at: 1,
 })
@@ -40,7 +40,7 @@ describe('SQLite store', () => {
     await store.saveVotes([vote(id, 'a', 'leading'), vote(id, 'b', 'leading')])
     await store.saveVotes([vote(id, 'a', 'managing')])
     const { votes } = await store.loadSession(id)
-    expect(votes.map((v) => [v.participantId, v.answer]).sort()).toEqual([
+    expect(votes.map((v) => [v.participantId, v.answer[0]]).sort()).toEqual([
       ['a', 'managing'],
       ['b', 'leading'],
     ])
@@ -48,10 +48,15 @@ describe('SQLite store', () => {
 
   it('stores poll states and clears votes per poll', async () => {
     const { id } = await store.currentSession()
-    await store.setPollState(id, { pollId: 'hat', state: 'open', openedAt: 5 })
+    await store.setPollState(id, { pollId: 'hat', state: 'open', openedAt: 5, revealed: false })
     await store.saveVotes([vote(id, 'a', 'leading')])
     await store.clearVotes(id, 'hat')
-    expect(await store.loadSession(id)).toEqual({ polls: [{ pollId: 'hat', state: 'open', openedAt: 5 }], votes: [] })
+    expect(await store.loadSession(id)).toEqual({
+      polls: [{ pollId: 'hat', state: 'open', openedAt: 5, revealed: false }],
+      votes: [],
+      hiddenWords: [],
+      reactions: [],
+    })
   })
 
   it('is durable: a second connection to the same file sees every saved vote', async () => {

@@ -5,16 +5,16 @@ import { HAT_POLL } from './helpers.ts'
 describe('PollTally', () => {
   it('counts one answer per participant and moves changed answers', () => {
     const tally = new PollTally(HAT_POLL)
-    tally.apply({ participantId: 'a', answer: 'leading', voteId: '1' })
-    tally.apply({ participantId: 'b', answer: 'leading', voteId: '2' })
-    tally.apply({ participantId: 'a', answer: 'managing', voteId: '3' })
-    expect(tally.toTally()).toEqual({ pollId: 'hat', counts: { leading: 1, managing: 1, 'not-sure': 0 }, total: 2 })
-    expect(tally.answerOf('a')).toBe('managing')
+    tally.apply({ participantId: 'a', answer: ['leading'], voteId: '1' })
+    tally.apply({ participantId: 'b', answer: ['leading'], voteId: '2' })
+    tally.apply({ participantId: 'a', answer: ['managing'], voteId: '3' })
+    expect(tally.toTally(true)).toEqual({ pollId: 'hat', counts: { leading: 1, managing: 1, 'not-sure': 0 }, total: 2 })
+    expect(tally.answerOf('a')).toEqual(['managing'])
   })
 
   it('recognises a repeated tap by its vote id', () => {
     const tally = new PollTally(HAT_POLL)
-    tally.apply({ participantId: 'a', answer: 'leading', voteId: 'tap-1' })
+    tally.apply({ participantId: 'a', answer: ['leading'], voteId: 'tap-1' })
     expect(tally.isDuplicate('a', 'tap-1')).toBe(true)
     expect(tally.isDuplicate('a', 'tap-2')).toBe(false)
     expect(tally.isDuplicate('b', 'tap-1')).toBe(false)
@@ -22,15 +22,15 @@ describe('PollTally', () => {
 
   it('keeps answers to a removed option in the total but not in the bars', () => {
     const tally = new PollTally(HAT_POLL)
-    tally.apply({ participantId: 'a', answer: 'retired-option', voteId: '1' })
-    expect(tally.toTally()).toEqual({ pollId: 'hat', counts: { leading: 0, managing: 0, 'not-sure': 0 }, total: 1 })
+    tally.apply({ participantId: 'a', answer: ['retired-option'], voteId: '1' })
+    expect(tally.toTally(true)).toEqual({ pollId: 'hat', counts: { leading: 0, managing: 0, 'not-sure': 0 }, total: 1 })
   })
 
   it('clears to zero', () => {
     const tally = new PollTally(HAT_POLL)
-    tally.apply({ participantId: 'a', answer: 'leading', voteId: '1' })
+    tally.apply({ participantId: 'a', answer: ['leading'], voteId: '1' })
     tally.clear()
-    expect(tally.toTally().total).toBe(0)
+    expect(tally.toTally(true).total).toBe(0)
     expect(tally.answerOf('a')).toBeUndefined()
   })
 })

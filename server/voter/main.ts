@@ -1,7 +1,8 @@
-// The phone page: shows the poll that is open, sends a tap as a vote, and shows that it counted.
-// Kept tiny (it is inlined into one HTML response) and free of frameworks.
+// The phone page: shows the poll that is open, sends an answer, and shows that it counted.
+// Kept tiny (it is inlined into one HTML response) and free of frameworks. Text from others is
+// never shown here; the poll's own text is set with textContent, never as HTML.
 import { io, type Socket } from 'socket.io-client'
-import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents } from '../protocol.ts'
+import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents, VotePayload } from '../protocol.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
@@ -29,9 +30,11 @@ const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
 })
 
 const polls = new Map<string, PollView>()
-let mine: Record<string, string> = {}
-let shownPollId: string | null = null
+let mine: Record<string, string[]> = {}
+let shownKey = ''
 let sending = false
+/** Multiple choice: what is ticked but not yet sent. */
+let picked = new Set<string>()
 
 function currentPoll(): PollView | undefined {
   let newest: PollView | undefined
@@ -47,59 +50,160 @@ function setStatus(text: string, tone: 'ok' | 'bad' | '' = ''): void {
   status.dataset.tone = tone
 }
 
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Record<string, unknown> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  Object.assign(node, props)
+  node.append(...children)
+  return node
+}
+
+function choiceButton(text: string, value: string, onClick: () => void): HTMLButtonElement {
+  const button = el('button', { type: 'button', textContent: text })
+  button.dataset.value = value
+  button.addEventListener('click', onClick)
+  return button
+}
+
+const labelOf = (poll: PollView, id: string) => poll.options.find((option) => option.id === id)?.label ?? id
+
+function answeredText(poll: PollView): string {
+  const answer = mine[poll.id]
+  if (!answer) return ''
+  if (poll.kind === 'quiz' && poll.revealed && poll.correct) {
+    return poll.correct.includes(answer[0] ?? '')
+      ? 'Right! Well spotted.'
+      : `Not this time: the answer was ${poll.correct.map((id) => labelOf(poll, id)).join(' or ')}.`
+  }
+  if (poll.kind === 'words') return `You said "${answer[0]}". Send another to change it.`
+  return 'Your vote counted. Tap another option to change it.'
+}
+
+/** Builds the controls for a poll; called when a different poll (or its reveal) comes up. */
+function build(poll: PollView): HTMLElement[] {
+  const vote = (answer: VotePayload['answer']) => send(poll.id, answer)
+  switch (poll.kind) {
+    case 'single':
+    case 'quiz':
+      return poll.options.map((option) => choiceButton(option.label, option.id, () => vote(option.id)))
+    case 'multiple': {
+      picked = new Set(mine[poll.id] ?? [])
+      const submit = el('button', { type: 'submit', className: 'primary', id: 'send' })
+      const buttons = poll.options.map((option) =>
+        choiceButton(option.label, option.id, () => {
+          if (picked.has(option.id)) picked.delete(option.id)
+          else if (picked.size < (poll.max ?? poll.options.length)) picked.add(option.id)
+          else setStatus(`Pick at most ${poll.max}; untick one first.`, 'bad')
+          refresh(poll)
+        }),
+      )
+      return [el('p', { className: 'hint', textContent: `Pick up to ${poll.max}, then send.` }), ...buttons, submitRow(submit, () => vote([...picked]))]
+    }
+    case 'scale': {
+      const points = poll.options.map((option) => choiceButton(option.label, option.id, () => vote(Number(option.id))))
+      const ends = el('div', { className: 'ends' }, el('span', { textContent: poll.minLabel ?? '' }), el('span', { textContent: poll.maxLabel ?? '' }))
+      return [el('div', { className: 'scale' }, ...points), ends]
+    }
+    case 'words': {
+      const input = el('input', { type: 'text', id: 'word', maxLength: poll.maxLength ?? 30, autocomplete: 'off', required: true })
+      input.setAttribute('aria-label', 'Your answer')
+      input.setAttribute('enterkeyhint', 'send')
+      const submit = el('button', { type: 'submit', className: 'primary', id: 'send', textContent: 'Send' })
+      return [input, submitRow(submit, () => vote(input.value).then(() => (input.value = '')))]
+    }
+    case 'reactions':
+      return [
+        el(
+          'div',
+          { className: 'reactions' },
+          ...poll.options.map((option) => {
+            const button = choiceButton(option.label, option.id, () => react(poll.id, option.id))
+            button.setAttribute('aria-label', `React ${option.label}`)
+            return button
+          }),
+        ),
+      ]
+  }
+}
+
+function submitRow(button: HTMLButtonElement, onSubmit: () => unknown): HTMLFormElement {
+  const form = el('form', {}, button)
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    onSubmit()
+  })
+  return form
+}
+
+/** Updates pressed states and the send button without rebuilding (keeps focus and typing). */
+function refresh(poll: PollView): void {
+  const chosen = poll.kind === 'multiple' ? [...picked] : (mine[poll.id] ?? [])
+  for (const button of $('options').querySelectorAll<HTMLButtonElement>('button[data-value]')) {
+    if (poll.kind !== 'reactions') button.setAttribute('aria-pressed', String(chosen.includes(button.dataset.value ?? '')))
+    button.disabled = sending
+  }
+  const send = document.getElementById('send') as HTMLButtonElement | null
+  if (send) {
+    send.disabled = sending || (poll.kind === 'multiple' && picked.size === 0)
+    if (poll.kind === 'multiple') send.textContent = `Send (${picked.size} of ${poll.max})`
+  }
+}
+
 function render(): void {
   const poll = currentPoll()
   $('poll').hidden = !poll
   $('waiting').hidden = Boolean(poll)
   if (!poll) {
-    if (shownPollId) setStatus(mine[shownPollId] ? 'Voting closed. Your vote counted.' : 'Voting closed.')
-    shownPollId = null
+    if (shownKey) setStatus('Voting closed.')
+    shownKey = ''
     return
   }
-  if (poll.id !== shownPollId) {
-    shownPollId = poll.id
+  const key = `${poll.id}:${poll.revealed}`
+  if (key !== shownKey) {
+    shownKey = key
     $('question').textContent = poll.question
-    const group = $('options')
-    group.replaceChildren(
-      ...poll.options.map((option) => {
-        const button = document.createElement('button')
-        button.type = 'button'
-        button.textContent = option.label
-        button.dataset.option = option.id
-        button.addEventListener('click', () => vote(poll.id, option.id))
-        return button
-      }),
-    )
-    setStatus(mine[poll.id] ? 'Your vote counted. Tap another option to change it.' : '')
+    $('options').className = `options ${poll.kind}`
+    $('options').replaceChildren(...build(poll))
+    setStatus(answeredText(poll), poll.kind === 'quiz' && poll.revealed && mine[poll.id] ? 'ok' : '')
   }
-  for (const button of $('options').querySelectorAll('button')) {
-    button.setAttribute('aria-pressed', String(mine[poll.id] === button.dataset.option))
-    button.disabled = sending
-  }
+  refresh(poll)
 }
 
-/** Sends one tap; retries with the same vote id, so a flaky network never counts it twice. */
-async function vote(pollId: string, optionId: string): Promise<void> {
+/** Sends one answer; retries with the same vote id, so a flaky network never counts it twice. */
+async function send(pollId: string, answer: VotePayload['answer']): Promise<void> {
   const voteId = randomId(9)
   sending = true
   render()
   setStatus('Sending…')
-  let result: Ack<{ optionId: string }> | null = null
+  let result: Ack<{ answer: string[] }> | null = null
   for (let attempt = 0; attempt < 5 && !result; attempt++) {
     try {
-      result = await socket.timeout(8000).emitWithAck('vote', { pollId, optionId, voteId })
+      result = await socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId })
     } catch {
       setStatus('Still sending… (the connection is slow)')
     }
   }
   sending = false
-  if (result?.ok) {
-    mine[pollId] = result.optionId
-    setStatus('Your vote counted. Tap another option to change it.', 'ok')
+  const poll = polls.get(pollId)
+  if (result?.ok && poll) {
+    mine[pollId] = result.answer
+    setStatus(answeredText(poll), 'ok')
   } else {
-    setStatus(result ? result.error : 'Your vote could not be sent. Check the Wi-Fi and tap again.', 'bad')
+    setStatus(result && !result.ok ? result.error : 'Your answer could not be sent. Check the Wi-Fi and try again.', 'bad')
   }
   render()
+}
+
+async function react(pollId: string, emoji: string): Promise<void> {
+  try {
+    const result = await socket.timeout(5000).emitWithAck('react', { pollId, emoji })
+    setStatus(result.ok ? `${emoji} sent` : result.error, result.ok ? 'ok' : 'bad')
+  } catch {
+    setStatus('Not sent: the connection is slow.', 'bad')
+  }
 }
 
 function setConnection(online: boolean, text: string): void {
@@ -115,13 +219,11 @@ socket.on('sync', (state) => {
   polls.clear()
   for (const poll of state.polls) polls.set(poll.id, poll)
   mine = state.mine ?? {}
-  shownPollId = null
+  shownKey = ''
   render()
 })
-socket.on('poll:state', ({ pollId, state, openedAt }) => {
-  const poll = polls.get(pollId)
-  if (!poll) return
-  polls.set(pollId, { ...poll, state, openedAt })
+socket.on('poll:state', (poll) => {
+  polls.set(poll.id, poll)
   render()
 })
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
