@@ -8,6 +8,8 @@ import type {
   ControlPayload,
   PollView,
   ServerToClientEvents,
+  SessionPayload,
+  SessionView,
   Tally,
 } from '../server/protocol'
 
@@ -15,18 +17,23 @@ export interface PollChannel {
   connected: boolean
   /** True when this browser holds the presenter cookie (from the printed presenter link). */
   presenter: boolean
-  sessionName: string
+  followSlides: boolean
+  session: SessionView | null
   /** The short address phones open, shown under an open poll. */
   joinAddress: string
   polls: Record<string, PollView>
   tallies: Record<string, Tally>
 }
 
+type TapListener = (counts: Record<string, number>) => void
+
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null
+const tapListeners = new Map<string, Set<TapListener>>()
 const channel = reactive<PollChannel>({
   connected: false,
   presenter: false,
-  sessionName: '',
+  followSlides: false,
+  session: null,
   joinAddress: '',
   polls: {},
   tallies: {},
@@ -49,34 +56,69 @@ export function usePollChannel(): PollChannel {
   })
   socket.on('sync', (state) => {
     channel.presenter = state.presenter
-    channel.sessionName = state.session.name
+    channel.followSlides = state.followSlides
+    channel.session = state.session
     channel.polls = Object.fromEntries(state.polls.map((poll) => [poll.id, poll]))
     channel.tallies = Object.fromEntries((state.tallies ?? []).map((tally) => [tally.pollId, tally]))
   })
-  socket.on('poll:state', ({ pollId, state, openedAt }) => {
-    const poll = channel.polls[pollId]
-    if (poll) channel.polls[pollId] = { ...poll, state, openedAt }
+  socket.on('poll:state', (poll) => {
+    channel.polls[poll.id] = poll
   })
   socket.on('tally', (tallies) => {
     for (const tally of tallies) channel.tallies[tally.pollId] = tally
   })
+  socket.on('reactions', (bursts) => {
+    for (const { pollId, counts } of bursts) for (const listener of tapListeners.get(pollId) ?? []) listener(counts)
+  })
   return channel
 }
 
-export async function sendControl(payload: ControlPayload): Promise<Ack> {
+/** Calls `listener` with each burst of reaction taps for the poll; returns the unsubscribe. */
+export function onTaps(pollId: string, listener: TapListener): () => void {
+  const listeners = tapListeners.get(pollId) ?? new Set()
+  listeners.add(listener)
+  tapListeners.set(pollId, listeners)
+  return () => listeners.delete(listener)
+}
+
+async function ask<E extends 'control' | 'session' | 'follow' | 'slide'>(
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+): Promise<Ack> {
   if (!socket?.connected) return { ok: false, error: 'Not connected to the poll server.' }
   try {
-    return await socket.timeout(5000).emitWithAck('control', payload)
+    // Typed per event at the call sites; one untyped call here keeps this helper generic.
+    const timed = socket.timeout(5000) as unknown as { emitWithAck(event: E, payload: unknown): Promise<Ack> }
+    return await timed.emitWithAck(event, payload)
   } catch {
     return { ok: false, error: 'The poll server did not answer in time.' }
   }
 }
 
-/** Stored results for print mode: one request, rendered as a still snapshot. */
-export type StoredResults = PollView & Pick<Tally, 'counts' | 'total'>
+export const sendControl = (payload: ControlPayload) => ask('control', payload)
+export const sendSession = (payload: SessionPayload) => ask('session', payload)
+export const sendFollow = (on: boolean) => ask('follow', { on })
+export const sendSlide = (pollId: string | null) => ask('slide', { pollId })
 
+export type StoredResults = PollView & Pick<Tally, 'counts' | 'total' | 'mean' | 'hidden'>
+
+/** Stored results for print mode: one request, rendered as a still snapshot. */
 export async function fetchPollResults(pollId: string): Promise<StoredResults | null> {
   const response = await fetch(`/api/polls/${encodeURIComponent(pollId)}`)
   if (!response.ok) return null
   return (await response.json()) as StoredResults
+}
+
+export interface PollHistoryRow {
+  session: SessionView
+  counts: Record<string, number>
+  total: number
+  mean?: number
+}
+
+/** Every session's results for one poll; needs the presenter's cookie (or public results). */
+export async function fetchPollHistory(pollId: string): Promise<PollHistoryRow[] | null> {
+  const response = await fetch(`/api/polls/${encodeURIComponent(pollId)}/history`)
+  if (!response.ok) return null
+  return ((await response.json()) as { sessions: PollHistoryRow[] }).sessions
 }

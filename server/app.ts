@@ -23,12 +23,15 @@ export interface AppOptions {
   deckDir?: string
 }
 
-export type PollResults = PollView & Pick<Tally, 'counts' | 'total'>
+export type PollResults = PollView & Omit<Tally, 'pollId'>
 
+/** A poll with what the room may see of its results (only the total while hidden). */
 export function pollResults(engine: PollEngine, pollId: string): PollResults | undefined {
   const view = engine.view(pollId)
   const tally = engine.tally(pollId)
-  return view && tally ? { ...view, counts: tally.counts, total: tally.total } : undefined
+  if (!view || !tally) return undefined
+  const { pollId: _, ...results } = tally
+  return { ...view, ...results }
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -60,10 +63,10 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
   // Exports need the presenter: `Authorization: Bearer <secret>`, or the presenter's cookie.
   const mayExport = (req: Request, res: Response, next: NextFunction) => {
     if (resultsPublic || isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)) return next()
-    res
-      .status(401)
-      .set('WWW-Authenticate', 'Bearer')
-      .json({ error: 'Results need the presenter secret: send "Authorization: Bearer <secret>", or start with RESULTS_PUBLIC=1.' })
+    res.status(401).set('WWW-Authenticate', 'Bearer').json({
+      error:
+        'Results need the presenter secret: send "Authorization: Bearer <secret>", or start with RESULTS_PUBLIC=1.',
+    })
   }
   const withSession = async (req: Request, res: Response) => {
     try {
@@ -94,20 +97,33 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
   router.get('/api/polls/:id/history', mayExport, async (req, res) => {
     const poll = engine.polls.find((candidate) => candidate.id === req.params.id)
     if (!poll) return void res.status(404).json({ error: `There is no poll "${String(req.params.id).slice(0, 60)}".` })
-    res.json({ pollId: poll.id, current: engine.session.id, sessions: await pollHistory(store, poll) })
+    res.json({
+      pollId: poll.id,
+      current: engine.session.id,
+      sessions: await pollHistory(store, poll),
+    })
   })
   router.get('/healthz', (_req, res) => {
-    res.json({ ok: true, session: engine.session, polls: engine.views().length, uptimeS: Math.round(process.uptime()) })
+    res.json({
+      ok: true,
+      session: engine.session,
+      polls: engine.views().length,
+      uptimeS: Math.round(process.uptime()),
+    })
   })
   router.get('/api/join', (_req, res) => {
     res.json({ url: joinUrl() })
   })
   router.get('/api/polls', (_req, res) => {
-    res.json({ session: engine.session, polls: engine.views().map((poll) => pollResults(engine, poll.id)) })
+    res.json({
+      session: engine.session,
+      polls: engine.views().map((poll) => pollResults(engine, poll.id)),
+    })
   })
   router.get('/api/polls/:id', (req, res) => {
     const results = pollResults(engine, req.params.id)
-    if (!results) return void res.status(404).json({ error: `There is no poll "${String(req.params.id).slice(0, 60)}".` })
+    if (!results)
+      return void res.status(404).json({ error: `There is no poll "${String(req.params.id).slice(0, 60)}".` })
     res.json(results)
   })
   router.use('/api', (_req, res) => {
@@ -120,7 +136,11 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
 export function voterRoutes({ voterPage, secret }: Pick<AppOptions, 'voterPage' | 'secret'>): express.Router {
   const router = express.Router()
   const sendVoterPage = (req: Request, res: Response) => {
-    res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' })
+    res.set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Vary: 'Accept-Encoding',
+    })
     if (req.acceptsEncodings('gzip')) res.set('Content-Encoding', 'gzip').send(voterPage.gzipped)
     else res.send(voterPage.html)
   }

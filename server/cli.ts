@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
 import { banner } from './banner.ts'
-import { ROOT, readSettings, SettingsError } from './settings.ts'
+import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
 import { findSession, resultsCsv, sessionResults, UnknownSession } from './results.ts'
+import { ROOT, readSettings, SettingsError } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
 import { loadPollsOrExplain, openStore, StartupError, startServer } from './start.ts'
 
@@ -57,7 +57,12 @@ function dev(argv: string[]): void {
     cwd: ROOT,
     stdio: 'inherit',
     // The Vite plugin reads the same settings; pass the secret so it matches the printed link.
-    env: { ...process.env, PRESENTER_SECRET: settings.secret, DATA_DIR: settings.dataDir, WORKSHOP_DEV: '1' },
+    env: {
+      ...process.env,
+      PRESENTER_SECRET: settings.secret,
+      DATA_DIR: settings.dataDir,
+      WORKSHOP_DEV: '1',
+    },
   })
   child.on('exit', (code) => process.exit(code ?? 0))
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
@@ -80,7 +85,9 @@ async function results(argv: string[]): Promise<void> {
   }
   const settings = readSettings(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])
   if (!existsSync(resolve(settings.dataDir, DATABASE_FILE))) {
-    throw new SettingsError(`No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR).`)
+    throw new SettingsError(
+      `No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR).`,
+    )
   }
   const store = openStore(settings.dataDir)
   try {

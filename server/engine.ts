@@ -68,7 +68,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     this.tallies.clear()
     this.reactionWindows.clear()
     for (const poll of this.definitions.values()) {
-      this.records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null, revealed: false })
+      this.records.set(poll.id, {
+        pollId: poll.id,
+        state: 'closed',
+        openedAt: null,
+        revealed: false,
+      })
       this.tallies.set(poll.id, new PollTally(poll))
     }
     for (const record of snapshot.polls) {
@@ -147,7 +152,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   react(participantId: string, { pollId, emoji }: ReactPayload): Promise<Ack> {
     const poll = this.definitions.get(pollId)
     if (!poll) return Promise.resolve({ ok: false, error: `There is no poll "${pollId}".` })
-    if (poll.kind !== 'reactions') return Promise.resolve({ ok: false, error: 'This poll takes answers, not reactions.' })
+    if (poll.kind !== 'reactions')
+      return Promise.resolve({ ok: false, error: 'This poll takes answers, not reactions.' })
     if (!poll.options.some((option) => option.id === emoji)) {
       return Promise.resolve({ ok: false, error: 'That reaction is not offered here.' })
     }
@@ -273,7 +279,11 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     }
     for (const tap of taps) tap.resolve({ ok: true })
     this.emit('tally', [...changed])
-    if (taps.length) this.emit('taps', taps.map(({ pollId, emoji }) => ({ pollId, emoji })))
+    if (taps.length)
+      this.emit(
+        'taps',
+        taps.map(({ pollId, emoji }) => ({ pollId, emoji })),
+      )
   }
 
   private async setState(pollId: string, action: 'open' | 'close' | 'reveal'): Promise<void> {
@@ -281,7 +291,11 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const next: PollRecord =
       action === 'reveal'
         ? { ...record, revealed: true }
-        : { ...record, state: action === 'open' ? 'open' : 'closed', openedAt: action === 'open' ? Date.now() : record.openedAt }
+        : {
+            ...record,
+            state: action === 'open' ? 'open' : 'closed',
+            openedAt: action === 'open' ? Date.now() : record.openedAt,
+          }
     if (next.state === record.state && next.revealed === record.revealed) return
     await this.store.setPollState(this.session.id, next)
     this.records.set(pollId, next)

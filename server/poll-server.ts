@@ -1,6 +1,6 @@
 // Attaches the poll engine's realtime channel to any HTTP server: Express in `npm start`, Vite in
 // `npm run dev` and `slidev export`, a bare http.Server in tests.
-import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import type { PollEngine } from './engine.ts'
 import {
@@ -152,8 +152,16 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   const schedule = () => {
     timer ??= setTimeout(() => {
       timer = null
-      if (dirty.size) io.to(DECKS).emit('tally', [...dirty].flatMap((id) => engine.tally(id) ?? []))
-      if (taps.size) io.to(DECKS).emit('reactions', [...taps].map(([pollId, counts]) => ({ pollId, counts })))
+      if (dirty.size)
+        io.to(DECKS).emit(
+          'tally',
+          [...dirty].flatMap((id) => engine.tally(id) ?? []),
+        )
+      if (taps.size)
+        io.to(DECKS).emit(
+          'reactions',
+          [...taps].map(([pollId, counts]) => ({ pollId, counts })),
+        )
       dirty.clear()
       taps.clear()
     }, LIMITS.tallyIntervalMs)

@@ -29,9 +29,7 @@ export const CLIENT_EVENTS = ['vote', 'react', 'control', 'session', 'follow', '
 // ---------------------------------------------------------------------------------------------
 // Poll definitions, as authors write them in a slide's frontmatter (`poll:`).
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'use lowercase letters, digits and dashes (at most 48)')
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'use lowercase letters, digits and dashes (at most 48)')
 
 /** Turns an option label into a stable id, so reordering options keeps stored votes valid. */
 export function optionId(label: string): string {
@@ -47,10 +45,7 @@ export function optionId(label: string): string {
 }
 
 const label = z.string().trim().min(1).max(LIMITS.labelLength)
-const choices = z
-  .array(label)
-  .min(2, 'a poll needs at least two options')
-  .max(LIMITS.optionsPerPoll)
+const choices = z.array(label).min(2, 'a poll needs at least two options').max(LIMITS.optionsPerPoll)
 
 const common = {
   id,
@@ -150,7 +145,12 @@ export const PollDefinitionSchema = z
           const value = String(declared.min + i)
           return { id: value, label: value }
         })
-        return { ...base, options: points, minLabel: declared.minLabel, maxLabel: declared.maxLabel }
+        return {
+          ...base,
+          options: points,
+          minLabel: declared.minLabel,
+          maxLabel: declared.maxLabel,
+        }
       }
       case 'words':
         return { ...base, options: [], maxLength: declared.maxLength }
@@ -215,7 +215,8 @@ export function parseAnswer(
       if (typeof answer !== 'string') return refuse('Type a word or a few.')
       const word = normaliseWord(answer)
       if (!word) return refuse('Type a word or a few.')
-      if (word.length > (poll.maxLength ?? LIMITS.wordLength)) return refuse(`Keep it under ${poll.maxLength} characters.`)
+      if (word.length > (poll.maxLength ?? LIMITS.wordLength))
+        return refuse(`Keep it under ${poll.maxLength} characters.`)
       // Control characters have no place in a word and could upset spreadsheets or terminals.
       if (/\p{Cc}/u.test(word)) return refuse('Use letters, digits and punctuation only.')
       return { ok: true, value: [word] }
@@ -262,7 +263,13 @@ export const ReactSchema = z.object({ pollId: id, emoji: z.string().min(1).max(1
 export const ControlSchema = z.discriminatedUnion('action', [
   z.object({ pollId: id, action: z.enum(['open', 'close', 'reveal', 'reset']) }).strict(),
   /** Hides a word from the cloud for good (this session). */
-  z.object({ pollId: id, action: z.literal('hide'), word: z.string().min(1).max(LIMITS.wordLength) }).strict(),
+  z
+    .object({
+      pollId: id,
+      action: z.literal('hide'),
+      word: z.string().min(1).max(LIMITS.wordLength),
+    })
+    .strict(),
 ])
 
 const sessionName = z.string().trim().min(1).max(80)

@@ -28,11 +28,16 @@ export async function findSession(store: Store, key: string): Promise<Session> {
   if (key === 'current') return store.currentSession()
   const id = /^\d{1,9}$/.test(key) ? Number(key) : Number.NaN
   const session = (await store.listSessions()).find((candidate) => candidate.id === id)
-  if (!session) throw new UnknownSession(`There is no session "${key.slice(0, 40)}": use "current" or an id from /api/sessions.`)
+  if (!session)
+    throw new UnknownSession(`There is no session "${key.slice(0, 40)}": use "current" or an id from /api/sessions.`)
   return session
 }
 
-export async function sessionResults(store: Store, polls: readonly PollDefinition[], session: Session): Promise<SessionResults> {
+export async function sessionResults(
+  store: Store,
+  polls: readonly PollDefinition[],
+  session: Session,
+): Promise<SessionResults> {
   const snapshot = await store.loadSession(session.id)
   const tallies = new Map(polls.map((poll) => [poll.id, new PollTally(poll)]))
   for (const { pollId, word } of snapshot.hiddenWords) tallies.get(pollId)?.hide(word)
@@ -68,7 +73,19 @@ export async function pollHistory(store: Store, poll: PollDefinition) {
   return rows
 }
 
-const CSV_HEADER = ['session_id', 'session_name', 'poll_id', 'kind', 'question', 'answer_id', 'answer', 'count', 'poll_total', 'poll_mean', 'correct']
+const CSV_HEADER = [
+  'session_id',
+  'session_name',
+  'poll_id',
+  'kind',
+  'question',
+  'answer_id',
+  'answer',
+  'count',
+  'poll_total',
+  'poll_mean',
+  'correct',
+]
 
 /**
  * RFC 4180 quoting, plus a leading apostrophe on text that a spreadsheet would otherwise run

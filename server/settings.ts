@@ -55,7 +55,10 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     deck: values.deck ?? env.DECK ?? 'workshop',
     secret: env.PRESENTER_SECRET || makeSecret(),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     maxConnectionsPerAddress: positiveInteger('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 200),
     resultsPublic: values['results-public'] ?? ['1', 'true', 'yes'].includes((env.RESULTS_PUBLIC ?? '').toLowerCase()),
   }
@@ -64,7 +67,8 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new SettingsError(`${name} must be a whole number above 0, not "${raw}".`)
+  if (!Number.isInteger(value) || value < 1)
+    throw new SettingsError(`${name} must be a whole number above 0, not "${raw}".`)
   return value
 }
 

@@ -66,7 +66,9 @@ export function openSqliteStore(dataDir: string): Store {
     'INSERT INTO sessions (name, started_at) VALUES (?, ?) RETURNING *',
   )
   const allSessions = db.prepare<[], SessionRow>('SELECT * FROM sessions ORDER BY id')
-  const renameSession = db.prepare<[string, number], SessionRow>('UPDATE sessions SET name = ? WHERE id = ? RETURNING *')
+  const renameSession = db.prepare<[string, number], SessionRow>(
+    'UPDATE sessions SET name = ? WHERE id = ? RETURNING *',
+  )
   const pollsOf = db.prepare<
     [number],
     { poll_id: string; state: 'open' | 'closed'; opened_at: number | null; revealed: number }
@@ -77,9 +79,10 @@ export function openSqliteStore(dataDir: string): Store {
   const reactionsOf = db.prepare<[number], { poll_id: string; emoji: string; count: number }>(
     'SELECT poll_id, emoji, count FROM reactions WHERE session_id = ?',
   )
-  const votesOf = db.prepare<[number], { poll_id: string; participant_id: string; answer: string; vote_id: string; at: number }>(
-    'SELECT poll_id, participant_id, answer, vote_id, at FROM votes WHERE session_id = ?',
-  )
+  const votesOf = db.prepare<
+    [number],
+    { poll_id: string; participant_id: string; answer: string; vote_id: string; at: number }
+  >('SELECT poll_id, participant_id, answer, vote_id, at FROM votes WHERE session_id = ?')
   const upsertVote = db.prepare(
     `INSERT INTO votes (session_id, poll_id, participant_id, answer, vote_id, at)
      VALUES (@sessionId, @pollId, @participantId, @answer, @voteId, @at)
@@ -145,7 +148,9 @@ export function openSqliteStore(dataDir: string): Store {
         at: row.at,
       }))
       const hiddenWords = hiddenOf.all(sessionId).map((row) => ({ pollId: row.poll_id, word: row.word }))
-      const reactions = reactionsOf.all(sessionId).map((row) => ({ pollId: row.poll_id, emoji: row.emoji, count: row.count }))
+      const reactions = reactionsOf
+        .all(sessionId)
+        .map((row) => ({ pollId: row.poll_id, emoji: row.emoji, count: row.count }))
       return { polls, votes, hiddenWords, reactions }
     },
     async saveVotes(votes) {

@@ -20,7 +20,15 @@ export async function attachToVite(server: ViteDevServer): Promise<void> {
   let joinUrl = ''
   // A small Express app (not bare routers) so the routes get Express's request and response.
   const routes = express()
-  routes.use(apiRoutes({ engine, store, joinUrl: () => joinUrl, secret: settings.secret, resultsPublic: settings.resultsPublic }))
+  routes.use(
+    apiRoutes({
+      engine,
+      store,
+      joinUrl: () => joinUrl,
+      secret: settings.secret,
+      resultsPublic: settings.resultsPublic,
+    }),
+  )
   routes.use(voterRoutes({ voterPage, secret: settings.secret }))
   server.middlewares.use(routes as unknown as Connect.NextHandleFunction)
   createPollServer(httpServer as import('node:http').Server, {

@@ -64,7 +64,11 @@ describe('npm run dev', () => {
     await dev.until(/presenter mode/)
     const polls = await (await fetch(`http://127.0.0.1:${port}/api/polls`)).json()
     expect(polls.polls.map((p: { id: string }) => p.id)).toContain('hat-start')
-    const deck = io(`http://127.0.0.1:${port}`, { auth: { role: 'deck' }, transports: ['websocket'], reconnection: false })
+    const deck = io(`http://127.0.0.1:${port}`, {
+      auth: { role: 'deck' },
+      transports: ['websocket'],
+      reconnection: false,
+    })
     const state = await new Promise<{ polls: unknown[] }>((resolve, reject) => {
       deck.on('sync', resolve)
       deck.on('connect_error', reject)
@@ -78,7 +82,9 @@ describe('npm start', () => {
   it('prints the join address, a QR code, the presenter link and the results file', async () => {
     const dir = tempDir()
     dirs.push(dir)
-    const start = run(['start', '--port', '0', '--data-dir', dir.path], { PRESENTER_SECRET: 'cli-secret' })
+    const start = run(['start', '--port', '0', '--data-dir', dir.path], {
+      PRESENTER_SECRET: 'cli-secret',
+    })
     const out = await start.until(/Ready in/)
     const join = /Attendees join:\s+(\S+)/.exec(out)?.[1] ?? ''
     const lan = lanAddress('0.0.0.0')

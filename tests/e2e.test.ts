@@ -20,7 +20,10 @@ beforeAll(async () => {
   if (deckIsStale('workshop')) await buildDeck('workshop')
   pollSlide = await slideNumberOfPoll(join(SLIDES_DIR, 'workshop.md'), 'hat-start')
   dir = tempDir()
-  const settings = { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET }
+  const settings = {
+    ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]),
+    secret: SECRET,
+  }
   server = await startServer(settings, deckOutDir('workshop'))
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
 })
@@ -37,7 +40,10 @@ describe('the live poll loop in a browser', () => {
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await presenter.goto(`${server.url}/present?key=${SECRET}`)
     await presenter.goto(`${server.url}/presenter/${pollSlide}`)
-    await presenter.getByRole('button', { name: 'Open voting' }).first().click()
+    const controls = presenter.locator('[data-poll="hat-start"]').first()
+    await controls.getByText('Voting closed').waitFor({ timeout: 15_000 }) // connected and in sync
+    await controls.getByRole('button', { name: 'Open voting' }).click()
+    await controls.getByText('Voting open').waitFor({ timeout: 5_000 })
 
     // The projector: the same slide in the audience view.
     const projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
@@ -47,7 +53,11 @@ describe('the live poll loop in a browser', () => {
     const label = (await leading.locator('.poll-label').textContent())?.trim() ?? ''
 
     // The attendee: a 360 px phone with no presenter cookie.
-    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+    const phone = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    })
     const page = await phone.newPage()
     await page.goto(server.joinUrl.replace(/^http:\/\/[^/]+/, server.url))
     await expect.poll(() => page.locator('#conn').getAttribute('data-state'), { timeout: 10_000 }).toBe('online')

@@ -37,13 +37,29 @@ describe('PDF export', () => {
     const pdf = join(dir.path, 'deck.pdf')
     const result = spawnSync(
       join(ROOT, 'node_modules', '.bin', 'slidev'),
-      ['export', deck, '--output', pdf, '--range', String(slide), '--executable-path', findChromium(), '--timeout', '60000'],
-      { cwd: ROOT, env: { ...process.env, DATA_DIR: dir.path }, encoding: 'utf8', timeout: 120_000 },
+      [
+        'export',
+        deck,
+        '--output',
+        pdf,
+        '--range',
+        String(slide),
+        '--executable-path',
+        findChromium(),
+        '--timeout',
+        '60000',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dir.path },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
     )
     expect(result.status, result.stderr + result.stdout).toBe(0)
     expect(existsSync(pdf)).toBe(true)
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
-    expect(text).toContain('7 votes')
+    expect(text).toContain('7 answers')
     expect(text).not.toMatch(/Loading results|Connecting to the poll/)
     // The two seeded counts appear as bar values.
     expect(text).toMatch(/\b3\b/)

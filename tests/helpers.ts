@@ -57,7 +57,12 @@ export async function startTestServer(options: { dataDir: string; polls?: PollDe
     engine,
     store,
     connect(auth: Record<string, unknown>, extra: Parameters<typeof io>[1] = {}): TestSocket {
-      const socket: TestSocket = io(url, { auth, transports: ['websocket'], reconnection: false, ...extra })
+      const socket: TestSocket = io(url, {
+        auth,
+        transports: ['websocket'],
+        reconnection: false,
+        ...extra,
+      })
       sockets.push(socket)
       return socket
     },

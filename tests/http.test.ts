@@ -20,7 +20,11 @@ describe('results API', () => {
   it('reports health as JSON', async () => {
     const response = await fetch(`${server.url}/healthz`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toMatchObject({ ok: true, polls: 1, session: { name: 'First session' } })
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      polls: 1,
+      session: { name: 'First session' },
+    })
   })
 
   it('lists polls with their state and counts', async () => {

@@ -92,7 +92,11 @@ describe('voting', () => {
 describe('refusals change nothing', () => {
   it('refuses a vote on a closed poll', async () => {
     const alice = await voter('participant-alice')
-    const result = await alice.emitWithAck('vote', { pollId: 'hat', answer: 'leading', voteId: voteId() })
+    const result = await alice.emitWithAck('vote', {
+      pollId: 'hat',
+      answer: 'leading',
+      voteId: voteId(),
+    })
     expect(result).toEqual({ ok: false, error: 'This poll is closed.' })
     expect(server.engine.tally('hat')?.total).toBe(0)
   })
@@ -105,7 +109,11 @@ describe('refusals change nothing', () => {
       ok: false,
       error: 'There is no poll "nope".',
     })
-    const wrong = await alice.emitWithAck('vote', { pollId: 'hat', answer: 'juggling', voteId: voteId() })
+    const wrong = await alice.emitWithAck('vote', {
+      pollId: 'hat',
+      answer: 'juggling',
+      voteId: voteId(),
+    })
     expect(wrong.ok).toBe(false)
     expect(server.engine.tally('hat')?.total).toBe(0)
   })
@@ -179,11 +187,15 @@ describe('presenter controls', () => {
     await phone.emitWithAck('vote', { pollId: 'hat', answer: 'leading', voteId: voteId() })
 
     const closed = next(phone, 'poll:state', (p) => p.state === 'closed')
-    expect(await deck.emitWithAck('control', { pollId: 'hat', action: 'close' })).toEqual({ ok: true })
+    expect(await deck.emitWithAck('control', { pollId: 'hat', action: 'close' })).toEqual({
+      ok: true,
+    })
     await closed
 
     const resynced = next(phone, 'sync', (state) => !state.mine?.hat)
-    expect(await deck.emitWithAck('control', { pollId: 'hat', action: 'reset' })).toEqual({ ok: true })
+    expect(await deck.emitWithAck('control', { pollId: 'hat', action: 'reset' })).toEqual({
+      ok: true,
+    })
     await resynced
     expect(server.engine.tally('hat')?.total).toBe(0)
   })
@@ -195,7 +207,11 @@ describe('durability', () => {
     await open(deck)
     for (const name of ['one', 'two', 'three']) {
       const phone = await voter(`participant-${name}`)
-      const result = await phone.emitWithAck('vote', { pollId: 'hat', answer: 'managing', voteId: voteId() })
+      const result = await phone.emitWithAck('vote', {
+        pollId: 'hat',
+        answer: 'managing',
+        voteId: voteId(),
+      })
       expect(result.ok).toBe(true)
     }
     await server.close()

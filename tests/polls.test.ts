@@ -36,13 +36,18 @@ describe('loadPolls', () => {
   it('names the file and the poll when a declaration is wrong', async () => {
     write('sections/bad.md', '---\npoll:\n  id: one-option\n  question: Q?\n  options: [Only]\n---\n# Bad\n')
     write('workshop.md', '---\ntheme: default\n---\n# Title\n---\nsrc: ./sections/bad.md\n---\n')
-    await expect(loadPolls(dir.path)).rejects.toThrow(/sections\/bad\.md: poll "one-option" is not valid \(options\): a poll needs at least two options/)
+    await expect(loadPolls(dir.path)).rejects.toThrow(
+      /sections\/bad\.md: poll "one-option" is not valid \(options\): a poll needs at least two options/,
+    )
   })
 
   it('refuses one id declared twice with different questions', async () => {
     write('sections/hat.md', hatSection)
     write('sections/other.md', hatSection.replace('Which hat are you wearing right now?', 'Another question?'))
-    write('workshop.md', '---\ntheme: default\n---\n# T\n---\nsrc: ./sections/hat.md\n---\n\n---\nsrc: ./sections/other.md\n---\n')
+    write(
+      'workshop.md',
+      '---\ntheme: default\n---\n# T\n---\nsrc: ./sections/hat.md\n---\n\n---\nsrc: ./sections/other.md\n---\n',
+    )
     await expect(loadPolls(dir.path)).rejects.toThrow(/poll "hat-start" is also declared, differently/)
   })
 })

@@ -4,10 +4,10 @@ import {
   HandshakeSchema,
   normaliseWord,
   optionId,
-  parse,
-  parseAnswer,
   type PollDefinition,
   PollDefinitionSchema,
+  parse,
+  parseAnswer,
   VoteSchema,
 } from '../server/protocol.ts'
 
@@ -15,7 +15,11 @@ const define = (input: object): PollDefinition => PollDefinitionSchema.parse(inp
 
 describe('poll definitions', () => {
   it('gives options stable ids from their labels; single choice is the default kind', () => {
-    const poll = define({ id: 'hat', question: 'Which hat?', options: ['Leader hat', 'Manager hat'] })
+    const poll = define({
+      id: 'hat',
+      question: 'Which hat?',
+      options: ['Leader hat', 'Manager hat'],
+    })
     expect(poll).toEqual({
       id: 'hat',
       kind: 'single',
@@ -32,10 +36,26 @@ describe('poll definitions', () => {
   it('reads every kind', () => {
     expect(define({ id: 'm', kind: 'multiple', question: 'Q', options: ['A', 'B', 'C'], max: 2 }).max).toBe(2)
     expect(define({ id: 'm', kind: 'multiple', question: 'Q', options: ['A', 'B', 'C'] }).max).toBe(3)
-    const scale = define({ id: 's', kind: 'scale', question: 'Q', min: 0, max: 10, minLabel: 'All managing', maxLabel: 'All leading' })
+    const scale = define({
+      id: 's',
+      kind: 'scale',
+      question: 'Q',
+      min: 0,
+      max: 10,
+      minLabel: 'All managing',
+      maxLabel: 'All leading',
+    })
     expect(scale.options.map((o) => o.id)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'])
     expect(define({ id: 'w', kind: 'words', question: 'Q' }).maxLength).toBe(30)
-    expect(define({ id: 'q', kind: 'quiz', question: 'Q', options: ['Leader hat', 'Manager hat'], correct: 'Leader hat' }).correct).toEqual(['leader-hat'])
+    expect(
+      define({
+        id: 'q',
+        kind: 'quiz',
+        question: 'Q',
+        options: ['Leader hat', 'Manager hat'],
+        correct: 'Leader hat',
+      }).correct,
+    ).toEqual(['leader-hat'])
     expect(define({ id: 'r', kind: 'reactions', question: 'React' }).options).toHaveLength(5)
     expect(define({ id: 'h', question: 'Q', options: ['A', 'B'], results: 'hidden' }).results).toBe('hidden')
   })
@@ -47,7 +67,10 @@ describe('poll definitions', () => {
     [{ id: 'hat', question: 'Q', options: ['Same', 'same!'] }, 'two options read the same'],
     [{ id: 'hat', question: 'Q', options: ['A', 'B'], colour: 'red' }, ''],
     [{ id: 'hat', kind: 'poll', question: 'Q', options: ['A', 'B'] }, ''],
-    [{ id: 'q', kind: 'quiz', question: 'Q', options: ['A', 'B'], correct: 'C' }, 'correct answer "c" is not one of the options'],
+    [
+      { id: 'q', kind: 'quiz', question: 'Q', options: ['A', 'B'], correct: 'C' },
+      'correct answer "c" is not one of the options',
+    ],
     [{ id: 'm', kind: 'multiple', question: 'Q', options: ['A', 'B'], max: 3 }, 'max is larger'],
     [{ id: 's', kind: 'scale', question: 'Q', min: 5, max: 5 }, 'max greater than min'],
     [{ id: 'r', kind: 'reactions', question: 'Q', options: ['👍', '👍'] }, 'each reaction must be different'],
@@ -60,14 +83,23 @@ describe('poll definitions', () => {
 
 describe('answers, per kind', () => {
   const single = define({ id: 'a', question: 'Q', options: ['Leading', 'Managing'] })
-  const multiple = define({ id: 'b', kind: 'multiple', question: 'Q', options: ['Confusion', 'Misalignment', 'Burnout'], max: 2 })
+  const multiple = define({
+    id: 'b',
+    kind: 'multiple',
+    question: 'Q',
+    options: ['Confusion', 'Misalignment', 'Burnout'],
+    max: 2,
+  })
   const scale = define({ id: 'c', kind: 'scale', question: 'Q', min: 1, max: 5 })
   const words = define({ id: 'd', kind: 'words', question: 'Q', maxLength: 12 })
   const reactions = define({ id: 'e', kind: 'reactions', question: 'Q' })
 
   it('accepts what fits and returns the keys to count', () => {
     expect(parseAnswer(single, 'managing')).toEqual({ ok: true, value: ['managing'] })
-    expect(parseAnswer(multiple, ['burnout', 'confusion', 'burnout'])).toEqual({ ok: true, value: ['burnout', 'confusion'] })
+    expect(parseAnswer(multiple, ['burnout', 'confusion', 'burnout'])).toEqual({
+      ok: true,
+      value: ['burnout', 'confusion'],
+    })
     expect(parseAnswer(scale, 4)).toEqual({ ok: true, value: ['4'] })
     expect(parseAnswer(words, '  Trust   ME ')).toEqual({ ok: true, value: ['trust me'] })
   })

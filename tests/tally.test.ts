@@ -8,7 +8,11 @@ describe('PollTally', () => {
     tally.apply({ participantId: 'a', answer: ['leading'], voteId: '1' })
     tally.apply({ participantId: 'b', answer: ['leading'], voteId: '2' })
     tally.apply({ participantId: 'a', answer: ['managing'], voteId: '3' })
-    expect(tally.toTally(true)).toEqual({ pollId: 'hat', counts: { leading: 1, managing: 1, 'not-sure': 0 }, total: 2 })
+    expect(tally.toTally(true)).toEqual({
+      pollId: 'hat',
+      counts: { leading: 1, managing: 1, 'not-sure': 0 },
+      total: 2,
+    })
     expect(tally.answerOf('a')).toEqual(['managing'])
   })
 
@@ -23,7 +27,11 @@ describe('PollTally', () => {
   it('keeps answers to a removed option in the total but not in the bars', () => {
     const tally = new PollTally(HAT_POLL)
     tally.apply({ participantId: 'a', answer: ['retired-option'], voteId: '1' })
-    expect(tally.toTally(true)).toEqual({ pollId: 'hat', counts: { leading: 0, managing: 0, 'not-sure': 0 }, total: 1 })
+    expect(tally.toTally(true)).toEqual({
+      pollId: 'hat',
+      counts: { leading: 0, managing: 0, 'not-sure': 0 },
+      total: 1,
+    })
   })
 
   it('clears to zero', () => {

@@ -100,18 +100,38 @@ function build(poll: PollView): HTMLElement[] {
           refresh(poll)
         }),
       )
-      return [el('p', { className: 'hint', textContent: `Pick up to ${poll.max}, then send.` }), ...buttons, submitRow(submit, () => vote([...picked]))]
+      return [
+        el('p', { className: 'hint', textContent: `Pick up to ${poll.max}, then send.` }),
+        ...buttons,
+        submitRow(submit, () => vote([...picked])),
+      ]
     }
     case 'scale': {
       const points = poll.options.map((option) => choiceButton(option.label, option.id, () => vote(Number(option.id))))
-      const ends = el('div', { className: 'ends' }, el('span', { textContent: poll.minLabel ?? '' }), el('span', { textContent: poll.maxLabel ?? '' }))
+      const ends = el(
+        'div',
+        { className: 'ends' },
+        el('span', { textContent: poll.minLabel ?? '' }),
+        el('span', { textContent: poll.maxLabel ?? '' }),
+      )
       return [el('div', { className: 'scale' }, ...points), ends]
     }
     case 'words': {
-      const input = el('input', { type: 'text', id: 'word', maxLength: poll.maxLength ?? 30, autocomplete: 'off', required: true })
+      const input = el('input', {
+        type: 'text',
+        id: 'word',
+        maxLength: poll.maxLength ?? 30,
+        autocomplete: 'off',
+        required: true,
+      })
       input.setAttribute('aria-label', 'Your answer')
       input.setAttribute('enterkeyhint', 'send')
-      const submit = el('button', { type: 'submit', className: 'primary', id: 'send', textContent: 'Send' })
+      const submit = el('button', {
+        type: 'submit',
+        className: 'primary',
+        id: 'send',
+        textContent: 'Send',
+      })
       return [input, submitRow(submit, () => vote(input.value).then(() => (input.value = '')))]
     }
     case 'reactions':
@@ -142,7 +162,8 @@ function submitRow(button: HTMLButtonElement, onSubmit: () => unknown): HTMLForm
 function refresh(poll: PollView): void {
   const chosen = poll.kind === 'multiple' ? [...picked] : (mine[poll.id] ?? [])
   for (const button of $('options').querySelectorAll<HTMLButtonElement>('button[data-value]')) {
-    if (poll.kind !== 'reactions') button.setAttribute('aria-pressed', String(chosen.includes(button.dataset.value ?? '')))
+    if (poll.kind !== 'reactions')
+      button.setAttribute('aria-pressed', String(chosen.includes(button.dataset.value ?? '')))
     button.disabled = sending
   }
   const send = document.getElementById('send') as HTMLButtonElement | null
@@ -192,7 +213,10 @@ async function send(pollId: string, answer: VotePayload['answer']): Promise<void
     mine[pollId] = result.answer
     setStatus(answeredText(poll), 'ok')
   } else {
-    setStatus(result && !result.ok ? result.error : 'Your answer could not be sent. Check the Wi-Fi and try again.', 'bad')
+    setStatus(
+      result && !result.ok ? result.error : 'Your answer could not be sent. Check the Wi-Fi and try again.',
+      'bad',
+    )
   }
   render()
 }

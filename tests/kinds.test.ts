@@ -1,0 +1,320 @@
+// Every poll kind and presenter control over real sockets, plus sessions and results exports.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { PollDefinitionSchema } from '../server/protocol.ts'
+import { ROOT } from '../server/settings.ts'
+import { next, SECRET, startTestServer, type TestSocket, tempDir, voteId } from './helpers.ts'
+
+const POLLS = [
+  {
+    id: 'seen',
+    kind: 'multiple',
+    question: 'Seen in your team?',
+    options: ['Confusion', 'Misalignment', 'Burnout'],
+    max: 2,
+  },
+  {
+    id: 'week',
+    kind: 'scale',
+    question: 'Your week?',
+    min: 0,
+    max: 10,
+    minLabel: 'All managing',
+    maxLabel: 'All leading',
+  },
+  {
+    id: 'word',
+    kind: 'words',
+    question: 'One word for the leader you would follow',
+    maxLength: 30,
+  },
+  {
+    id: 'scenario',
+    kind: 'quiz',
+    question: 'Launching a new idea?',
+    options: ['Leader hat', 'Manager hat'],
+    correct: 'Leader hat',
+  },
+  { id: 'vibe', kind: 'reactions', question: 'How does this land?' },
+  {
+    id: 'secret-ballot',
+    question: 'Hidden until reveal',
+    options: ['Yes', 'No'],
+    results: 'hidden',
+  },
+].map((poll) => PollDefinitionSchema.parse(poll))
+
+type Server = Awaited<ReturnType<typeof startTestServer>>
+let dir: ReturnType<typeof tempDir>
+let server: Server
+let deck: TestSocket
+
+beforeEach(async () => {
+  dir = tempDir()
+  server = await startTestServer({ dataDir: dir.path, polls: POLLS })
+  deck = server.connect({ role: 'deck', secret: SECRET })
+  await next(deck, 'sync')
+  for (const poll of POLLS)
+    expect(await deck.emitWithAck('control', { pollId: poll.id, action: 'open' })).toEqual({
+      ok: true,
+    })
+})
+afterEach(async () => {
+  await server.close()
+  dir.remove()
+})
+
+async function phone(name: string): Promise<TestSocket> {
+  const socket = server.connect({ role: 'voter', participantId: `participant-${name}` })
+  await next(socket, 'sync')
+  return socket
+}
+const vote = (socket: TestSocket, pollId: string, answer: string | number | string[]) =>
+  socket.emitWithAck('vote', { pollId, answer, voteId: voteId() })
+
+describe('multiple choice', () => {
+  it('counts each pick and refuses more than the limit', async () => {
+    const a = await phone('a')
+    expect(await vote(a, 'seen', ['confusion', 'burnout'])).toEqual({
+      ok: true,
+      answer: ['confusion', 'burnout'],
+    })
+    expect(await vote(a, 'seen', ['confusion', 'burnout', 'misalignment'])).toEqual({
+      ok: false,
+      error: 'Pick at most 2.',
+    })
+    expect(await vote(a, 'seen', ['juggling'])).toMatchObject({ ok: false })
+    expect(server.engine.tally('seen')).toEqual({
+      pollId: 'seen',
+      counts: { confusion: 1, misalignment: 0, burnout: 1 },
+      total: 1,
+    })
+  })
+})
+
+describe('scale', () => {
+  it('shows the distribution and the mean, and refuses values off the scale', async () => {
+    for (const [name, value] of [
+      ['a', 2],
+      ['b', 8],
+      ['c', 8],
+    ] as const)
+      expect((await vote(await phone(name), 'week', value)).ok).toBe(true)
+    const tally = server.engine.tally('week')
+    expect(tally?.counts).toMatchObject({ '2': 1, '8': 2, '0': 0 })
+    expect(tally?.mean).toBe(6)
+    const d = await phone('d')
+    for (const bad of [11, -1, 2.5, '5'])
+      expect(await vote(d, 'week', bad)).toMatchObject({
+        ok: false,
+        error: 'Choose a whole number from 0 to 10.',
+      })
+  })
+})
+
+describe('words', () => {
+  it('folds case and spacing, refuses empty and over-long text, and hides a word for good', async () => {
+    await vote(await phone('a'), 'word', 'Honest')
+    await vote(await phone('b'), 'word', '  honest ')
+    await vote(await phone('c'), 'word', '<script>alert(1)</script>')
+    const d = await phone('d')
+    expect(await vote(d, 'word', '   ')).toMatchObject({
+      ok: false,
+      error: 'Type a word or a few.',
+    })
+    expect(await vote(d, 'word', 'x'.repeat(31))).toMatchObject({
+      ok: false,
+      error: 'Keep it under 30 characters.',
+    })
+    expect(server.engine.tally('word')?.counts).toEqual({
+      honest: 2,
+      '<script>alert(1)</script>': 1,
+    })
+
+    expect(await d.emitWithAck('control', { pollId: 'word', action: 'hide', word: 'honest' })).toMatchObject({
+      ok: false,
+    })
+    const hidden = next(deck, 'tally', (tallies) => tallies.some((t) => t.pollId === 'word' && !('honest' in t.counts)))
+    expect(await deck.emitWithAck('control', { pollId: 'word', action: 'hide', word: 'HONEST' })).toEqual({ ok: true })
+    await hidden
+    await vote(await phone('e'), 'word', 'honest')
+    expect(server.engine.tally('word')?.counts).toEqual({ '<script>alert(1)</script>': 1 })
+  })
+})
+
+describe('quiz', () => {
+  it('keeps the answer from everyone until the reveal, then tells the phones', async () => {
+    const a = await phone('a')
+    const state = await next(server.connect({ role: 'voter', participantId: 'participant-late' }), 'sync')
+    expect(JSON.stringify(state)).not.toContain('correct')
+    expect(JSON.stringify(await (await fetch(`${server.url}/api/polls/scenario`)).json())).not.toContain('correct')
+    await vote(a, 'scenario', 'manager-hat')
+    expect(await a.emitWithAck('control', { pollId: 'scenario', action: 'reveal' })).toMatchObject({
+      ok: false,
+    })
+
+    const told = next(a, 'poll:state', (poll) => poll.id === 'scenario' && poll.revealed)
+    expect(await deck.emitWithAck('control', { pollId: 'scenario', action: 'reveal' })).toEqual({
+      ok: true,
+    })
+    expect((await told).correct).toEqual(['leader-hat'])
+  })
+})
+
+describe('reactions', () => {
+  it('floats taps to the deck, counts them, and limits each participant', async () => {
+    const a = await phone('a')
+    const burst = next(deck, 'reactions', (bursts) => bursts.some((b) => b.pollId === 'vibe'))
+    const results = []
+    for (let i = 0; i < 7; i++) results.push(await a.emitWithAck('react', { pollId: 'vibe', emoji: '👏' }))
+    expect(results.filter((r) => r.ok)).toHaveLength(5)
+    expect(results.at(-1)).toEqual({ ok: false, error: 'Easy there: a few reactions at a time.' })
+    expect((await burst).find((b) => b.pollId === 'vibe')?.counts['👏']).toBeGreaterThan(0)
+    expect(server.engine.tally('vibe')?.counts['👏']).toBe(5)
+    expect(await a.emitWithAck('react', { pollId: 'vibe', emoji: '💩' })).toMatchObject({
+      ok: false,
+      error: 'That reaction is not offered here.',
+    })
+    expect(await a.emitWithAck('react', { pollId: 'seen', emoji: '👏' })).toMatchObject({
+      ok: false,
+    })
+  })
+})
+
+describe('results hidden until reveal', () => {
+  it('shows the room only how many answered', async () => {
+    await vote(await phone('a'), 'secret-ballot', 'yes')
+    expect(server.engine.tally('secret-ballot')).toEqual({
+      pollId: 'secret-ballot',
+      counts: {},
+      total: 1,
+      hidden: true,
+    })
+    expect(await (await fetch(`${server.url}/api/polls/secret-ballot`)).json()).toMatchObject({
+      counts: {},
+      total: 1,
+      hidden: true,
+    })
+    const shown = next(deck, 'tally', (tallies) =>
+      tallies.some((t) => t.pollId === 'secret-ballot' && t.counts.yes === 1),
+    )
+    await deck.emitWithAck('control', { pollId: 'secret-ballot', action: 'reveal' })
+    await shown
+  })
+})
+
+describe('follow the slide', () => {
+  it('opens the poll on screen and closes the others, only when switched on', async () => {
+    expect(await deck.emitWithAck('slide', { pollId: 'week' })).toEqual({ ok: true })
+    expect(server.engine.view('seen')?.state).toBe('open') // follow mode is off: nothing changed
+    expect(await deck.emitWithAck('follow', { on: true })).toEqual({ ok: true })
+    await deck.emitWithAck('slide', { pollId: 'week' })
+    expect(
+      server.engine
+        .views()
+        .filter((p) => p.state === 'open')
+        .map((p) => p.id),
+    ).toEqual(['week'])
+    await deck.emitWithAck('slide', { pollId: null })
+    expect(server.engine.views().filter((p) => p.state === 'open')).toEqual([])
+    const a = await phone('a')
+    expect(await a.emitWithAck('follow', { on: false })).toMatchObject({
+      ok: false,
+      error: 'Only the presenter can do that.',
+    })
+    expect(await a.emitWithAck('slide', { pollId: 'week' })).toMatchObject({ ok: false })
+  })
+})
+
+describe('sessions and exports', () => {
+  const auth = { Authorization: `Bearer ${SECRET}` }
+
+  it('starts a named session, keeps the old one, and exports either', async () => {
+    await vote(await phone('a'), 'seen', ['burnout'])
+    const first = server.engine.session
+    expect(await (await phone('b')).emitWithAck('session', { action: 'start', name: 'Hacked' })).toMatchObject({
+      ok: false,
+    })
+    const started = await deck.emitWithAck('session', {
+      action: 'start',
+      name: 'Berlin, March cohort',
+    })
+    expect(started).toMatchObject({ ok: true, session: { name: 'Berlin, March cohort' } })
+    expect(server.engine.tally('seen')?.total).toBe(0)
+    expect(await deck.emitWithAck('session', { action: 'rename', name: 'Berlin, "March" cohort' })).toMatchObject({
+      ok: true,
+    })
+
+    const list = await (await fetch(`${server.url}/api/sessions`, { headers: auth })).json()
+    expect(list.sessions.map((s: { name: string }) => s.name)).toEqual(['First session', 'Berlin, "March" cohort'])
+
+    const old = await (await fetch(`${server.url}/api/sessions/${first.id}/results.json`, { headers: auth })).json()
+    expect(old.polls.find((p: { id: string }) => p.id === 'seen').counts).toEqual({
+      confusion: 0,
+      misalignment: 0,
+      burnout: 1,
+    })
+    const current = await (await fetch(`${server.url}/api/sessions/current/results.json`, { headers: auth })).json()
+    expect(current.session.name).toBe('Berlin, "March" cohort')
+  })
+
+  it('needs the presenter secret, and names unknown sessions', async () => {
+    const anonymous = await fetch(`${server.url}/api/sessions/current/results.csv`)
+    expect(anonymous.status).toBe(401)
+    expect((await anonymous.json()).error).toMatch(/Bearer/)
+    expect((await fetch(`${server.url}/api/sessions`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401)
+    for (const bad of ['42', 'latest', '-1', '1e3']) {
+      const response = await fetch(`${server.url}/api/sessions/${bad}/results.json`, {
+        headers: auth,
+      })
+      expect(response.status).toBe(404)
+      expect((await response.json()).error).toMatch(/There is no session/)
+    }
+  })
+
+  it('writes a CSV a spreadsheet opens cleanly', async () => {
+    await vote(await phone('a'), 'word', '=cmd|calc')
+    await vote(await phone('b'), 'word', 'kind, "fair"')
+    await vote(await phone('c'), 'week', 7)
+    const response = await fetch(`${server.url}/api/sessions/current/results.csv`, {
+      headers: auth,
+    })
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/)
+    const csv = (await response.text()).replace(/^\uFEFF/, '')
+    const lines = csv.trimEnd().split('\r\n')
+    expect(lines[0]).toBe(
+      'session_id,session_name,poll_id,kind,question,answer_id,answer,count,poll_total,poll_mean,correct',
+    )
+    expect(lines).toContain(
+      `1,First session,word,words,One word for the leader you would follow,'=cmd|calc,'=cmd|calc,1,2,,`,
+    )
+    expect(lines).toContain(
+      `1,First session,word,words,One word for the leader you would follow,"kind, ""fair""","kind, ""fair""",1,2,,`,
+    )
+    expect(lines).toContain('1,First session,week,scale,Your week?,7,7,1,1,7,')
+    expect(lines).toContain('1,First session,scenario,quiz,Launching a new idea?,leader-hat,Leader hat,0,0,,yes')
+  })
+})
+
+describe('npm run results', () => {
+  it('exports a session from the data folder as CSV or JSON', async () => {
+    await vote(await phone('a'), 'seen', ['confusion'])
+    // The command reads the polls from slides/, so it knows only the deck's polls; ours are
+    // test polls, and the export of an unknown poll is simply absent. Check the session header.
+    const csv = execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['server/cli.ts', 'results', '--session', 'current', '--format', 'csv', '--data-dir', dir.path],
+      { cwd: ROOT, encoding: 'utf8' },
+    )
+    expect(csv.split('\r\n')[0]).toMatch(/^session_id,session_name,poll_id/)
+    const json = JSON.parse(
+      execFileSync(
+        join(ROOT, 'node_modules', '.bin', 'tsx'),
+        ['server/cli.ts', 'results', '--format', 'json', '--data-dir', dir.path],
+        { cwd: ROOT, encoding: 'utf8' },
+      ),
+    )
+    expect(json.session).toMatchObject({ id: 1, name: 'First session' })
+  })
+})
