@@ -13,6 +13,7 @@ import {
   parseAnswer,
   type ReactPayload,
   type SessionPayload,
+  type Takeaway,
   type Tally,
   type VotePayload,
 } from './protocol.ts'
@@ -97,13 +98,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const poll = this.definitions.get(pollId)
     const record = this.records.get(pollId)
     if (!poll || !record) return undefined
-    const { correct, ...rest } = poll
+    const { correct, explain, ...rest } = poll
     return {
       ...rest,
       state: record.state,
       openedAt: record.openedAt,
       revealed: record.revealed,
-      ...(record.revealed && correct ? { correct } : {}),
+      ...(record.revealed ? { correct, explain } : {}),
     }
   }
 
@@ -127,6 +128,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       if (answer !== undefined) mine[pollId] = answer
     }
     return mine
+  }
+
+  takeaway(participantId: string): Takeaway {
+    const polls = this.views()
+      .filter((poll) => poll.kind !== 'steps')
+      .map((poll) => ({ ...poll, tally: this.tally(poll.id) as Tally }))
+    return { session: this.session, polls, mine: this.answersOf(participantId) }
   }
 
   /** Resolves once the vote is on disk (ok) or refused (with the reason). */

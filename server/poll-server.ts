@@ -126,6 +126,13 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       reply(await engine.react(participantId, reaction.value))
     })
 
+    socket.on('takeaway', (ack) => {
+      if (typeof ack !== 'function') return refuseWithoutAck(socket, 'takeaway')
+      const participantId = socket.data.participantId
+      if (!participantId) return ack({ ok: false, error: 'Only participants have a takeaway.' })
+      ack({ ok: true, ...engine.takeaway(participantId) })
+    })
+
     presenterOnly(socket, 'control', ControlSchema, (control) => engine.control(control))
     presenterOnly(socket, 'session', SessionSchema, (session) => engine.changeSession(session))
     presenterOnly(socket, 'follow', FollowSchema, async ({ on }) => engine.setFollowSlides(on))

@@ -16,6 +16,8 @@ export const LIMITS = {
   questionLength: 200,
   /** Longest answer a word poll may accept. */
   wordLength: 60,
+  /** Longest action step a participant may write. */
+  stepLength: 200,
   /** Words shown in a cloud; the long tail stays in the export. */
   cloudWords: 40,
   /** Reactions one participant may send in a window, and the window (ms). */
@@ -24,7 +26,7 @@ export const LIMITS = {
 } as const
 
 /** Events that a client may send; anything else is answered with `rejected`. */
-export const CLIENT_EVENTS = ['vote', 'react', 'control', 'session', 'follow', 'slide'] as const
+export const CLIENT_EVENTS = ['vote', 'react', 'takeaway', 'control', 'session', 'follow', 'slide'] as const
 
 // ---------------------------------------------------------------------------------------------
 // Poll definitions, as authors write them in a slide's frontmatter (`poll:`).
@@ -72,6 +74,8 @@ const DeclaredPollSchema = z.discriminatedUnion('kind', [
       options: choices,
       /** Label(s) of the right option(s). Kept on the server until the presenter reveals. */
       correct: z.union([label, z.array(label).min(1)]),
+      /** Why that is the answer; shown with it at the reveal. */
+      explain: z.string().trim().min(1).max(LIMITS.questionLength).optional(),
     })
     .strict(),
   z
@@ -89,6 +93,14 @@ const DeclaredPollSchema = z.discriminatedUnion('kind', [
       ...common,
       kind: z.literal('words'),
       maxLength: z.number().int().min(3).max(LIMITS.wordLength).default(30),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('steps'),
+      /** How many action steps a participant may write. They stay private to that participant. */
+      count: z.number().int().min(1).max(5).default(3),
     })
     .strict(),
   z
@@ -122,8 +134,11 @@ export interface PollDefinition {
   maxLabel?: string
   /** Word polls: the longest answer accepted. */
   maxLength?: number
-  /** Quiz: ids of the right options. */
+  /** Action steps: how many one participant may write. */
+  count?: number
+  /** Quiz: ids of the right options, and why. Both stay on the server until the reveal. */
   correct?: string[]
+  explain?: string
 }
 
 const withIds = (labels: string[]): PollOption[] => labels.map((text) => ({ id: optionId(text), label: text }))
@@ -154,6 +169,8 @@ export const PollDefinitionSchema = z
       }
       case 'words':
         return { ...base, options: [], maxLength: declared.maxLength }
+      case 'steps':
+        return { ...base, options: [], count: declared.count }
       case 'reactions':
         if (new Set(declared.options).size !== declared.options.length) problem('each reaction must be different')
         return { ...base, options: declared.options.map((emoji) => ({ id: emoji, label: emoji })) }
@@ -170,7 +187,7 @@ export const PollDefinitionSchema = z
           const correct = [declared.correct].flat().map(optionId)
           const unknown = correct.filter((answer) => !ids.has(answer))
           if (unknown.length) problem(`correct answer "${unknown[0]}" is not one of the options`)
-          return { ...base, options, correct }
+          return { ...base, options, correct, ...(declared.explain ? { explain: declared.explain } : {}) }
         }
         return { ...base, options }
       }
@@ -221,6 +238,17 @@ export function parseAnswer(
       if (/\p{Cc}/u.test(word)) return refuse('Use letters, digits and punctuation only.')
       return { ok: true, value: [word] }
     }
+    case 'steps': {
+      if (!Array.isArray(answer) || !answer.every((step) => typeof step === 'string')) {
+        return refuse('Send your steps as a list of text.')
+      }
+      const steps = answer.map((step) => step.normalize('NFKC').trim().replace(/\s+/g, ' ')).filter(Boolean)
+      if (steps.length === 0) return refuse('Write at least one step.')
+      if (steps.length > (poll.count ?? 3)) return refuse(`Write at most ${poll.count} steps.`)
+      if (steps.some((step) => step.length > LIMITS.stepLength)) return refuse(`Keep each step under ${LIMITS.stepLength} characters.`)
+      if (steps.some((step) => /\p{Cc}/u.test(step))) return refuse('Use letters, digits and punctuation only.')
+      return { ok: true, value: steps }
+    }
     case 'reactions':
       return refuse('Reactions are sent with a tap, not as a vote.')
   }
@@ -251,7 +279,7 @@ export const VoteSchema = z
     answer: z.union([
       z.string().max(LIMITS.wordLength * 4),
       z.number().finite(),
-      z.array(z.string().max(48)).max(LIMITS.optionsPerPoll),
+      z.array(z.string().max(LIMITS.stepLength)).max(LIMITS.optionsPerPoll),
     ]),
     /** Made on the phone per tap; a retried vote with the same id is counted once. */
     voteId: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/),
@@ -317,13 +345,14 @@ export interface Tally {
 }
 
 /** What anyone may know about a poll: the definition without the quiz answer, plus its state. */
-export interface PollView extends Omit<PollDefinition, 'correct'> {
+export interface PollView extends Omit<PollDefinition, 'correct' | 'explain'> {
   state: PollState
   /** When it was last opened (ms since epoch), so phones can show the newest open poll. */
   openedAt: number | null
   revealed: boolean
-  /** Quiz: the right option ids, present only once revealed. */
+  /** Quiz: the right option ids and why, present only once revealed. */
   correct?: string[]
+  explain?: string
 }
 
 export interface SessionView {
@@ -344,11 +373,21 @@ export interface SyncPayload {
   followSlides: boolean
 }
 
+export interface Takeaway {
+  session: SessionView
+  /** Every poll with what the room may see of it (hidden results stay hidden). */
+  polls: (PollView & { tally: Tally })[]
+  /** This participant's answers, action steps included (never shown to anyone else). */
+  mine: Record<string, string[]>
+}
+
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: string }
 
 export interface ClientToServerEvents {
   vote: (payload: VotePayload, ack: (result: Ack<{ answer: string[] }>) => void) => void
   react: (payload: ReactPayload, ack?: (result: Ack) => void) => void
+  /** The group's results and this participant's own answers, for "my takeaway". */
+  takeaway: (ack: (result: Ack<Takeaway>) => void) => void
   control: (payload: ControlPayload, ack: (result: Ack) => void) => void
   session: (payload: SessionPayload, ack: (result: Ack<{ session: SessionView }>) => void) => void
   follow: (payload: { on: boolean }, ack: (result: Ack) => void) => void

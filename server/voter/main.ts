@@ -2,7 +2,7 @@
 // Kept tiny (it is inlined into one HTML response) and free of frameworks. Text from others is
 // never shown here; the poll's own text is set with textContent, never as HTML.
 import { io, type Socket } from 'socket.io-client'
-import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents, VotePayload } from '../protocol.ts'
+import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents, Takeaway, VotePayload } from '../protocol.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
@@ -79,6 +79,7 @@ function answeredText(poll: PollView): string {
       : `Not this time: the answer was ${poll.correct.map((id) => labelOf(poll, id)).join(' or ')}.`
   }
   if (poll.kind === 'words') return `You said "${answer[0]}". Send another to change it.`
+  if (poll.kind === 'steps') return 'Saved. Open "My takeaway" at the end to keep them.'
   return 'Your vote counted. Tap another option to change it.'
 }
 
@@ -133,6 +134,21 @@ function build(poll: PollView): HTMLElement[] {
         textContent: 'Send',
       })
       return [input, submitRow(submit, () => vote(input.value).then(() => (input.value = '')))]
+    }
+    case 'steps': {
+      const saved = mine[poll.id] ?? []
+      const inputs = Array.from({ length: poll.count ?? 3 }, (_, i) => {
+        const input = el('textarea', { rows: 2, maxLength: 200, value: saved[i] ?? '', className: 'step' })
+        input.setAttribute('aria-label', `Action step ${i + 1}`)
+        input.placeholder = `Step ${i + 1}`
+        return input
+      })
+      const submit = el('button', { type: 'submit', className: 'primary', id: 'send', textContent: 'Save my steps' })
+      return [
+        el('p', { className: 'hint', textContent: 'Private: only you see these, on this phone and in your takeaway.' }),
+        ...inputs,
+        submitRow(submit, () => vote(inputs.map((input) => input.value))),
+      ]
     }
     case 'reactions':
       return [
@@ -236,6 +252,65 @@ function setConnection(online: boolean, text: string): void {
   conn.textContent = text
 }
 
+// "My takeaway": the group's results and this participant's own answers, as a page that
+// prints cleanly to PDF from the phone's browser.
+async function showTakeaway(): Promise<void> {
+  const page = $('takeaway')
+  const open = location.hash === '#takeaway'
+  page.hidden = !open
+  $('main').hidden = open
+  if (!open) return
+  page.replaceChildren(el('p', { textContent: 'Loading your takeaway…' }))
+  let result: Ack<Takeaway> | null = null
+  try {
+    result = await socket.timeout(8000).emitWithAck('takeaway')
+  } catch {
+    // shown below
+  }
+  if (!result?.ok) {
+    page.replaceChildren(el('p', { textContent: result?.error ?? 'Not connected yet: try again in a moment.' }))
+    return
+  }
+  const { session, polls: all, mine: answers } = result
+  const day = new Date(session.startedAt).toLocaleDateString(undefined, { dateStyle: 'long' })
+  const blocks: Node[] = [
+    el('h2', { textContent: 'My takeaway' }),
+    el('p', { className: 'hint', textContent: `Management vs Leadership · ${session.name} · ${day}` }),
+  ]
+  const steps = Object.entries(answers).find(([id]) => polls.get(id)?.kind === 'steps')?.[1]
+  if (steps?.length) blocks.push(el('h3', { textContent: 'My action steps' }), el('ol', {}, ...steps.map((step) => el('li', { textContent: step }))))
+  for (const poll of all) {
+    if (poll.tally.total === 0 && !answers[poll.id]) continue
+    blocks.push(el('h3', { textContent: poll.question }), ...resultLines(poll, answers[poll.id]))
+  }
+  blocks.push(el('button', { type: 'button', className: 'primary no-print', textContent: 'Save as PDF / print', onclick: () => window.print() }))
+  page.replaceChildren(...blocks)
+}
+
+function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefined): Node[] {
+  const { tally } = poll
+  const lines: Node[] = []
+  const mineText = answer?.map((key) => labelOf(poll, key)).join(', ')
+  if (tally.hidden) lines.push(el('p', { textContent: `${tally.total} answered; results not shown.` }))
+  else if (poll.kind === 'words') {
+    const top = Object.entries(tally.counts).slice(0, 12).map(([word, n]) => `${word} (${n})`)
+    lines.push(el('p', { textContent: top.join(' · ') }))
+  } else {
+    for (const option of poll.options) {
+      const count = tally.counts[option.id] ?? 0
+      const share = tally.total ? Math.round((count / tally.total) * 100) : 0
+      const bar = el('span', { className: 'bar' }, el('span', { style: `width:${share}%` }))
+      const right = poll.correct?.includes(option.id) ? ' ✓' : ''
+      lines.push(el('div', { className: 'row' }, el('span', { textContent: `${option.label}${right}` }), bar, el('span', { textContent: String(count) })))
+    }
+    if (poll.kind === 'scale') lines.push(el('p', { textContent: `Average: ${tally.mean ?? '–'}` }))
+  }
+  if (mineText) lines.push(el('p', { className: 'mine', textContent: `You: ${mineText}` }))
+  return lines
+}
+
+window.addEventListener('hashchange', () => void showTakeaway())
+socket.on('connect', () => void showTakeaway())
 socket.on('connect', () => setConnection(true, 'Connected'))
 socket.on('disconnect', () => setConnection(false, 'Reconnecting…'))
 socket.on('connect_error', (error) => setConnection(false, `Reconnecting… (${error.message})`))

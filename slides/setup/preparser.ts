@@ -1,7 +1,7 @@
-// Quiz answers are declared next to their poll (`correct:` in the slide's frontmatter) but must
-// not reach attendees before the reveal, and Slidev ships each slide's raw frontmatter in the
-// deck. This drops the `correct:` entry from the lines Slidev sees; the server reads the files
-// itself and keeps the answer. Write it on one line (`correct: Leader hat`) or as an indented list.
+// Quiz answers are declared next to their poll (`correct:` and `explain:` in the slide's
+// frontmatter) but must not reach attendees before the reveal, and Slidev ships each slide's raw
+// frontmatter in the deck. This drops those entries from the lines Slidev sees; the server reads
+// the files itself and keeps them. Write each on one line or as an indented block.
 export default function stripQuizAnswers() {
   return [
     {
@@ -11,7 +11,7 @@ export default function stripQuizAnswers() {
         for (let i = 0; i < lines.length; i++) {
           const line = lines[i] ?? ''
           if (line.trimEnd() === '---') inFrontmatter = !inFrontmatter
-          const key = inFrontmatter ? /^(\s+)correct:/.exec(line) : null
+          const key = inFrontmatter ? /^(\s+)(correct|explain):/.exec(line) : null
           if (!key) continue
           const indent = key[1]?.length ?? 0
           let end = i + 1
