@@ -35,6 +35,7 @@ const POLLS = [
     question: 'Launching a new idea?',
     options: ['Leader hat', 'Manager hat'],
     correct: 'Leader hat',
+    explain: 'A bold move: a new idea.',
   },
   { id: 'vibe', kind: 'reactions', question: 'How does this land?' },
   {
@@ -43,6 +44,7 @@ const POLLS = [
     options: ['Yes', 'No'],
     results: 'hidden',
   },
+  { id: 'my-steps', kind: 'steps', question: 'Your action steps', count: 3 },
 ].map((poll) => PollDefinitionSchema.parse(poll))
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
@@ -148,6 +150,7 @@ describe('quiz', () => {
     const a = await phone('a')
     const state = await next(server.connect({ role: 'voter', participantId: 'participant-late' }), 'sync')
     expect(JSON.stringify(state)).not.toContain('correct')
+    expect(JSON.stringify(state)).not.toContain('A bold move')
     expect(JSON.stringify(await (await fetch(`${server.url}/api/polls/scenario`)).json())).not.toContain('correct')
     await vote(a, 'scenario', 'manager-hat')
     expect(await a.emitWithAck('control', { pollId: 'scenario', action: 'reveal' })).toMatchObject({
@@ -159,6 +162,7 @@ describe('quiz', () => {
       ok: true,
     })
     expect((await told).correct).toEqual(['leader-hat'])
+    expect((await told).explain).toBe('A bold move: a new idea.')
   })
 })
 
@@ -201,6 +205,44 @@ describe('results hidden until reveal', () => {
     )
     await deck.emitWithAck('control', { pollId: 'secret-ballot', action: 'reveal' })
     await shown
+  })
+})
+
+describe('action steps and the takeaway', () => {
+  it('keeps steps private to their author and gives each phone its own takeaway', async () => {
+    const a = await phone('a')
+    const b = await phone('b')
+    const steps = ['Block Monday 9:00 for direction', '  Ask the team   what is unclear ']
+    expect(await vote(a, 'my-steps', steps)).toEqual({
+      ok: true,
+      answer: ['Block Monday 9:00 for direction', 'Ask the team what is unclear'],
+    })
+    expect(await vote(b, 'my-steps', ['1', '2', '3', '4'])).toMatchObject({
+      ok: false,
+      error: 'Write at most 3 steps.',
+    })
+    expect(await vote(b, 'my-steps', ['', ' '])).toMatchObject({ ok: false, error: 'Write at least one step.' })
+    expect(await vote(b, 'my-steps', ['x'.repeat(201)])).toMatchObject({ ok: false })
+    await vote(b, 'seen', ['burnout'])
+
+    // The room sees a count, never the text: not on the deck, not in the API, not in exports.
+    expect(server.engine.tally('my-steps')).toEqual({ pollId: 'my-steps', counts: {}, total: 1 })
+    const exported = await (
+      await fetch(`${server.url}/api/sessions/current/results.csv`, { headers: { Authorization: `Bearer ${SECRET}` } })
+    ).text()
+    expect(exported).not.toContain('Block Monday')
+    expect(JSON.stringify(await (await fetch(`${server.url}/api/polls`)).json())).not.toContain('Block Monday')
+
+    const mine = await a.emitWithAck('takeaway')
+    expect(mine.ok).toBe(true)
+    if (!mine.ok) return
+    expect(mine.mine['my-steps']).toEqual(['Block Monday 9:00 for direction', 'Ask the team what is unclear'])
+    expect(mine.polls.map((p) => p.id)).not.toContain('my-steps')
+    expect(mine.polls.find((p) => p.id === 'seen')?.tally.counts).toEqual({ confusion: 0, misalignment: 0, burnout: 1 })
+    expect(mine.polls.find((p) => p.id === 'secret-ballot')?.tally.hidden).toBe(true)
+    const theirs = await b.emitWithAck('takeaway')
+    expect(JSON.stringify(theirs)).not.toContain('Block Monday')
+    expect(await deck.emitWithAck('takeaway')).toMatchObject({ ok: false })
   })
 })
 
