@@ -2,10 +2,15 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Browser and export tests start Chromium and Slidev; two at a time fit this 2-core machine.
     maxWorkers: 2,
+    projects: [
+      // `npm test`: everything that needs no Redis.
+      { extends: true, test: { name: 'default', include: ['tests/*.test.ts'] } },
+      // `npm run test:scale`: several server processes on a real redis-server.
+      { extends: true, test: { name: 'scale', include: ['tests/scale/*.test.ts'], fileParallelism: false } },
+    ],
   },
 })

@@ -30,7 +30,7 @@ export function banner(server: { joinUrl: string; presenterUrl: string }, settin
       : '                    (phones must be on the same Wi-Fi as this laptop)',
     `  Presenter link:   ${server.presenterUrl}`,
     '                    (open it on this laptop only: it carries the presenter secret)',
-    `  Results stored in ${shortPath(resolve(settings.dataDir, DATABASE_FILE))}`,
+    `  Results stored in ${settings.redisUrl ? `Redis at ${settings.redisUrl.replace(/\/\/[^@/]*@/, '//')}` : shortPath(resolve(settings.dataDir, DATABASE_FILE))}`,
     '',
     '  Press Ctrl+C to stop. Votes are saved as they arrive.',
     '',

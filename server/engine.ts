@@ -24,6 +24,19 @@ type Pending =
   | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }
   | { type: 'tap'; pollId: string; emoji: string; resolve: (result: Ack) => void }
 
+/**
+ * A change another server process made durable and this one must mirror in memory, when
+ * several processes share one Redis (the store already holds it; nothing is written again).
+ */
+export type EngineChange =
+  | { type: 'votes'; votes: Vote[] }
+  | { type: 'taps'; sessionId: number; taps: { pollId: string; emoji: string; count: number }[] }
+  | { type: 'state'; sessionId: number; record: PollRecord }
+  | { type: 'reset'; sessionId: number; pollId: string }
+  | { type: 'hide'; sessionId: number; pollId: string; word: string }
+  | { type: 'session' }
+  | { type: 'follow'; on: boolean }
+
 interface EngineEvents {
   /** A poll opened, closed or was revealed. */
   state: [PollView]
@@ -47,6 +60,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   private batch: Pending[] | null = null
   /** Polls open when their slide is shown and close when the presenter moves on. */
   followSlides = false
+  /** Set when other processes share the store: each durable change is told to them. */
+  private share: (change: EngineChange) => void = () => undefined
 
   constructor(
     private readonly store: Store,
@@ -187,6 +202,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
           : await this.store.renameSession(this.session.id, payload.name)
       await this.load(session)
       this.emit('resync')
+      this.share({ type: 'session' })
       return { ok: true as const, session }
     })
   }
@@ -194,7 +210,61 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   setFollowSlides(on: boolean): Ack {
     this.followSlides = on
     this.emit('resync')
+    this.share({ type: 'follow', on })
     return { ok: true }
+  }
+
+  /** Several processes, one store: tell the others about every change made here. */
+  shareWith(share: (change: EngineChange) => void): void {
+    this.share = share
+  }
+
+  /** Mirrors a change made durable by another process. */
+  applyRemote(change: EngineChange): Promise<unknown> {
+    return this.enqueue(async () => {
+      if (change.type === 'session') {
+        await this.load(await this.store.currentSession())
+        this.emit('resync')
+        return
+      }
+      if (change.type === 'follow') {
+        this.followSlides = change.on
+        this.emit('resync')
+        return
+      }
+      // A change for another session than ours arrived around a session switch: the
+      // 'session' message that follows reloads everything from the store.
+      const sessionId = change.type === 'votes' ? change.votes[0]?.sessionId : change.sessionId
+      if (sessionId !== this.session.id) return
+      switch (change.type) {
+        case 'votes':
+          for (const vote of change.votes) this.tallies.get(vote.pollId)?.apply(vote)
+          this.emit('tally', [...new Set(change.votes.map((vote) => vote.pollId))])
+          return
+        case 'taps':
+          for (const { pollId, emoji, count } of change.taps) this.tallies.get(pollId)?.addTaps(emoji, count)
+          this.emit('tally', [...new Set(change.taps.map((tap) => tap.pollId))])
+          this.emit(
+            'taps',
+            change.taps.flatMap(({ pollId, emoji, count }) => Array.from({ length: count }, () => ({ pollId, emoji }))),
+          )
+          return
+        case 'state':
+          this.records.set(change.record.pollId, change.record)
+          this.emit('state', this.view(change.record.pollId) as PollView)
+          this.emit('tally', [change.record.pollId])
+          return
+        case 'reset':
+          this.tallies.get(change.pollId)?.clear()
+          this.emit('tally', [change.pollId])
+          this.emit('resync')
+          return
+        case 'hide':
+          this.tallies.get(change.pollId)?.hide(change.word)
+          this.emit('tally', [change.pollId])
+          return
+      }
+    })
   }
 
   /** In follow mode, the poll on screen is the one open poll. */
@@ -292,6 +362,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         'taps',
         taps.map(({ pollId, emoji }) => ({ pollId, emoji })),
       )
+    if (votes.length) this.share({ type: 'votes', votes: votes.map((item) => item.vote) })
+    if (tapCounts.size) this.share({ type: 'taps', sessionId: this.session.id, taps: [...tapCounts.values()] })
   }
 
   private async setState(pollId: string, action: 'open' | 'close' | 'reveal'): Promise<void> {
@@ -309,6 +381,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     this.records.set(pollId, next)
     this.emit('state', this.view(pollId) as PollView)
     if (action === 'reveal') this.emit('tally', [pollId])
+    this.share({ type: 'state', sessionId: this.session.id, record: next })
   }
 
   private async applyControl(payload: ControlPayload): Promise<Ack> {
@@ -325,6 +398,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         tally.clear()
         this.emit('tally', [pollId])
         this.emit('resync')
+        this.share({ type: 'reset', sessionId: this.session.id, pollId })
         return { ok: true }
       case 'hide': {
         if (poll.kind !== 'words') return { ok: false, error: 'Only words can be hidden, in a word poll.' }
@@ -332,6 +406,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         await this.store.hideWord(this.session.id, pollId, word)
         tally.hide(word)
         this.emit('tally', [pollId])
+        this.share({ type: 'hide', sessionId: this.session.id, pollId, word })
         return { ok: true }
       }
       case 'reveal':

@@ -1,8 +1,9 @@
 // Attaches the poll engine's realtime channel to any HTTP server: Express in `npm start`, Vite in
 // `npm run dev` and `slidev export`, a bare http.Server in tests.
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
+import type { ServerOptions } from 'socket.io'
 import { Server, type Socket } from 'socket.io'
-import type { PollEngine } from './engine.ts'
+import type { EngineChange, PollEngine } from './engine.ts'
 import {
   type Ack,
   CLIENT_EVENTS,
@@ -21,8 +22,13 @@ import {
 } from './protocol.ts'
 import { isPresenter } from './secret.ts'
 
-export type PollServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>
-type PollSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>
+/** Between server processes that share one Redis: changes to mirror in memory. */
+interface InterServerEvents {
+  engine: (change: EngineChange) => void
+}
+
+export type PollServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+type PollSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
 export interface PollServerOptions {
   engine: PollEngine
@@ -32,6 +38,8 @@ export interface PollServerOptions {
   allowedOrigins?: readonly string[]
   /** Open connections one address may hold (a phone needs one; a laptop a few). */
   maxConnectionsPerAddress?: number
+  /** Several processes: the Socket.IO adapter that links them (Redis Streams). */
+  adapter?: ServerOptions['adapter']
 }
 
 const DECKS = 'decks'
@@ -62,6 +70,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     // Other WebSockets share the server (Vite's live reload in `npm run dev`): leave them be.
     destroyUpgrade: false,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    ...(options.adapter ? { adapter: options.adapter } : {}),
     allowRequest: (req, callback) => {
       if (!isAllowedOrigin(req, options.allowedOrigins)) {
         return callback('This page may not connect to the poll server (origin refused).', false)
@@ -151,6 +160,13 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     })
   }
 
+  // With several processes, each mirrors the others' changes in its own engine and tells only
+  // its own clients (io.local), so nobody hears the same change twice.
+  if (options.adapter) {
+    engine.shareWith((change) => io.serverSideEmit('engine', change))
+    io.on('engine', (change) => void engine.applyRemote(change))
+  }
+
   // Tallies and reaction taps reach decks coalesced: at most one message per interval each,
   // whatever the vote rate. Phones get only state changes.
   const dirty = new Set<string>()
@@ -185,7 +201,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     }
     schedule()
   })
-  engine.on('state', (view) => io.emit('poll:state', view))
+  engine.on('state', (view) => io.local.emit('poll:state', view))
   engine.on('resync', () => {
     for (const socket of io.sockets.sockets.values()) sync(socket)
   })

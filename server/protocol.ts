@@ -245,7 +245,8 @@ export function parseAnswer(
       const steps = answer.map((step) => step.normalize('NFKC').trim().replace(/\s+/g, ' ')).filter(Boolean)
       if (steps.length === 0) return refuse('Write at least one step.')
       if (steps.length > (poll.count ?? 3)) return refuse(`Write at most ${poll.count} steps.`)
-      if (steps.some((step) => step.length > LIMITS.stepLength)) return refuse(`Keep each step under ${LIMITS.stepLength} characters.`)
+      if (steps.some((step) => step.length > LIMITS.stepLength))
+        return refuse(`Keep each step under ${LIMITS.stepLength} characters.`)
       if (steps.some((step) => /\p{Cc}/u.test(step))) return refuse('Use letters, digits and punctuation only.')
       return { ok: true, value: steps }
     }

@@ -18,6 +18,8 @@ export interface Settings {
   maxConnectionsPerAddress: number
   /** Results exports without the presenter secret. */
   resultsPublic: boolean
+  /** Several processes share this Redis (store and Socket.IO adapter); unset: SQLite. */
+  redisUrl?: string
 }
 
 export class SettingsError extends Error {}
@@ -36,6 +38,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
       'public-url': { type: 'string' },
       'if-stale': { type: 'boolean' },
       'results-public': { type: 'boolean' },
+      'redis-url': { type: 'string' },
     },
     strict: true,
   })
@@ -60,6 +63,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
       .map((o) => o.trim())
       .filter(Boolean),
     maxConnectionsPerAddress: positiveInteger('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 200),
+    redisUrl: values['redis-url'] ?? (env.REDIS_URL || undefined),
     resultsPublic: values['results-public'] ?? ['1', 'true', 'yes'].includes((env.RESULTS_PUBLIC ?? '').toLowerCase()),
   }
 }

@@ -4,10 +4,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
+import type { ServerOptions } from 'socket.io'
 import { createApp } from './app.ts'
 import { PollEngine } from './engine.ts'
 import { createPollServer, type PollServer } from './poll-server.ts'
 import { loadPolls, PollDefinitionError } from './polls.ts'
+import { connectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
 import { openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
@@ -45,6 +48,34 @@ export function openStore(dataDir: string): Store {
   }
 }
 
+/** The shared Redis, when REDIS_URL is set: the store and the Socket.IO adapter in one. */
+async function openShared(url: string): Promise<{ store: Store; adapter: ServerOptions['adapter'] }> {
+  let client: RedisClient
+  try {
+    client = await connectRedis(url)
+  } catch (error) {
+    throw new StartupError(
+      `Cannot reach Redis at ${url} (${(error as Error).message}): start Redis, or unset REDIS_URL to run on one machine with SQLite.`,
+    )
+  }
+  // The adapter reads the stream with blocking calls, so it gets a connection of its own.
+  const adapterClient = client.duplicate()
+  adapterClient.on('error', () => undefined) // reported by the main client
+  await adapterClient.connect()
+  const appendOnly = (await client.configGet('appendonly').catch(() => ({}))) as Record<string, string>
+  if (appendOnly.appendonly === 'no') {
+    console.warn(
+      'Redis runs without appendonly: votes survive a Redis restart only up to its last snapshot. Start it with --appendonly yes --appendfsync always.',
+    )
+  }
+  const store = openRedisStore(client)
+  const close = async () => {
+    await adapterClient.quit().catch(() => undefined)
+    await store.close()
+  }
+  return { store: { ...store, close }, adapter: createAdapter(adapterClient) }
+}
+
 export async function loadPollsOrExplain(slidesDir = SLIDES_DIR) {
   try {
     return await loadPolls(slidesDir)
@@ -79,7 +110,8 @@ export function listen(server: HttpServer, port: number, host: string): Promise<
 
 export async function startServer(settings: Settings, deckDir?: string): Promise<RunningServer> {
   const polls = await loadPollsOrExplain()
-  const store = openStore(settings.dataDir)
+  const shared = settings.redisUrl ? await openShared(settings.redisUrl) : null
+  const store = shared?.store ?? openStore(settings.dataDir)
   const engine = await new PollEngine(store, polls).start()
   const voterPage = await buildVoterPage()
   let joinUrl = ''
@@ -98,6 +130,7 @@ export async function startServer(settings: Settings, deckDir?: string): Promise
     secret: settings.secret,
     allowedOrigins: settings.allowedOrigins,
     maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+    adapter: shared?.adapter,
   })
   try {
     await listen(httpServer, settings.port, settings.host)

@@ -4,7 +4,7 @@ import { LIMITS, type PollDefinition, type Tally } from './protocol.ts'
 import type { Vote } from './store.ts'
 
 export class PollTally {
-  private readonly answers = new Map<string, { answer: string[]; voteId: string }>()
+  private readonly answers = new Map<string, { answer: string[]; voteId: string; at: number }>()
   private readonly counts = new Map<string, number>()
   private readonly hiddenWords = new Set<string>()
 
@@ -12,11 +12,15 @@ export class PollTally {
     this.zero()
   }
 
-  /** Applies a participant's (new) answer; a changed vote moves from one option to another. */
-  apply(vote: Pick<Vote, 'participantId' | 'answer' | 'voteId'>): void {
+  /**
+   * Applies a participant's (new) answer; a changed vote moves from one option to another. An
+   * answer older than the one held is ignored (last writer wins, as in the store).
+   */
+  apply(vote: Pick<Vote, 'participantId' | 'answer' | 'voteId' | 'at'>): void {
     const previous = this.answers.get(vote.participantId)
+    if (previous && previous.at > vote.at) return
     if (previous) this.bump(previous.answer, -1)
-    this.answers.set(vote.participantId, { answer: vote.answer, voteId: vote.voteId })
+    this.answers.set(vote.participantId, { answer: vote.answer, voteId: vote.voteId, at: vote.at })
     this.bump(vote.answer, 1)
   }
 

@@ -278,12 +278,23 @@ async function showTakeaway(): Promise<void> {
     el('p', { className: 'hint', textContent: `Management vs Leadership · ${session.name} · ${day}` }),
   ]
   const steps = Object.entries(answers).find(([id]) => polls.get(id)?.kind === 'steps')?.[1]
-  if (steps?.length) blocks.push(el('h3', { textContent: 'My action steps' }), el('ol', {}, ...steps.map((step) => el('li', { textContent: step }))))
+  if (steps?.length)
+    blocks.push(
+      el('h3', { textContent: 'My action steps' }),
+      el('ol', {}, ...steps.map((step) => el('li', { textContent: step }))),
+    )
   for (const poll of all) {
     if (poll.tally.total === 0 && !answers[poll.id]) continue
     blocks.push(el('h3', { textContent: poll.question }), ...resultLines(poll, answers[poll.id]))
   }
-  blocks.push(el('button', { type: 'button', className: 'primary no-print', textContent: 'Save as PDF / print', onclick: () => window.print() }))
+  blocks.push(
+    el('button', {
+      type: 'button',
+      className: 'primary no-print',
+      textContent: 'Save as PDF / print',
+      onclick: () => window.print(),
+    }),
+  )
   page.replaceChildren(...blocks)
 }
 
@@ -293,7 +304,9 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
   const mineText = answer?.map((key) => labelOf(poll, key)).join(', ')
   if (tally.hidden) lines.push(el('p', { textContent: `${tally.total} answered; results not shown.` }))
   else if (poll.kind === 'words') {
-    const top = Object.entries(tally.counts).slice(0, 12).map(([word, n]) => `${word} (${n})`)
+    const top = Object.entries(tally.counts)
+      .slice(0, 12)
+      .map(([word, n]) => `${word} (${n})`)
     lines.push(el('p', { textContent: top.join(' · ') }))
   } else {
     for (const option of poll.options) {
@@ -301,7 +314,15 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
       const share = tally.total ? Math.round((count / tally.total) * 100) : 0
       const bar = el('span', { className: 'bar' }, el('span', { style: `width:${share}%` }))
       const right = poll.correct?.includes(option.id) ? ' ✓' : ''
-      lines.push(el('div', { className: 'row' }, el('span', { textContent: `${option.label}${right}` }), bar, el('span', { textContent: String(count) })))
+      lines.push(
+        el(
+          'div',
+          { className: 'row' },
+          el('span', { textContent: `${option.label}${right}` }),
+          bar,
+          el('span', { textContent: String(count) }),
+        ),
+      )
     }
     if (poll.kind === 'scale') lines.push(el('p', { textContent: `Average: ${tally.mean ?? '–'}` }))
   }
