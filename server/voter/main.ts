@@ -237,13 +237,21 @@ async function send(pollId: string, answer: VotePayload['answer']): Promise<void
   render()
 }
 
+let lastTap = 0
 async function react(pollId: string, emoji: string): Promise<void> {
+  // Answers may come back out of order (refusals are instant, saved taps wait for the disk):
+  // only the newest tap's answer is shown.
+  const tap = ++lastTap
+  let text = 'Not sent: the connection is slow.'
+  let tone: 'ok' | 'bad' = 'bad'
   try {
     const result = await socket.timeout(5000).emitWithAck('react', { pollId, emoji })
-    setStatus(result.ok ? `${emoji} sent` : result.error, result.ok ? 'ok' : 'bad')
+    text = result.ok ? `${emoji} sent` : result.error
+    tone = result.ok ? 'ok' : 'bad'
   } catch {
-    setStatus('Not sent: the connection is slow.', 'bad')
+    // keeps the message above
   }
+  if (tap === lastTap) setStatus(text, tone)
 }
 
 function setConnection(online: boolean, text: string): void {
