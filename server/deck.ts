@@ -1,7 +1,7 @@
 // Building the Slidev decks that `npm start` serves. A deck is rebuilt only when a slide or a
 // component changed since its last build, so a normal start costs no build at all.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { listDecks } from './polls.ts'
 import { ROOT, SLIDES_DIR } from './settings.ts'
@@ -50,6 +50,8 @@ export async function buildDeck(deck: string): Promise<void> {
   const out = deckOutDir(deck)
   const slidev = resolve(ROOT, 'node_modules', '.bin', 'slidev')
   if (!existsSync(slidev)) throw new DeckError('Slidev is not installed: run `npm install` first.')
+  // Start from an empty folder: stale chunks from earlier builds would still be served.
+  rmSync(out, { recursive: true, force: true })
   const output: Buffer[] = []
   const code = await new Promise<number | null>((done) => {
     const child = spawn(slidev, ['build', entry, '--out', out, '--base', '/'], { cwd: ROOT })

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import quizAnswerSetup, { stripQuizAnswers } from '../slides/setup/preparser.ts'
+
+const strip = (text: string) => {
+  const lines = text.split('\n')
+  stripQuizAnswers(lines)
+  return lines.join('\n')
+}
+
+describe('stripping quiz answers from what Slidev builds', () => {
+  it('removes correct: and explain: (one line or a block) from slide frontmatter only', () => {
+    const deck = [
+      '---',
+      'theme: default',
+      '---',
+      '# Title',
+      '',
+      '---', // a bare separator: the next slide has no frontmatter
+      '',
+      '# No frontmatter here',
+      '  correct: this is slide text, not frontmatter',
+      '',
+      '---',
+      'poll:',
+      '  id: round-1',
+      '  kind: quiz',
+      '  options: [Leader hat, Manager hat]',
+      '  correct: Leader hat',
+      '  explain:',
+      '    A bold move.',
+      '  results: hidden',
+      '---',
+      '# Round 1',
+    ].join('\n')
+    const out = strip(deck)
+    expect(out).not.toContain('correct: Leader hat')
+    expect(out).not.toContain('A bold move')
+    expect(out).toContain('  results: hidden')
+    expect(out).toContain('  correct: this is slide text, not frontmatter')
+  })
+
+  it('applies only when Slidev builds (with a mode), so the server keeps the answers', () => {
+    expect(quizAnswerSetup({ mode: 'build' })).toHaveLength(1)
+    expect(quizAnswerSetup({ mode: 'export' })).toHaveLength(1)
+    expect(quizAnswerSetup({})).toEqual([])
+  })
+})
