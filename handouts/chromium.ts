@@ -19,7 +19,9 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.CHROMIUM_PATH
   if (configured) {
     if (existsSync(configured)) return configured
-    throw new ChromiumNotFound(`CHROMIUM_PATH points to ${configured}, which does not exist: fix the path or unset it.`)
+    throw new ChromiumNotFound(
+      `CHROMIUM_PATH points to ${configured}, which does not exist: fix the path, or unset it and install Chromium with \`sudo apt-get install chromium\` (Debian/Ubuntu).`,
+    )
   }
   const found = CANDIDATES.find((path) => existsSync(path))
   if (found) return found

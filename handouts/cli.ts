@@ -1,0 +1,221 @@
+// `npm run handouts`: the slides PDF of each deck (Slidev's own export, with the stored poll
+// results on the poll slides), a participant handout and a facilitator guide, into handouts/out/.
+// Problems a facilitator can fix are printed as one sentence that names the fix, never as a
+// stack trace.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { PDFDocument } from 'pdf-lib'
+import { DeckError, deckNames } from '../server/deck.ts'
+import type { PollDefinition } from '../server/protocol.ts'
+import { findSession, type SessionResults, sessionResults, UnknownSession } from '../server/results.ts'
+import { publicBase, readSettings, SettingsError } from '../server/settings.ts'
+import { DATABASE_FILE } from '../server/sqlite-store.ts'
+import { loadPollsOrExplain, openStore, StartupError } from '../server/start.ts'
+import { loadBreakdown } from './breakdown.ts'
+import { ChromiumNotFound, findChromium } from './chromium.ts'
+import { type DeckInfo, formatOf, loadDeck } from './deck.ts'
+import { buildGuide, buildHandout } from './documents.ts'
+import { formatDate } from './handout-html.ts'
+import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
+import { LayoutError, PAPERS, Printer } from './render.ts'
+import { ExportError, exportSlides, stopExports } from './slides-export.ts'
+
+interface Written {
+  label: string
+  file: string
+  pages: number
+  bytes: number
+  seconds: number
+}
+
+const seconds = (since: number) => (performance.now() - since) / 1000
+const size = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
+const shown = (path: string) => {
+  const rel = relative(process.cwd(), path)
+  return rel && !rel.startsWith('..') ? rel : path
+}
+
+async function readResults(
+  options: HandoutOptions,
+  polls: PollDefinition[],
+): Promise<{ results: SessionResults; current: boolean } | undefined> {
+  if (!options.session) return undefined
+  if (!existsSync(join(options.dataDir, DATABASE_FILE))) {
+    throw new UsageError(
+      `There are no stored results in ${options.dataDir}: run the workshop with npm start first, or point --data-dir at the folder that holds ${DATABASE_FILE}.`,
+    )
+  }
+  const store = openStore(options.dataDir)
+  try {
+    const session = await findSession(store, options.session)
+    const current = (await findSession(store, 'current')).id === session.id
+    return { results: await sessionResults(store, polls, session), current }
+  } finally {
+    await store.close()
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const started = performance.now()
+  const options = parseOptions(argv, deckNames())
+  if (options.help) {
+    console.log(USAGE)
+    return
+  }
+  const chromium = findChromium()
+  const paper = options.letter ? PAPERS.Letter : PAPERS.A4
+  const polls = await loadPollsOrExplain()
+  const stored = await readResults(options, polls)
+  const results = stored?.results
+  const decks = new Map<string, DeckInfo>()
+  for (const name of options.docDecks) decks.set(name, await loadDeck(name))
+  const breakdown = loadBreakdown()
+  // The join slide shows the address `npm start` gives phones on this network (PORT, PUBLIC_URL
+  // respected), not the temporary port of the export's own server.
+  const settings = readSettings([])
+  const joinBase = publicBase(settings, settings.port)
+  mkdirSync(options.out, { recursive: true })
+
+  const steps = [
+    ...options.slideDecks.map((deck) => `Slides PDF (${deck})`),
+    ...options.docDecks.flatMap((deck) => [`Participant handout (${deck})`, `Facilitator guide (${deck})`]),
+  ]
+  const step = (label: string) => `[${steps.indexOf(label) + 1}/${steps.length}] ${label}`
+  const written: Written[] = []
+  const write = (label: string, file: string, bytes: Uint8Array | undefined, pages: number, since: number) => {
+    const path = join(options.out, file)
+    if (bytes) writeFileSync(path, bytes)
+    const entry = { label, file, pages, bytes: statSync(path).size, seconds: seconds(since) }
+    written.push(entry)
+    console.log(`${step(label)}: ${file}, ${pages} pages, ${size(entry.bytes)}, ${entry.seconds.toFixed(1)} s`)
+  }
+
+  const where = [
+    paper.name,
+    results
+      ? `results of session ${results.session.id} ("${results.session.name}") from ${shown(options.dataDir)}`
+      : '',
+  ]
+  console.log(`Writing handouts to ${shown(options.out)}/ (${where.filter(Boolean).join(', ')})`)
+  console.log(`  The join slide shows ${joinBase}/vote (set PUBLIC_URL to print another address).`)
+  if (stored && !stored.current) {
+    console.log('  Note: the slides PDF shows the current session on its poll slides; the handout shows this one.')
+  }
+
+  // Slidev exports run one after another (each is a dev server plus a browser); the handout and
+  // the guide of a deck are printed as soon as its slides PDF exists, while the next deck exports.
+  const slidesPdf = new Map<string, Promise<PDFDocument>>()
+  let chain: Promise<unknown> = Promise.resolve()
+  for (const deck of options.slideDecks) {
+    const label = `Slides PDF (${deck})`
+    const file = `slides-${deck}.pdf`
+    const output = join(options.out, file)
+    const done = chain.then(async () => {
+      const since = performance.now()
+      console.log(`${step(label)}…`)
+      await exportSlides(deck, output, { chromium, dataDir: options.dataDir, env: { PUBLIC_URL: joinBase } })
+      const doc = await PDFDocument.load(readFileSync(output))
+      write(label, file, undefined, doc.getPageCount(), since)
+      return doc
+    })
+    slidesPdf.set(deck, done)
+    chain = done
+  }
+
+  let printer: Promise<Printer> | undefined
+  const documents = (async () => {
+    for (const name of options.docDecks) {
+      const deck = decks.get(name) as DeckInfo
+      // The browser for printing starts while Slidev is still exporting.
+      if (!printer) {
+        printer = Printer.launch(chromium)
+        printer.catch(() => undefined) // reported where it is awaited
+      }
+      const slides = await (slidesPdf.get(name) as Promise<PDFDocument>)
+      const first = slides.getPage(0)
+      const slideRatio = first.getWidth() / first.getHeight()
+      if (slides.getPageCount() !== deck.slides.length) {
+        console.log(
+          `  Note: the ${name} slides PDF has ${slides.getPageCount()} pages for ${deck.slides.length} slides; thumbnails follow the PDF's order.`,
+        )
+      }
+      const format = formatOf(deck)
+      const date = formatDate(results ? new Date(results.session.startedAt) : new Date())
+
+      let label = `Participant handout (${name})`
+      let since = performance.now()
+      console.log(`${step(label)}…`)
+      const handout = await buildHandout(
+        await printer,
+        {
+          deck,
+          format,
+          date,
+          ...(results ? { session: { name: results.session.name }, results } : {}),
+          breakdown,
+          polls,
+          paper,
+          slideRatio,
+        },
+        slides,
+      )
+      write(label, `handout-${name}.pdf`, handout.bytes, handout.pages, since)
+
+      label = `Facilitator guide (${name})`
+      since = performance.now()
+      console.log(`${step(label)}…`)
+      const guide = await buildGuide(await printer, { deck, format, polls, paper, slideRatio }, slides)
+      write(label, `facilitator-guide-${name}.pdf`, guide.bytes, guide.pages, since)
+    }
+  })()
+
+  try {
+    await Promise.all([chain, documents])
+  } catch (error) {
+    stopExports()
+    throw error
+  } finally {
+    if (printer) await printer.then((p) => p.close()).catch(() => undefined)
+  }
+
+  const total = seconds(started)
+  written.sort((a, b) => steps.indexOf(a.label) - steps.indexOf(b.label))
+  const width = Math.max(...written.map((entry) => entry.file.length))
+  console.log(`\nWrote ${written.length} files to ${shown(options.out)}/:`)
+  for (const entry of written) {
+    console.log(
+      `  ${entry.file.padEnd(width)}  ${String(entry.pages).padStart(3)} pages  ${size(entry.bytes).padStart(7)}  ${entry.seconds.toFixed(1).padStart(5)} s`,
+    )
+  }
+  console.log(`Total time: ${total.toFixed(1)} s`)
+}
+
+const KNOWN = [
+  UsageError,
+  ChromiumNotFound,
+  DeckError,
+  StartupError,
+  SettingsError,
+  UnknownSession,
+  ExportError,
+  LayoutError,
+]
+
+// Slidev exports run in their own process groups (so a failure can stop them with their browser):
+// stop them too when this command is interrupted or exits early.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    stopExports()
+    process.exit(130)
+  })
+}
+process.once('exit', stopExports)
+// Output piped into a program that stops reading (`| head`) must not crash the export.
+process.stdout.on('error', () => undefined)
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (KNOWN.some((kind) => error instanceof kind)) console.error(`\n  ${(error as Error).message}\n`)
+  else console.error(error)
+  process.exit(1)
+})

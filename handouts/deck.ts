@@ -1,0 +1,203 @@
+// What the handouts need from a deck, read with Slidev's own parser (so `src:` imports resolve
+// exactly as in the deck): every slide's title, facilitator notes and timing, the agenda and
+// the polls, in slide order.
+import { basename } from 'node:path'
+import { load } from '@slidev/parser/fs'
+import { deckEntry } from '../server/deck.ts'
+import { SLIDES_DIR } from '../server/settings.ts'
+
+export interface AgendaRow {
+  title: string
+  minutes: number
+  hat: 'lead' | 'manage' | 'both'
+  /** Minutes from the start. */
+  start: number
+}
+
+export interface Timing {
+  /** Planned length of the slide in this deck, in seconds (undefined when the notes give none). */
+  seconds?: number
+  /** The timing as written, e.g. "3 min (short deck: 2 min; reveal quickly)". */
+  text?: string
+  /** What is left of the parenthesis once this deck's time is taken out, e.g. "reveal quickly". */
+  remark?: string
+}
+
+export interface SlideInfo {
+  /** 1-based, as Slidev numbers slides and as they appear in the exported PDF. */
+  number: number
+  title: string
+  /** Facilitator notes (Markdown), without the timing line. */
+  notes: string
+  timing: Timing
+  /** Seconds from the start of the deck at which this slide begins (from the timings above). */
+  startsAt: number
+  pollId?: string
+  layout?: string
+}
+
+export interface DeckInfo {
+  name: string
+  title: string
+  /** What kind of event, from the deck's titleTemplate ("%s · Workshop" → "Workshop"). */
+  kind?: string
+  /** The deck's `duration` headmatter in minutes, when it has one. */
+  minutes?: number
+  slides: SlideInfo[]
+  agenda: AgendaRow[]
+}
+
+/** "75min", "1h", "25" → minutes. */
+export function parseDuration(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return raw
+  if (typeof raw !== 'string') return undefined
+  const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*(h|hr|hours?|m|min|mins|minutes?)?$/i)
+  if (!match) return undefined
+  const value = Number(match[1])
+  return match[2] && /^h/i.test(match[2]) ? value * 60 : value
+}
+
+const AMOUNT = /(\d+(?:[.,]\d+)?)\s*(minutes?|mins?|m|seconds?|secs?|s)\b/i
+
+function seconds(text: string): number | undefined {
+  const match = AMOUNT.exec(text)
+  if (!match) return undefined
+  const value = Number((match[1] ?? '0').replace(',', '.'))
+  return /^m/i.test(match[2] ?? '') ? Math.round(value * 60) : Math.round(value)
+}
+
+const TIME_LINE = /^\s*(?:[-*]\s*)?\*\*Time:?\*\*:?\s*(.+?)\s*$/im
+
+/**
+ * Reads the slide's timing from its notes: a "**Time:** 3 min (short deck: 2 min)" line, or a
+ * bare "(3 min)". In a deck other than the full workshop, a "short deck: …" or "<deck> deck: …"
+ * time wins, and a slide "not in the <deck> deck" gets no time of its own.
+ */
+export function parseTiming(note: string, deck: string): { timing: Timing; notes: string } {
+  const line = TIME_LINE.exec(note)
+  let text: string | undefined
+  let notes = note
+  if (line) {
+    text = line[1]?.trim()
+    notes = (note.slice(0, line.index) + note.slice(line.index + line[0].length)).replace(/\n{3,}/g, '\n\n').trim()
+  } else {
+    const bare = /\((\d+(?:[.,]\d+)?\s*(?:minutes?|mins?|min|seconds?|secs?|s))\)/i.exec(note)
+    text = bare?.[1]
+  }
+  if (!text) return { timing: {}, notes: notes.trim() }
+  const main = text.replace(/\(.*\)$/, '').trim()
+  const inside = /\((.*)\)\s*$/.exec(text)?.[1] ?? ''
+  const parts = inside
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  let value = seconds(main)
+  const remarks: string[] = []
+  for (const part of parts) {
+    const own = new RegExp(`^${deck}(?:\\s+deck)?\\s*:\\s*(.+)$`, 'i').exec(part)
+    if (own?.[1] && deck !== 'workshop') {
+      value = seconds(own[1]) ?? value
+      continue
+    }
+    if (/^not in the /i.test(part)) continue
+    if (/^\w+\s+deck\s*:/i.test(part)) continue
+    remarks.push(part)
+  }
+  return {
+    timing: { seconds: value, text, ...(remarks.length ? { remark: remarks.join('; ') } : {}) },
+    notes: notes.trim(),
+  }
+}
+
+/** Plain text of a slide title: no tags, no Markdown emphasis. */
+export function plainTitle(raw: string): string {
+  return raw
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/[*_`]+/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+function agendaOf(frontmatter: Record<string, unknown>): AgendaRow[] {
+  const list = frontmatter.agenda
+  if (!Array.isArray(list)) return []
+  let start = 0
+  return list.map((item: Record<string, unknown>) => {
+    const minutes = Number(item?.minutes) || 0
+    const hat = item?.hat === 'manage' || item?.hat === 'both' ? item.hat : 'lead'
+    const row = { title: String(item?.title ?? ''), minutes, hat, start } as AgendaRow
+    start += minutes
+    return row
+  })
+}
+
+function kindOf(template: unknown): string | undefined {
+  if (typeof template !== 'string') return undefined
+  const rest = plainTitle(template.replace('%s', '')).replace(/^[\s·|:–—-]+|[\s·|:–—-]+$/g, '')
+  return rest || undefined
+}
+
+/** "Workshop · 75 minutes", for covers and title blocks. */
+export function formatOf(deck: DeckInfo): string {
+  const length = deck.minutes ? `${deck.minutes} minutes` : ''
+  return [deck.kind ?? deck.name, length].filter(Boolean).join(' · ')
+}
+
+export async function loadDeck(name: string): Promise<DeckInfo> {
+  const entry = deckEntry(name)
+  const data = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, entry)
+  const headmatter = data.headmatter as Record<string, unknown>
+  const deck = basename(entry, '.md')
+  const slides: SlideInfo[] = []
+  let agenda: AgendaRow[] = []
+  let clock = 0
+  for (const slide of data.slides) {
+    const frontmatter = (slide.frontmatter ?? {}) as Record<string, unknown>
+    // Hidden slides are left out of Slidev's export, so they are left out here too.
+    if (frontmatter.hide === true || frontmatter.hidden === true || frontmatter.disabled === true) continue
+    if (!agenda.length) agenda = agendaOf(frontmatter)
+    const { timing, notes } = parseTiming(slide.note ?? '', deck)
+    const poll = frontmatter.poll as { id?: unknown } | undefined
+    slides.push({
+      number: slides.length + 1,
+      title: plainTitle(String(frontmatter.title ?? slide.title ?? '')) || `Slide ${slides.length + 1}`,
+      notes,
+      timing,
+      startsAt: clock,
+      ...(typeof poll?.id === 'string' ? { pollId: poll.id } : {}),
+      ...(typeof frontmatter.layout === 'string' ? { layout: frontmatter.layout } : {}),
+    })
+    clock += timing.seconds ?? 0
+  }
+  return {
+    name: deck,
+    title: plainTitle(String(headmatter.title ?? 'Workshop')),
+    kind: kindOf(headmatter.titleTemplate),
+    minutes: parseDuration(headmatter.duration),
+    slides,
+    agenda,
+  }
+}
+
+/** 95 → "1:35" (minutes:seconds from the start). */
+export function minuteClock(totalSeconds: number): string {
+  const minutes = Math.floor(totalSeconds / 60)
+  const rest = Math.round(totalSeconds % 60)
+  return `${minutes}:${String(rest).padStart(2, '0')}`
+}
+
+/** Minutes from the start as hours:minutes, as the agenda slide shows them: 75 → "1:15". */
+export function hourClock(minutes: number): string {
+  return `${Math.floor(minutes / 60)}:${String(Math.round(minutes % 60)).padStart(2, '0')}`
+}
+
+/** 105 → "1 min 45 s"; 30 → "30 s"; 120 → "2 min". */
+export function lengthText(totalSeconds: number): string {
+  const minutes = Math.floor(totalSeconds / 60)
+  const rest = Math.round(totalSeconds % 60)
+  if (!minutes) return `${rest} s`
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`
+}

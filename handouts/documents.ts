@@ -1,0 +1,45 @@
+// Builds the two printed documents from their HTML: Chromium prints, pdf-lib assembles (cover +
+// body) and puts the slides into their frames.
+import { PDFDocument } from 'pdf-lib'
+import { type GuideInput, guideHtml } from './guide-html.ts'
+import { coverHtml, type HandoutInput, handoutBodyHtml } from './handout-html.ts'
+import { joinPdfs, type Printer, stampSlides } from './render.ts'
+
+export interface Built {
+  bytes: Uint8Array
+  pages: number
+}
+
+function describe(doc: PDFDocument, title: string, subject: string): void {
+  doc.setTitle(title)
+  doc.setSubject(subject)
+  doc.setCreator('workshop-kit: npm run handouts')
+  doc.setProducer('Chromium and pdf-lib')
+  doc.setLanguage('en')
+  const now = new Date()
+  doc.setCreationDate(now)
+  doc.setModificationDate(now)
+}
+
+export async function buildHandout(printer: Printer, input: HandoutInput, slides: PDFDocument): Promise<Built> {
+  const footer = `${input.deck.title} · Participant handout${input.session ? ` · ${input.session.name}` : ''}`
+  const [cover, body] = await Promise.all([
+    printer.print(coverHtml(input), { paper: input.paper, bleed: true, name: 'the handout cover' }),
+    printer.print(handoutBodyHtml(input), { paper: input.paper, footer, name: 'the participant handout' }),
+  ])
+  const doc = await joinPdfs([cover.pdf, body.pdf])
+  await stampSlides(doc, slides, body.slots, { firstPage: cover.pages })
+  describe(doc, `${input.deck.title}: participant handout`, input.format)
+  const bytes = await doc.save()
+  return { bytes, pages: doc.getPageCount() }
+}
+
+export async function buildGuide(printer: Printer, input: GuideInput, slides: PDFDocument): Promise<Built> {
+  const footer = `${input.deck.title} · Facilitator guide · ${input.format}`
+  const printed = await printer.print(guideHtml(input), { paper: input.paper, footer, name: 'the facilitator guide' })
+  const doc = await PDFDocument.load(printed.pdf)
+  await stampSlides(doc, slides, printed.slots, { firstPage: 0 })
+  describe(doc, `${input.deck.title}: facilitator guide`, input.format)
+  const bytes = await doc.save()
+  return { bytes, pages: doc.getPageCount() }
+}

@@ -1,0 +1,92 @@
+// Flags of `npm run handouts`. Every mistake becomes one sentence that names the fix.
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ROOT } from '../server/settings.ts'
+
+export class UsageError extends Error {}
+
+export interface HandoutOptions {
+  out: string
+  /** Decks exported as slides PDFs. */
+  slideDecks: string[]
+  /** Decks that get a participant handout and a facilitator guide. */
+  docDecks: string[]
+  session?: string
+  letter: boolean
+  dataDir: string
+  help: boolean
+}
+
+export const DEFAULT_OUT = resolve(ROOT, 'handouts', 'out')
+
+export const USAGE = `Usage: npm run handouts -- [options]
+
+Writes PDFs into handouts/out/: the slides of each deck (Slidev's own export), a participant
+handout and a facilitator guide.
+
+  --deck workshop|short|all  slides for this deck (default: all decks); handout and guide for
+                             it (default: workshop; with "all", one of each per deck)
+  --session current|<id>     add "what the room said": that session's poll results as charts
+  --data-dir DIR             where the results are (default: DATA_DIR, or ./data)
+  --out DIR                  where to write the PDFs (default: handouts/out)
+  --letter                   US Letter instead of A4
+  --help                     this text
+
+Needs a Chromium: CHROMIUM_PATH, or one installed in the usual place.`
+
+const FLAGS = '--deck, --session, --data-dir, --out, --letter or --help'
+
+export function parseOptions(
+  argv: string[],
+  decks: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): HandoutOptions {
+  let values: Record<string, string | boolean | undefined>
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        deck: { type: 'string' },
+        session: { type: 'string' },
+        letter: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    }))
+  } catch (error) {
+    const message = (error as Error).message
+    const flag = /'(-[^']*)'/.exec(message)?.[1]
+    if (/argument missing/i.test(message) && flag)
+      throw new UsageError(`${flag.split(' ')[0]} needs a value (see --help).`)
+    throw new UsageError(`Unknown option ${flag ?? 'given'}: use ${FLAGS}.`)
+  }
+  if (positionals.length) {
+    throw new UsageError(`Unexpected "${positionals[0]}": options start with -- (use ${FLAGS}).`)
+  }
+  const deck = typeof values.deck === 'string' ? values.deck : undefined
+  if (deck !== undefined && deck !== 'all' && !decks.includes(deck)) {
+    throw new UsageError(`There is no deck "${deck.slice(0, 40)}": use --deck ${[...decks, 'all'].join(', ')}.`)
+  }
+  // The full workshop comes first: its handout is printed while the other decks export.
+  const main = decks.includes('workshop') ? 'workshop' : (decks[0] ?? 'workshop')
+  const ordered = [...decks].sort((a, b) => Number(b === main) - Number(a === main))
+  const slideDecks = deck === undefined || deck === 'all' ? ordered : [deck]
+  const docDecks = deck === undefined ? [main] : deck === 'all' ? ordered : [deck]
+  const session = typeof values.session === 'string' ? values.session.trim() : undefined
+  if (session !== undefined && !session) throw new UsageError('--session needs "current" or a session id.')
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : (env.DATA_DIR ?? resolve(ROOT, 'data'))
+  return {
+    out: resolve(cwd, typeof values.out === 'string' ? values.out : DEFAULT_OUT),
+    slideDecks,
+    docDecks,
+    ...(session ? { session } : {}),
+    letter: values.letter === true,
+    dataDir: resolve(cwd, dataDir),
+    help: values.help === true,
+  }
+}

@@ -1,0 +1,70 @@
+// The slides PDF, through Slidev's own exporter (`slidev export`) and the system Chromium. The
+// poll engine is attached to Slidev's server during the export (slides/vite.config.ts) and reads
+// DATA_DIR, so poll slides show the stored results instead of an empty chart.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { deckEntry } from '../server/deck.ts'
+import { ROOT } from '../server/settings.ts'
+
+export class ExportError extends Error {}
+
+export const SLIDEV = join(ROOT, 'node_modules', '.bin', 'slidev')
+
+const running = new Set<ChildProcess>()
+
+/** Stops exports still running (when another step failed), with the browsers they started. */
+export function stopExports(): void {
+  for (const child of running) {
+    try {
+      // Each export runs in its own process group: this reaches Slidev's Chromium too.
+      if (child.pid) process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      child.kill('SIGTERM')
+    }
+  }
+  running.clear()
+}
+
+export async function exportSlides(
+  deck: string,
+  output: string,
+  options: { chromium: string; dataDir: string; timeoutMs?: number; env?: Record<string, string> },
+): Promise<void> {
+  if (!existsSync(SLIDEV)) throw new ExportError('Slidev is not installed: run `npm install` first.')
+  const timeout = options.timeoutMs ?? 60_000
+  const args = [
+    'export',
+    deckEntry(deck),
+    '--output',
+    output,
+    '--executable-path',
+    options.chromium,
+    '--timeout',
+    String(timeout),
+  ]
+  const log: Buffer[] = []
+  const code = await new Promise<number | null>((done) => {
+    const child = spawn(SLIDEV, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env, DATA_DIR: options.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    })
+    running.add(child)
+    child.stdout.on('data', (chunk: Buffer) => log.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => log.push(chunk))
+    child.on('close', (status) => {
+      running.delete(child)
+      done(status)
+    })
+    child.on('error', () => done(-1))
+  })
+  if (code !== 0 || !existsSync(output)) {
+    const tail = Buffer.concat(log).toString('utf8').trim().split('\n').slice(-25).join('\n')
+    if (tail) process.stderr.write(`${tail}\n`)
+    throw new ExportError(
+      `Slidev could not export the "${deck}" deck (its output is above): fix the slide it names, or run \`npm run dev\` to see it.`,
+    )
+  }
+}

@@ -1,0 +1,393 @@
+// `npm run handouts` end to end: a seeded session in a temporary data folder, the real command
+// (Slidev's export and the system Chromium), then the PDFs are read back: page counts (pdf-lib),
+// text (pdftotext), and every page rendered (pdftoppm) to check that none is blank. The HTML
+// builders are also checked on their own for escaping and for every poll kind.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PDFDocument } from 'pdf-lib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseBreakdown } from '../handouts/breakdown.ts'
+import { type DeckInfo, loadDeck, parseTiming } from '../handouts/deck.ts'
+import { escapeHtml, notesToHtml } from '../handouts/markdown.ts'
+import { parseOptions } from '../handouts/options.ts'
+import { pollCard } from '../handouts/results-html.ts'
+import { loadPolls } from '../server/polls.ts'
+import { type PollDefinition, PollDefinitionSchema } from '../server/protocol.ts'
+import type { PollResult } from '../server/results.ts'
+import { ROOT, SLIDES_DIR } from '../server/settings.ts'
+import { openSqliteStore } from '../server/sqlite-store.ts'
+import { tempDir } from './helpers.ts'
+
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
+const CLI = join(ROOT, 'handouts', 'cli.ts')
+
+/** The article's sections, with their headings as the slides show them. */
+const SECTION_HEADINGS = [
+  'Not the same thing',
+  'The leader hat',
+  'The manager hat',
+  'Both, but not at once',
+  "You're already doing both",
+  'The breakdown',
+  'Final thoughts',
+]
+const BREAKDOWN_ROWS = [
+  'Purpose',
+  'Focus',
+  'Style',
+  'Motivation tool',
+  'Relationship dynamic',
+  'Communication style',
+  'Emotional role',
+]
+const SEEDED_WORD = 'quintessentially'
+const HOSTILE_WORD = '<b>bold</b>&amp;'
+const PRIVATE_STEP = 'Private step nobody else may read'
+const REACTION_TAPS = 17
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 240_000) {
+  return spawnSync(TSX, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout,
+  })
+}
+
+/** Text of a PDF, with typographic quotes and spacing folded so headings compare plainly. */
+function pdfText(file: string): string {
+  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    .replace(/[’‘]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/\s+/g, ' ')
+}
+
+const pageCount = async (file: string) => (await PDFDocument.load(readFileSync(file))).getPageCount()
+
+/**
+ * Renders every page to grey levels (PGM) and returns, per page, the share of pixels that are
+ * clearly not paper, ignoring the top and bottom bands where the running footer sits.
+ */
+function inkPerPage(file: string, dir: string, prefix: string): number[] {
+  execFileSync('pdftoppm', ['-gray', '-r', '20', file, join(dir, prefix)])
+  const pages = readdirSync(dir)
+    .filter((name) => name.startsWith(`${prefix}-`) && name.endsWith('.pgm'))
+    .sort()
+  return pages.map((name) => {
+    const data = readFileSync(join(dir, name))
+    // Binary PGM: "P5", width, height, maxval, one byte per pixel.
+    const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(data.subarray(0, 50).toString('latin1'))
+    if (!header) throw new Error(`${name} is not a PGM file`)
+    const [width, height] = [Number(header[1]), Number(header[2])]
+    const pixels = data.subarray(header[0].length)
+    let ink = 0
+    let seen = 0
+    for (let y = Math.floor(height * 0.07); y < Math.floor(height * 0.93); y++) {
+      for (let x = 0; x < width; x++) {
+        seen++
+        if ((pixels[y * width + x] ?? 255) < 225) ink++
+      }
+    }
+    return ink / seen
+  })
+}
+
+let data: ReturnType<typeof tempDir>
+let out: ReturnType<typeof tempDir>
+let deck: DeckInfo
+let polls: PollDefinition[]
+let result: ReturnType<typeof run>
+const expected = new Map<string, number>()
+
+beforeAll(async () => {
+  data = tempDir('kit-handouts-data-')
+  out = tempDir('kit-handouts-out-')
+  deck = await loadDeck('workshop')
+  polls = await loadPolls(SLIDES_DIR)
+  const store = openSqliteStore(data.path)
+  const session = await store.currentSession()
+  const votes: { pollId: string; answer: string[] }[] = []
+  for (const poll of polls) {
+    const ids = poll.options.map((option) => option.id)
+    switch (poll.kind) {
+      case 'single':
+      case 'quiz':
+        // 7, 4, 2, 1 votes for the first options: easy to find again as bar values.
+        ids.slice(0, 4).forEach((id, i) => {
+          for (let n = 0; n < ([7, 4, 2, 1][i] ?? 0); n++) votes.push({ pollId: poll.id, answer: [id] })
+        })
+        expected.set(poll.id, 14)
+        break
+      case 'multiple':
+        for (let n = 0; n < 9; n++) votes.push({ pollId: poll.id, answer: ids.slice(0, 1 + (n % 2)) })
+        expected.set(poll.id, 9)
+        break
+      case 'scale': {
+        const points = [ids[1], ids[2], ids[2], ids.at(-1)].filter((id): id is string => Boolean(id))
+        for (const point of points) votes.push({ pollId: poll.id, answer: [point] })
+        expected.set(poll.id, points.length)
+        break
+      }
+      case 'words':
+        for (let n = 0; n < 5; n++) votes.push({ pollId: poll.id, answer: [SEEDED_WORD] })
+        votes.push({ pollId: poll.id, answer: ['trust'] }, { pollId: poll.id, answer: [HOSTILE_WORD] })
+        expected.set(poll.id, 7)
+        break
+      case 'steps':
+        votes.push({ pollId: poll.id, answer: [PRIVATE_STEP, 'Another private step'] })
+        expected.set(poll.id, 1)
+        break
+      case 'reactions':
+        if (ids[0]) await store.addReactions(session.id, [{ pollId: poll.id, emoji: ids[0], count: REACTION_TAPS }])
+        expected.set(poll.id, REACTION_TAPS)
+        break
+    }
+  }
+  await store.saveVotes(
+    votes.map((vote, i) => ({
+      sessionId: session.id,
+      pollId: vote.pollId,
+      participantId: `seeded-participant-${i}`,
+      answer: vote.answer,
+      voteId: `seeded-vote-${i}`,
+      at: Date.now(),
+    })),
+  )
+  await store.close()
+  result = run(['--session', 'current', '--out', out.path, '--data-dir', data.path])
+}, 300_000)
+
+afterAll(() => {
+  data?.remove()
+  out?.remove()
+})
+
+describe('npm run handouts', () => {
+  it('writes the slides of both decks, a handout and a guide, and says what it wrote', () => {
+    expect(result.status, result.stderr + result.stdout).toBe(0)
+    for (const file of [
+      'slides-workshop.pdf',
+      'slides-short.pdf',
+      'handout-workshop.pdf',
+      'facilitator-guide-workshop.pdf',
+    ]) {
+      expect(existsSync(join(out.path, file)), file).toBe(true)
+      expect(result.stdout).toContain(file)
+    }
+    expect(result.stdout).toMatch(/\[1\/4\] Slides PDF \(workshop\)/)
+    expect(result.stdout).toMatch(/Total time: \d+(\.\d)? s/)
+  })
+
+  it('has one slides page per slide, and a handout and guide of the expected length', async () => {
+    const short = await loadDeck('short')
+    expect(await pageCount(join(out.path, 'slides-workshop.pdf'))).toBe(deck.slides.length)
+    expect(await pageCount(join(out.path, 'slides-short.pdf'))).toBe(short.slides.length)
+    // Cover, the slides three to a page, the breakdown, two worksheet pages, then the results.
+    const fixed = 1 + Math.ceil(deck.slides.length / 3) + 1 + 2
+    const handout = await pageCount(join(out.path, 'handout-workshop.pdf'))
+    expect(handout).toBeGreaterThan(fixed)
+    expect(handout).toBeLessThan(fixed + 8)
+    const guide = await pageCount(join(out.path, 'facilitator-guide-workshop.pdf'))
+    expect(guide).toBeGreaterThanOrEqual(Math.ceil(deck.slides.length / 5))
+    expect(guide).toBeLessThan(deck.slides.length)
+    const size = (await PDFDocument.load(readFileSync(join(out.path, 'handout-workshop.pdf')))).getPage(3).getSize()
+    // A4 (Chromium rounds the page size to within a point).
+    expect(Math.abs(size.width - 595.3)).toBeLessThan(1)
+    expect(Math.abs(size.height - 841.9)).toBeLessThan(1)
+  })
+
+  it('puts every section heading and the breakdown table in the slides, the handout and the guide', () => {
+    for (const file of ['slides-workshop.pdf', 'handout-workshop.pdf', 'facilitator-guide-workshop.pdf']) {
+      const text = pdfText(join(out.path, file)).toLowerCase()
+      for (const heading of SECTION_HEADINGS) expect(text, `${heading} in ${file}`).toContain(heading.toLowerCase())
+    }
+    const handout = pdfText(join(out.path, 'handout-workshop.pdf')).toLowerCase()
+    for (const row of BREAKDOWN_ROWS) expect(handout, row).toContain(row.toLowerCase())
+    expect(handout).toContain('the breakdown')
+    expect(handout).toContain('which hat does this moment need?')
+    expect(handout).toContain('your 10-minute focus plan')
+    expect(handout).toContain('action step 3')
+  })
+
+  it('shows what the room said, drawn from the seeded session, with words as text', () => {
+    const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
+    expect(handout).toContain('What the room said')
+    const inDeck = new Set(deck.slides.map((slide) => slide.pollId).filter(Boolean))
+    const byKind = (kind: string) => polls.find((poll) => poll.kind === kind && inDeck.has(poll.id))
+    for (const poll of polls.filter((p) => inDeck.has(p.id))) {
+      expect(handout, poll.question).toContain(poll.question.replace(/[’‘]/g, "'").replace(/\s+/g, ' ').slice(0, 40))
+    }
+    const single = byKind('single')
+    if (single) expect(handout.toLowerCase()).toContain('14 answers')
+    if (byKind('words')) {
+      expect(handout).toContain(SEEDED_WORD)
+      // Typed by an attendee: printed as the characters they typed, never as markup.
+      expect(handout).toContain(HOSTILE_WORD)
+    }
+    if (byKind('reactions')) expect(handout.toLowerCase()).toContain(`${REACTION_TAPS} taps`)
+    if (byKind('scale')) expect(handout).toMatch(/average \d+\.\d/)
+    if (byKind('steps')) {
+      expect(handout).toMatch(/1 person saved action steps/)
+      expect(handout).not.toContain(PRIVATE_STEP)
+    }
+    // The slides PDF shows the same stored results on its poll slides.
+    if (single) expect(pdfText(join(out.path, 'slides-workshop.pdf'))).toMatch(/14 answers/)
+  })
+
+  it('gives the guide the agenda, every slide with its timing, and the notes rendered as text', () => {
+    const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
+    expect(guide).toContain('Agenda')
+    for (const row of deck.agenda) expect(guide).toContain(row.title.replace(/[’‘]/g, "'"))
+    for (const slide of deck.slides) expect(guide).toContain(slide.title.replace(/[’‘]/g, "'").slice(0, 30))
+    expect(guide).toMatch(/starts at minute 0:00/)
+    expect(guide).toMatch(/\b3 min\b/)
+    expect(guide).not.toMatch(/\*\*(Say|Ask|Do):\*\*/) // Markdown rendered, not shown raw
+  })
+
+  it('prints no blank pages', () => {
+    for (const file of [
+      'handout-workshop.pdf',
+      'facilitator-guide-workshop.pdf',
+      'slides-workshop.pdf',
+      'slides-short.pdf',
+    ]) {
+      const ink = inkPerPage(join(out.path, file), out.path, file.replace('.pdf', ''))
+      expect(ink.length).toBeGreaterThan(0)
+      for (const [page, share] of ink.entries()) expect(share, `${file} page ${page + 1}`).toBeGreaterThan(0.004)
+    }
+  })
+
+  it('prints US Letter with --letter, for the chosen deck only', async () => {
+    const letter = tempDir('kit-handouts-letter-')
+    try {
+      const res = run(['--letter', '--deck', 'short', '--out', letter.path, '--data-dir', data.path])
+      expect(res.status, res.stderr + res.stdout).toBe(0)
+      expect(readdirSync(letter.path).sort()).toEqual([
+        'facilitator-guide-short.pdf',
+        'handout-short.pdf',
+        'slides-short.pdf',
+      ])
+      const doc = await PDFDocument.load(readFileSync(join(letter.path, 'handout-short.pdf')))
+      expect(doc.getPage(1).getWidth()).toBeCloseTo(612, 0)
+      expect(doc.getPage(1).getHeight()).toBeCloseTo(792, 0)
+      // Without --session there is no results section.
+      expect(pdfText(join(letter.path, 'handout-short.pdf'))).not.toContain('What the room said')
+      const ink = inkPerPage(join(letter.path, 'handout-short.pdf'), letter.path, 'letter')
+      for (const [page, share] of ink.entries()) expect(share, `letter page ${page + 1}`).toBeGreaterThan(0.004)
+    } finally {
+      letter.remove()
+    }
+  }, 240_000)
+})
+
+describe('npm run handouts: problems are one sentence', () => {
+  const oneSentence = (stderr: string) => {
+    const lines = stderr.trim().split('\n').filter(Boolean)
+    expect(lines, stderr).toHaveLength(1)
+    expect(stderr).not.toMatch(/\n\s+at /) // no stack trace
+    return lines[0] ?? ''
+  }
+
+  it('says how to install Chromium when there is none', () => {
+    const res = run(['--out', join(data.path, 'none')], { CHROMIUM_PATH: '/nonexistent' }, 60_000)
+    expect(res.status).toBe(1)
+    expect(oneSentence(res.stderr)).toMatch(/apt-get install chromium/)
+    expect(existsSync(join(data.path, 'none'))).toBe(false)
+  })
+
+  it('names the problem with an unknown session', () => {
+    const res = run(['--session', '999', '--data-dir', data.path, '--out', join(data.path, 'none')], {}, 60_000)
+    expect(res.status).toBe(1)
+    expect(oneSentence(res.stderr)).toMatch(/no session "999"/)
+  })
+
+  it('names the problem with an unknown deck or flag', () => {
+    expect(oneSentence(run(['--deck', 'nope'], {}, 60_000).stderr)).toMatch(/no deck "nope"/)
+    expect(oneSentence(run(['--colour'], {}, 60_000).stderr)).toMatch(/Unknown option --colour/)
+  })
+})
+
+describe('handout building blocks', () => {
+  it('reads the --deck and --session flags', () => {
+    const decks = ['short', 'workshop']
+    const base = parseOptions([], decks, {}, '/tmp')
+    expect(base.slideDecks).toEqual(['workshop', 'short'])
+    expect(base.docDecks).toEqual(['workshop'])
+    expect(base.session).toBeUndefined()
+    expect(parseOptions(['--deck', 'short'], decks, {}, '/tmp').docDecks).toEqual(['short'])
+    expect(parseOptions(['--deck', 'all'], decks, {}, '/tmp').docDecks).toEqual(['workshop', 'short'])
+    expect(parseOptions(['--data-dir', 'x'], decks, { DATA_DIR: '/elsewhere' }, '/tmp').dataDir).toBe('/tmp/x')
+    expect(parseOptions([], decks, { DATA_DIR: '/elsewhere' }, '/tmp').dataDir).toBe('/elsewhere')
+  })
+
+  it('renders notes Markdown safely', () => {
+    const html = notesToHtml(
+      '**Say:** Hello <script>alert(1)</script> *now*\n\n1. one\n2. `two`\n\n- [a](javascript:x)',
+    )
+    expect(html).toContain('<span class="cue cue-say">Say</span>')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('<em>now</em>')
+    expect(html).toContain('<ol><li>one</li><li><code>two</code></li></ol>')
+    expect(html).not.toContain('href')
+    expect(escapeHtml(`"'<>&`)).toBe('&quot;&#39;&lt;&gt;&amp;')
+  })
+
+  it('reads slide timings for each deck', () => {
+    const note = 'Say hi.\n\n**Time:** 3 min (short deck: 2 min; reveal quickly)'
+    expect(parseTiming(note, 'workshop').timing).toMatchObject({ seconds: 180, remark: 'reveal quickly' })
+    expect(parseTiming(note, 'short').timing.seconds).toBe(120)
+    expect(parseTiming(note, 'workshop').notes).toBe('Say hi.')
+    expect(parseTiming('**Time:** 1.75 min (not in the short deck)', 'workshop').timing).toEqual({
+      seconds: 105,
+      text: '1.75 min (not in the short deck)',
+    })
+    expect(parseTiming('Quick one (30 s)', 'workshop').timing.seconds).toBe(30)
+    expect(parseTiming('No time here', 'workshop').timing.seconds).toBeUndefined()
+  })
+
+  it('reads the breakdown table from the slide', () => {
+    const rows = parseBreakdown(readFileSync(join(SLIDES_DIR, 'sections', '07-breakdown.md'), 'utf8'))
+    expect(rows.map((row) => row.area.toLowerCase())).toEqual(BREAKDOWN_ROWS.map((row) => row.toLowerCase()))
+  })
+
+  it('draws every poll kind and escapes everything attendees typed', () => {
+    const define = (raw: Record<string, unknown>) => PollDefinitionSchema.parse(raw)
+    const result = (
+      poll: PollDefinition,
+      counts: Record<string, number>,
+      total: number,
+      mean?: number,
+    ): PollResult => ({
+      id: poll.id,
+      kind: poll.kind,
+      question: poll.question,
+      options: poll.options,
+      ...(poll.correct ? { correct: poll.correct } : {}),
+      counts,
+      total,
+      ...(mean !== undefined ? { mean } : {}),
+    })
+    const single = define({ id: 'a', question: 'Pick <one>', options: ['Leader hat', 'Manager <hat>'] })
+    const singleHtml = pollCard(result(single, { 'leader-hat': 3, 'manager-hat': 1 }, 4), single)
+    expect(singleHtml).toContain('Pick &lt;one&gt;')
+    expect(singleHtml).toContain('Manager &lt;hat&gt;')
+    expect(singleHtml).toMatch(/<strong>3<\/strong><span>75%<\/span>/)
+    const quiz = define({ id: 'q', kind: 'quiz', question: 'Q', options: ['A', 'B'], correct: 'B' })
+    expect(pollCard(result(quiz, { a: 1, b: 2 }, 3), quiz)).toContain('right answer')
+    const scale = define({ id: 's', kind: 'scale', question: 'S', min: 1, max: 5, maxLabel: '<max>' })
+    const scaleHtml = pollCard(result(scale, { 1: 1, 5: 1 }, 2, 3), scale)
+    expect(scaleHtml).toContain('average 3.0')
+    expect(scaleHtml).toContain('&lt;max&gt;')
+    const words = define({ id: 'w', kind: 'words', question: 'W' })
+    const wordsHtml = pollCard(result(words, { '<img src=x onerror=alert(1)>': 2, trust: 5 }, 7), words)
+    expect(wordsHtml).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(wordsHtml).not.toContain('<img')
+    const reactions = define({ id: 'r', kind: 'reactions', question: 'R' })
+    expect(pollCard(result(reactions, { '👍': 4 }, 4), reactions)).toContain('4 taps')
+    const steps = define({ id: 'st', kind: 'steps', question: 'Steps' })
+    expect(pollCard(result(steps, { 'secret plan': 1 }, 1), steps)).not.toContain('secret plan')
+    expect(pollCard(result(single, {}, 0), single)).toContain('No answers')
+  })
+})
