@@ -48,7 +48,11 @@ export function createApp(options: AppOptions): express.Express {
     app.get('/{*route}', (_req, res) => res.sendFile(join(deckDir, 'index.html')))
   }
   app.use((_req: Request, res: Response) => res.status(404).json({ error: 'Not found.' }))
-  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    // Express marks the client's mistakes (a path that is not valid percent-encoding: 400).
+    if (error.status && error.status >= 400 && error.status < 500) {
+      return void res.status(error.status).json({ error: 'This address is not valid.' })
+    }
     console.error(error)
     res.status(500).json({ error: 'Something went wrong on the server.' })
   })

@@ -48,6 +48,9 @@ interface EngineEvents {
   resync: []
 }
 
+/** Votes written in one durable step at most; more in one turn start the next batch. */
+const MAX_BATCH = 500
+
 const SAVE_FAILED = 'The change could not be saved; please try again.'
 
 export class PollEngine extends EventEmitter<EngineEvents> {
@@ -285,12 +288,19 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     await this.queue
   }
 
-  /** The batch that new votes and taps join; it is written as one step on the queue. */
+  /**
+   * The batch that new votes and taps join; it is written as one durable step on the queue.
+   * Votes from other phones arrive in other I/O callbacks of the same event-loop turn, so the
+   * batch stays open until that turn ends (setImmediate): a burst costs one write per turn, not
+   * one per vote. A full batch closes early, so a long burst is acknowledged in steps.
+   */
   private pending(): Pending[] {
+    if (this.batch && this.batch.length >= MAX_BATCH) this.batch = null
     if (!this.batch) {
       const batch: Pending[] = []
       this.batch = batch
       this.enqueue(async () => {
+        await new Promise((resolve) => setImmediate(resolve))
         if (this.batch === batch) this.batch = null
         await this.flush(batch)
       })

@@ -108,13 +108,16 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     sync(socket)
     guardRate(socket)
 
-    socket.onAny((event: string) => {
+    socket.onAny((event: string, ...args: unknown[]) => {
       if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
-        socket.emit('rejected', { event: String(event).slice(0, 40), error: 'Unknown event.' })
+        const { ack } = split(args)
+        if (ack) ack({ ok: false, error: 'Unknown event.' })
+        else socket.emit('rejected', { event: String(event).slice(0, 40), error: 'Unknown event.' })
       }
     })
 
-    socket.on('vote', async (payload, ack) => {
+    socket.on('vote', async (...args: unknown[]) => {
+      const { payload, ack } = split(args)
       if (typeof ack !== 'function') return refuseWithoutAck(socket, 'vote')
       const participantId = socket.data.participantId
       if (!participantId) return ack({ ok: false, error: 'Only voters can vote.' })
@@ -123,7 +126,8 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       ack(await engine.vote(participantId, vote.value))
     })
 
-    socket.on('react', async (payload, ack) => {
+    socket.on('react', async (...args: unknown[]) => {
+      const { payload, ack } = split(args)
       const reply = (result: Ack) => {
         if (typeof ack === 'function') ack(result)
         else if (!result.ok) socket.emit('rejected', { event: 'react', error: result.error })
@@ -135,7 +139,8 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       reply(await engine.react(participantId, reaction.value))
     })
 
-    socket.on('takeaway', (ack) => {
+    socket.on('takeaway', (...args: unknown[]) => {
+      const { ack } = split(args)
       if (typeof ack !== 'function') return refuseWithoutAck(socket, 'takeaway')
       const participantId = socket.data.participantId
       if (!participantId) return ack({ ok: false, error: 'Only participants have a takeaway.' })
@@ -172,22 +177,30 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   const dirty = new Set<string>()
   const taps = new Map<string, Record<string, number>>()
   let timer: NodeJS.Timeout | null = null
+  let lastSent = 0
+  const send = () => {
+    if (timer) clearTimeout(timer)
+    timer = null
+    lastSent = Date.now()
+    if (dirty.size)
+      io.local.to(DECKS).emit(
+        'tally',
+        [...dirty].flatMap((id) => engine.tally(id) ?? []),
+      )
+    if (taps.size)
+      io.local.to(DECKS).emit(
+        'reactions',
+        [...taps].map(([pollId, counts]) => ({ pollId, counts })),
+      )
+    dirty.clear()
+    taps.clear()
+  }
+  // At most one message per interval, sent as soon as the interval allows. Checked on every
+  // change too: while a burst keeps the event loop busy reading, timers run late.
   const schedule = () => {
-    timer ??= setTimeout(() => {
-      timer = null
-      if (dirty.size)
-        io.to(DECKS).emit(
-          'tally',
-          [...dirty].flatMap((id) => engine.tally(id) ?? []),
-        )
-      if (taps.size)
-        io.to(DECKS).emit(
-          'reactions',
-          [...taps].map(([pollId, counts]) => ({ pollId, counts })),
-        )
-      dirty.clear()
-      taps.clear()
-    }, LIMITS.tallyIntervalMs)
+    const wait = lastSent + LIMITS.tallyIntervalMs - Date.now()
+    if (wait <= 0) send()
+    else timer ??= setTimeout(send, wait)
   }
   engine.on('tally', (pollIds) => {
     for (const id of pollIds) dirty.add(id)
@@ -218,13 +231,21 @@ function presenterOnly<E extends 'control' | 'session' | 'follow' | 'slide', T>(
   schema: import('zod').ZodType<T>,
   run: (payload: T) => Promise<Ack>,
 ): void {
-  const handler = async (payload: unknown, ack: unknown) => {
+  const handler = async (...args: unknown[]) => {
+    const { payload, ack } = split(args)
     if (typeof ack !== 'function') return refuseWithoutAck(socket, event)
     if (!socket.data.presenter) return ack({ ok: false, error: PRESENTER_ONLY })
     const parsed = parse(schema, payload)
     ack(parsed.ok ? await run(parsed.value) : parsed)
   }
   socket.on(event, handler as never)
+}
+
+/** Socket.IO passes the acknowledgement callback last, after however many arguments came. */
+function split(args: unknown[]): { payload: unknown; ack: ((result: Ack) => void) | undefined } {
+  const last = args.at(-1)
+  if (typeof last !== 'function') return { payload: args[0], ack: undefined }
+  return { payload: args.length > 1 ? args[0] : undefined, ack: last as (result: Ack) => void }
 }
 
 function refuseWithoutAck(socket: PollSocket, event: string): void {

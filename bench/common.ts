@@ -1,0 +1,107 @@
+// Shared by the benchmark's processes: the clock, child processes that run TypeScript, request
+// and reply over IPC, percentiles, and the shape of a vote on the wire.
+import { type ChildProcess, fork } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
+export const ROOT = join(BENCH_DIR, '..')
+
+/**
+ * Milliseconds since the epoch with sub-millisecond resolution. Every process of the benchmark
+ * runs on this one machine, so `timeOrigin + now()` of one process can be compared with another's
+ * (both derive from the same system clock; the skew between processes is well below 1 ms).
+ */
+export const now = (): number => performance.timeOrigin + performance.now()
+
+/** Forks `bench/<file>` with tsx so it can be TypeScript; an IPC channel is always open. */
+export function forkTs(
+  file: string,
+  options: { args?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[]; silent?: boolean } = {},
+): ChildProcess {
+  return fork(join(BENCH_DIR, file), options.args ?? [], {
+    cwd: ROOT,
+    env: options.env ?? process.env,
+    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    stdio: options.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  })
+}
+
+export interface Message {
+  type: string
+  [key: string]: unknown
+}
+
+/** Resolves with the child's next message of `type` (or rejects if it exits or times out). */
+export function nextMessage<T extends Message = Message>(
+  child: ChildProcess,
+  type: string,
+  timeoutMs = 120_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no "${type}" message within ${timeoutMs} ms`)), timeoutMs)
+    const onMessage = (message: Message) => {
+      if (message?.type === 'error') done(new Error(String(message.error)))
+      else if (message?.type === type) done(null, message as T)
+    }
+    const onExit = (code: number | null, signal: string | null) =>
+      done(new Error(`child exited (${signal ?? code}) while waiting for "${type}"`))
+    function done(error: Error | null, value?: T) {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+      if (error) reject(error)
+      else resolve(value as T)
+    }
+    child.on('message', onMessage)
+    child.on('exit', onExit)
+  })
+}
+
+export async function request<T extends Message = Message>(
+  child: ChildProcess,
+  message: Message,
+  replyType: string,
+  timeoutMs?: number,
+): Promise<T> {
+  const reply = nextMessage<T>(child, replyType, timeoutMs)
+  child.send(message)
+  return reply
+}
+
+/** Nearest-rank percentile of an ascending array (NaN when empty). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number
+}
+
+// ---------------------------------------------------------------------------------------------
+// The vote on the wire. The protocol is moving from `{ optionId }` to `{ answer }` (string,
+// number or list); the benchmark reads the server's own schema to know which to send, and
+// understands both forms in acknowledgements and in `sync.mine`.
+
+export type VoteField = 'optionId' | 'answer'
+
+export async function serverVoteField(): Promise<VoteField> {
+  const { VoteSchema } = (await import('../server/protocol.ts')) as { VoteSchema: unknown }
+  const schema = VoteSchema as { shape?: Record<string, unknown>; _zod?: { def?: { shape?: Record<string, unknown> } } }
+  const shape = schema.shape ?? schema._zod?.def?.shape ?? {}
+  return 'answer' in shape ? 'answer' : 'optionId'
+}
+
+export function votePayload(field: VoteField, pollId: string, option: string, voteId: string) {
+  return field === 'answer' ? { pollId, answer: option, voteId } : { pollId, optionId: option, voteId }
+}
+
+/** The option an acknowledgement or a `mine` entry names, whichever protocol is in use. */
+export function chosenOption(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
+  if (value && typeof value === 'object') {
+    const record = value as { optionId?: unknown; answer?: unknown }
+    return chosenOption(record.optionId ?? record.answer)
+  }
+  return undefined
+}

@@ -1,0 +1,207 @@
+// The floor: a bare Socket.IO server with the same events as the poll server and nothing else.
+// No validation library, no storage, no rate limit: it counts votes in memory, acknowledges at
+// once, and sends decks a coalesced tally every 50 ms. Whatever the real server costs above
+// this is the price of its features (validation, durability, recovery, limits).
+//
+// Same interface as bench/server.ts: prints/sends {"type":"listening","port":…}, answers
+// {"type":"stats"} over IPC. Env: PORT (default 0), PRESENTER_SECRET.
+import { createServer } from 'node:http'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Server } from 'socket.io'
+import { loadPolls } from '../server/polls.ts'
+import { SLIDES_DIR } from '../server/settings.ts'
+
+type Histogram = ReturnType<typeof monitorEventLoopDelay>
+
+const TALLY_INTERVAL_MS = 50
+const secret = process.env.PRESENTER_SECRET || 'floor-secret'
+const phaseDelay = monitorEventLoopDelay({ resolution: 10 })
+const runDelay = monitorEventLoopDelay({ resolution: 10 })
+phaseDelay.enable()
+runDelay.enable()
+let phaseCpu = process.cpuUsage()
+let runCpu = process.cpuUsage()
+let order: string[] = []
+
+interface FloorPoll {
+  id: string
+  question: string
+  options: { id: string; label: string }[]
+  state: 'open' | 'closed'
+  openedAt: number | null
+  answers: Map<string, { answer: string; voteId: string }>
+  counts: Map<string, number>
+}
+
+const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100
+const delay = (h: Histogram) => ({
+  p50: ms(h.percentile(50)),
+  p99: ms(h.percentile(99)),
+  max: ms(h.max),
+  mean: ms(h.mean),
+})
+const cpu = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since)
+  return Math.round(((used.user + used.system) / 1e6) * 1000) / 1000
+}
+
+async function main(): Promise<void> {
+  const definitions = await loadPolls(SLIDES_DIR)
+  const polls = new Map<string, FloorPoll>()
+  for (const { id, question, options } of definitions) {
+    const counts = new Map(options.map((option) => [option.id, 0]))
+    polls.set(id, { id, question, options, state: 'closed', openedAt: null, answers: new Map(), counts })
+  }
+  const session = { id: 1, name: 'Floor', startedAt: Date.now() }
+  const view = (p: FloorPoll) => ({
+    id: p.id,
+    kind: 'single',
+    question: p.question,
+    options: p.options,
+    state: p.state,
+    openedAt: p.openedAt,
+  })
+  const tally = (p: FloorPoll) => ({ pollId: p.id, counts: Object.fromEntries(p.counts), total: p.answers.size })
+
+  const httpServer = createServer((req, res) => {
+    const match = /^\/api\/polls\/([^/?]+)/.exec(req.url ?? '')
+    const poll = match ? polls.get(decodeURIComponent(match[1] as string)) : undefined
+    res.setHeader('Content-Type', 'application/json')
+    if (req.url === '/healthz') return void res.end('{"ok":true}')
+    if (!poll) {
+      res.statusCode = 404
+      return void res.end('{"error":"Not found."}')
+    }
+    res.end(JSON.stringify({ ...view(poll), ...tally(poll) }))
+  })
+  const io = new Server(httpServer, { maxHttpBufferSize: 4096 })
+
+  const dirty = new Set<string>()
+  let timer: NodeJS.Timeout | null = null
+  const changed = (pollId: string) => {
+    dirty.add(pollId)
+    if (timer) return
+    timer = setTimeout(() => {
+      timer = null
+      const tallies = [...dirty].flatMap((id) => (polls.has(id) ? [tally(polls.get(id) as FloorPoll)] : []))
+      dirty.clear()
+      io.to('decks').emit('tally', tallies)
+    }, TALLY_INTERVAL_MS)
+  }
+
+  io.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as { role?: string; participantId?: string; secret?: string }
+    const role = auth.role === 'deck' ? 'deck' : 'voter'
+    if (role === 'voter' && typeof auth.participantId !== 'string')
+      return next(new Error('A voter must send a participant id.'))
+    socket.data = { role, participantId: auth.participantId ?? null, presenter: auth.secret === secret }
+    next()
+  })
+
+  io.on('connection', (socket) => {
+    const { role, participantId, presenter } = socket.data as {
+      role: string
+      participantId: string | null
+      presenter: boolean
+    }
+    if (role === 'deck') socket.join('decks')
+    const mine: Record<string, string> = {}
+    if (participantId) {
+      for (const poll of polls.values()) {
+        const answer = poll.answers.get(participantId)?.answer
+        if (answer) mine[poll.id] = answer
+      }
+    }
+    socket.emit('sync', {
+      session,
+      polls: [...polls.values()].map(view),
+      presenter,
+      ...(role === 'deck' ? { tallies: [...polls.values()].map(tally) } : { mine }),
+    })
+
+    socket.on('vote', (payload, ack) => {
+      if (typeof ack !== 'function') return
+      const field = payload && 'answer' in payload ? 'answer' : 'optionId'
+      const raw = payload?.[field]
+      const answer = Array.isArray(raw) ? raw[0] : raw
+      const poll = polls.get(payload?.pollId)
+      if (!participantId) return ack({ ok: false, error: 'Only voters can vote.' })
+      if (poll?.state !== 'open') return ack({ ok: false, error: 'This poll is closed.' })
+      if (!poll.counts.has(answer)) return ack({ ok: false, error: 'That is not one of the options.' })
+      const previous = poll.answers.get(participantId)
+      if (previous?.voteId !== payload.voteId) {
+        if (previous) poll.counts.set(previous.answer, (poll.counts.get(previous.answer) ?? 0) - 1)
+        poll.answers.set(participantId, { answer, voteId: payload.voteId })
+        poll.counts.set(answer, (poll.counts.get(answer) ?? 0) + 1)
+        order.push(payload.voteId)
+        changed(poll.id)
+      }
+      ack(field === 'answer' ? { ok: true, answer: [answer] } : { ok: true, optionId: answer })
+    })
+
+    socket.on('control', (payload, ack) => {
+      if (typeof ack !== 'function') return
+      if (!presenter) return ack({ ok: false, error: 'Only the presenter can open, close or reset polls.' })
+      const poll = polls.get(payload?.pollId)
+      if (!poll) return ack({ ok: false, error: 'There is no such poll.' })
+      const state = payload.action === 'open' ? 'open' : 'closed'
+      if (poll.state !== state) {
+        poll.state = state
+        if (state === 'open') poll.openedAt = Date.now()
+        io.emit('poll:state', view(poll))
+      }
+      ack({ ok: true })
+    })
+  })
+
+  await new Promise<void>((resolve) => httpServer.listen(Number(process.env.PORT || 0), '127.0.0.1', resolve))
+  const port = (httpServer.address() as { port: number }).port
+
+  const stop = () => {
+    setTimeout(() => process.exit(0), 3000).unref()
+    io.disconnectSockets(true)
+    io.close(() => process.exit(0))
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  process.on('disconnect', stop)
+  process.on('message', (message: { type?: string; reset?: 'phase' | 'run'; order?: boolean }) => {
+    if (message?.type === 'stop') return stop()
+    if (message?.type === 'answers') {
+      const poll = polls.get(String((message as { pollId?: string }).pollId))
+      const answers = [...(poll?.answers ?? new Map())].map(([participant, { answer }]) => [participant, answer])
+      return void process.send?.({ type: 'answers', answers })
+    }
+    if (message?.type !== 'stats') return
+    const memory = process.memoryUsage()
+    process.send?.({
+      type: 'stats',
+      rssMb: Math.round((memory.rss / 1048576) * 10) / 10,
+      maxRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+      heapUsedMb: Math.round((memory.heapUsed / 1048576) * 10) / 10,
+      phase: { cpuSeconds: cpu(phaseCpu), eventLoopDelayMs: delay(phaseDelay) },
+      run: { cpuSeconds: cpu(runCpu), eventLoopDelayMs: delay(runDelay) },
+      ...(message.order ? { order } : {}),
+    })
+    if (message.order) order = []
+    if (message.reset) {
+      phaseDelay.reset()
+      phaseCpu = process.cpuUsage()
+    }
+    if (message.reset === 'run') {
+      runDelay.reset()
+      runCpu = process.cpuUsage()
+    }
+  })
+  runDelay.reset()
+  runCpu = process.cpuUsage()
+  const listening = { type: 'listening', port, pid: process.pid }
+  process.stdout.write(`${JSON.stringify(listening)}\n`)
+  process.send?.(listening)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.send?.({ type: 'error', error: String(error) })
+  process.exit(1)
+})

@@ -1,0 +1,168 @@
+// The real poll server (startServer, no deck) in a process of its own, for the benchmark and the
+// fault tests. It listens on 127.0.0.1; everything else comes from the environment:
+//
+//   PORT                 port to listen on (default 0: any free port)
+//   DATA_DIR             data folder (default: a fresh temporary folder, removed on exit)
+//   PRESENTER_SECRET     the presenter secret (default: a random one)
+//   BENCH_RECORD_ORDER=1 record the order in which votes become durable (for the benchmark's
+//                        latency measure; see run.ts)
+//
+// Once listening it prints one JSON line on stdout: {"type":"listening","port":…,"dataDir":…}
+// (and sends the same object over IPC when forked). Asked with {"type":"stats"} (IPC message,
+// or the line `stats` on stdin) it answers with RSS, CPU time and event-loop delay.
+// Start-up problems are printed as the server's one-sentence message, exit code 1, the same
+// rule `npm start` follows (server/cli.ts).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { chosenOption } from './common.ts'
+
+type Histogram = ReturnType<typeof monitorEventLoopDelay>
+
+// Whoever started us. If it is killed (say `tsx bench/server.ts` and the tsx wrapper gets
+// SIGKILL), the signal never reaches this process: notice within 100 ms and die the same way,
+// at once, as if it had. Read now, before the slow start-up, so a parent killed during it is
+// noticed too (ppid 1: adopted by init before we could even look).
+const parent = process.ppid
+const ownDataDir = !process.env.DATA_DIR
+const dataDir = process.env.DATA_DIR || mkdtempSync(join(tmpdir(), 'bench-data-'))
+setInterval(() => {
+  if (process.ppid === parent && parent !== 1) return
+  if (ownDataDir) rmSync(dataDir, { recursive: true, force: true })
+  process.kill(process.pid, 'SIGKILL')
+}, 100).unref()
+
+// Two histograms: one for the current phase (reset on request), one for the whole run.
+const phaseDelay = monitorEventLoopDelay({ resolution: 10 })
+const runDelay = monitorEventLoopDelay({ resolution: 10 })
+phaseDelay.enable()
+runDelay.enable()
+let phaseCpu = process.cpuUsage()
+let runCpu = process.cpuUsage()
+let order: string[] = []
+/** Durable writes of vote batches since the last stats request (BENCH_RECORD_ORDER=1). */
+let writes = { batches: 0, votes: 0, maxBatch: 0, ms: 0 }
+
+const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100
+const delay = (h: Histogram) => ({
+  p50: ms(h.percentile(50)),
+  p99: ms(h.percentile(99)),
+  max: ms(h.max),
+  mean: ms(h.mean),
+})
+const cpu = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since)
+  return Math.round(((used.user + used.system) / 1e6) * 1000) / 1000
+}
+
+function stats(options: { reset?: 'phase' | 'run'; order?: boolean }) {
+  const memory = process.memoryUsage()
+  const reply = {
+    type: 'stats',
+    rssMb: Math.round((memory.rss / 1048576) * 10) / 10,
+    maxRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    heapUsedMb: Math.round((memory.heapUsed / 1048576) * 10) / 10,
+    phase: { cpuSeconds: cpu(phaseCpu), eventLoopDelayMs: delay(phaseDelay) },
+    run: { cpuSeconds: cpu(runCpu), eventLoopDelayMs: delay(runDelay) },
+    ...(options.order ? { order } : {}),
+    writes: { ...writes, ms: Math.round(writes.ms) },
+  }
+  if (options.order) order = []
+  if (options.reset) writes = { batches: 0, votes: 0, maxBatch: 0, ms: 0 }
+  if (options.reset) {
+    phaseDelay.reset()
+    phaseCpu = process.cpuUsage()
+  }
+  if (options.reset === 'run') {
+    runDelay.reset()
+    runCpu = process.cpuUsage()
+  }
+  return reply
+}
+
+function say(message: object): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`)
+  process.send?.(message)
+}
+
+// The server's modules are imported only now, so the watch above runs during their loading.
+const { readSettings, SettingsError } = await import('../server/settings.ts')
+const { StartupError, startServer } = await import('../server/start.ts')
+
+async function main(): Promise<void> {
+  const settings = readSettings(
+    ['--host', '127.0.0.1', '--port', process.env.PORT || '0', '--data-dir', dataDir],
+    process.env,
+  )
+  const server = await startServer(settings)
+
+  if (process.env.BENCH_RECORD_ORDER === '1') {
+    // The engine writes each batch with store.saveVotes and applies it, in the same order, as
+    // soon as that resolves (no other task can run in between). Recording the vote ids after
+    // the write therefore gives the exact order in which votes enter the tally.
+    const store = server.store as unknown as { saveVotes: (votes: readonly { voteId: string }[]) => Promise<void> }
+    const save = store.saveVotes.bind(store)
+    store.saveVotes = async (votes) => {
+      const started = performance.now()
+      await save(votes)
+      writes.ms += performance.now() - started
+      writes.batches++
+      writes.votes += votes.length
+      writes.maxBatch = Math.max(writes.maxBatch, votes.length)
+      for (const vote of votes) order.push(vote.voteId)
+    }
+  }
+
+  let stopping = false
+  const stop = async (code = 0) => {
+    if (stopping) return
+    stopping = true
+    const force = setTimeout(() => process.exit(code), 5000)
+    force.unref()
+    try {
+      // Like `npm start` on Ctrl-C: connections just close, so phones reconnect to the next run.
+      await server.close()
+    } catch {
+      // exiting anyway
+    }
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true })
+    process.exit(code)
+  }
+  process.on('SIGTERM', () => void stop())
+  process.on('SIGINT', () => void stop())
+  process.on('disconnect', () => void stop())
+
+  process.on('message', (message: { type?: string; reset?: 'phase' | 'run'; order?: boolean; pollId?: string }) => {
+    if (message?.type === 'stats') process.send?.(stats(message))
+    else if (message?.type === 'stop') void stop()
+    else if (message?.type === 'answers') {
+      // Each participant's stored answer, read back through the store (what survives a restart).
+      void server.store.loadSession(server.engine.session.id).then(({ votes }) => {
+        const answers = votes
+          .filter((vote) => vote.pollId === message.pollId)
+          .map((vote) => [vote.participantId, chosenOption(vote.answer) ?? null])
+        process.send?.({ type: 'answers', answers })
+      })
+    }
+  })
+  if (!process.send) {
+    createInterface({ input: process.stdin }).on('line', (line) => {
+      if (line.trim() === 'stats') process.stdout.write(`${JSON.stringify(stats({}))}\n`)
+    })
+  }
+
+  const port = (server.httpServer.address() as { port: number }).port
+  stats({ reset: 'run' })
+  say({ type: 'listening', port, dataDir, pid: process.pid })
+}
+
+main().catch((error: unknown) => {
+  if (ownDataDir) rmSync(dataDir, { recursive: true, force: true })
+  const known = error instanceof StartupError || error instanceof SettingsError
+  const message = known ? (error as Error).message : String((error as Error)?.stack ?? error)
+  process.send?.({ type: 'error', error: message })
+  console.error(message)
+  process.exit(1)
+})
