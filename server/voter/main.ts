@@ -202,7 +202,7 @@ function render(): void {
   if (key !== shownKey) {
     shownKey = key
     $('question').textContent = poll.question
-    $('options').className = `options ${poll.kind}`
+    $('options').className = `options kind-${poll.kind}`
     $('options').replaceChildren(...build(poll))
     setStatus(answeredText(poll), poll.kind === 'quiz' && poll.revealed && mine[poll.id] ? 'ok' : '')
   }
