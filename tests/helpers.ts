@@ -29,6 +29,48 @@ export const HAT_POLL: PollDefinition = PollDefinitionSchema.parse({
   options: ['Leading', 'Managing', 'Not sure'],
 })
 
+/** One poll of every kind (and a hidden-results one), for the integration and browser tests. */
+export const KIND_POLLS: PollDefinition[] = [
+  {
+    id: 'seen',
+    kind: 'multiple',
+    question: 'Seen in your team?',
+    options: ['Confusion', 'Misalignment', 'Burnout'],
+    max: 2,
+  },
+  {
+    id: 'week',
+    kind: 'scale',
+    question: 'Your week?',
+    min: 0,
+    max: 10,
+    minLabel: 'All managing',
+    maxLabel: 'All leading',
+  },
+  {
+    id: 'word',
+    kind: 'words',
+    question: 'One word for the leader you would follow',
+    maxLength: 30,
+  },
+  {
+    id: 'scenario',
+    kind: 'quiz',
+    question: 'Launching a new idea?',
+    options: ['Leader hat', 'Manager hat'],
+    correct: 'Leader hat',
+    explain: 'A bold move: a new idea.',
+  },
+  { id: 'vibe', kind: 'reactions', question: 'How does this land?' },
+  {
+    id: 'secret-ballot',
+    question: 'Hidden until reveal',
+    options: ['Yes', 'No'],
+    results: 'hidden',
+  },
+  { id: 'my-steps', kind: 'steps', question: 'Your action steps', count: 3 },
+].map((poll) => PollDefinitionSchema.parse(poll))
+
 export function tempDir(prefix = 'kit-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix))
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) }

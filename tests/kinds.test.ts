@@ -2,50 +2,10 @@
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PollDefinitionSchema } from '../server/protocol.ts'
 import { ROOT } from '../server/settings.ts'
-import { next, SECRET, startTestServer, type TestSocket, tempDir, voteId } from './helpers.ts'
+import { KIND_POLLS, next, SECRET, startTestServer, type TestSocket, tempDir, voteId } from './helpers.ts'
 
-const POLLS = [
-  {
-    id: 'seen',
-    kind: 'multiple',
-    question: 'Seen in your team?',
-    options: ['Confusion', 'Misalignment', 'Burnout'],
-    max: 2,
-  },
-  {
-    id: 'week',
-    kind: 'scale',
-    question: 'Your week?',
-    min: 0,
-    max: 10,
-    minLabel: 'All managing',
-    maxLabel: 'All leading',
-  },
-  {
-    id: 'word',
-    kind: 'words',
-    question: 'One word for the leader you would follow',
-    maxLength: 30,
-  },
-  {
-    id: 'scenario',
-    kind: 'quiz',
-    question: 'Launching a new idea?',
-    options: ['Leader hat', 'Manager hat'],
-    correct: 'Leader hat',
-    explain: 'A bold move: a new idea.',
-  },
-  { id: 'vibe', kind: 'reactions', question: 'How does this land?' },
-  {
-    id: 'secret-ballot',
-    question: 'Hidden until reveal',
-    options: ['Yes', 'No'],
-    results: 'hidden',
-  },
-  { id: 'my-steps', kind: 'steps', question: 'Your action steps', count: 3 },
-].map((poll) => PollDefinitionSchema.parse(poll))
+const POLLS = KIND_POLLS
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 let dir: ReturnType<typeof tempDir>

@@ -2,38 +2,9 @@
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
-import { PollDefinitionSchema } from '../server/protocol.ts'
-import { startTestServer, tempDir } from './helpers.ts'
+import { KIND_POLLS, startTestServer, tempDir } from './helpers.ts'
 
-const POLLS = [
-  {
-    id: 'seen',
-    kind: 'multiple',
-    question: 'Seen in your team?',
-    options: ['Confusion', 'Misalignment', 'Burnout'],
-    max: 2,
-  },
-  {
-    id: 'week',
-    kind: 'scale',
-    question: 'Your week?',
-    min: 0,
-    max: 10,
-    minLabel: 'All managing',
-    maxLabel: 'All leading',
-  },
-  { id: 'word', kind: 'words', question: 'One word for the leader you would follow', maxLength: 24 },
-  {
-    id: 'scenario',
-    kind: 'quiz',
-    question: 'Launching a new idea?',
-    options: ['Leader hat', 'Manager hat'],
-    correct: 'Leader hat',
-    explain: 'A bold move.',
-  },
-  { id: 'vibe', kind: 'reactions', question: 'How does this land?' },
-  { id: 'steps', kind: 'steps', question: 'Write down up to three action steps', count: 3 },
-].map((poll) => PollDefinitionSchema.parse(poll))
+const POLLS = KIND_POLLS
 
 let dir: ReturnType<typeof tempDir>
 let server: Awaited<ReturnType<typeof startTestServer>>
@@ -93,7 +64,7 @@ describe('the phone page, kind by kind', () => {
   it('words: type and send; text stays text', async () => {
     await showing('word', 'One word for the leader you would follow')
     const input = page.getByRole('textbox', { name: 'Your answer' })
-    expect(await input.getAttribute('maxlength')).toBe('24')
+    expect(await input.getAttribute('maxlength')).toBe('30')
     await input.fill('<b>Honest</b>')
     await page.getByRole('button', { name: 'Send' }).click()
     await expect.poll(status).toBe('You said "<b>honest</b>". Send another to change it.')
@@ -125,13 +96,13 @@ describe('the phone page, kind by kind', () => {
   })
 
   it('action steps: saved privately', async () => {
-    await showing('steps', 'Write down up to three action steps')
+    await showing('my-steps', 'Your action steps')
     await page.getByRole('textbox', { name: 'Action step 1' }).fill('Block Monday mornings for direction')
     await page.getByRole('textbox', { name: 'Action step 2' }).fill('Ask the team what is unclear')
     await page.getByRole('button', { name: 'Save my steps' }).click()
     await expect.poll(status).toContain('Saved')
-    expect(server.engine.tally('steps')).toEqual({ pollId: 'steps', counts: {}, total: 1 })
-    await close('steps')
+    expect(server.engine.tally('my-steps')).toEqual({ pollId: 'my-steps', counts: {}, total: 1 })
+    await close('my-steps')
   })
 
   it('my takeaway: the group and my own answers and steps, ready to print', async () => {
