@@ -90,9 +90,12 @@ describe('two processes on one Redis', () => {
     await until(() => deckA.latest()?.total === 40 && deckB.latest()?.total === 40)
     expect(deckA.latest()?.counts).toEqual(expected)
     expect(deckB.latest()?.counts).toEqual(expected)
-    // Closing on one process closes it on the other.
+    // Closing on B reaches a phone on A, which is then refused.
+    const phoneOnA = voters[0]?.client as Client
+    const closed = new Promise((resolve) => phoneOnA.on('poll:state', (poll) => poll.state === 'closed' && resolve(poll)))
     await deckB.client.emitWithAck('control', { pollId: POLL, action: 'close' })
-    const late = await voters[0]?.client.emitWithAck('vote', { pollId: POLL, answer: 'managing', voteId: 'vote-late' })
+    await closed
+    const late = await phoneOnA.emitWithAck('vote', { pollId: POLL, answer: 'managing', voteId: 'vote-late' })
     expect(late).toEqual({ ok: false, error: 'This poll is closed.' })
   }, 120_000)
 
