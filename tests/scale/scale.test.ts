@@ -70,14 +70,16 @@ describe('two processes on one Redis', () => {
   it('shows the same tallies on a deck on each process', async () => {
     const [a, b] = await Promise.all([startServerProcess(serverEnv()), startServerProcess(serverEnv())])
     const [deckA, deckB] = await Promise.all([deckOn(a), deckOn(b)])
-    expect(await deckA.client.emitWithAck('control', { pollId: POLL, action: 'open' })).toEqual({ ok: true })
-
     const acked = new Map<string, string>()
     const voters = Array.from({ length: 40 }, (_, i) => ({
       id: `participant-${i}`,
       client: connect(i % 2 ? b.url : a.url, { role: 'voter', participantId: `participant-${i}` }),
     }))
     await Promise.all(voters.map(({ client }) => synced(client)))
+    // Opened on A, the poll reaches the phones on B through Redis; they vote once they see it.
+    const opened = voters.map(({ client }) => new Promise((resolve) => client.once('poll:state', resolve)))
+    expect(await deckA.client.emitWithAck('control', { pollId: POLL, action: 'open' })).toEqual({ ok: true })
+    await Promise.all(opened)
     await Promise.all(
       voters.map(async ({ id, client }, i) => {
         const answer = OPTIONS[i % OPTIONS.length] as string
