@@ -1,0 +1,122 @@
+// Every poll kind on the real workshop deck, in Chromium: live results on the projector, the
+// reveal from the presenter's controls, and attendee text shown inert.
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { io, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
+import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
+import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
+import { readSettings, SLIDES_DIR } from '../server/settings.ts'
+import { type RunningServer, startServer } from '../server/start.ts'
+import { slideNumberOfPoll } from './deck-helpers.ts'
+import { tempDir } from './helpers.ts'
+
+const SECRET = 'deck-kinds-secret'
+const DECK = join(SLIDES_DIR, 'workshop.md')
+let dir: ReturnType<typeof tempDir>
+let server: RunningServer
+let browser: Browser
+let projector: Page
+const phones: Socket<ServerToClientEvents, ClientToServerEvents>[] = []
+
+beforeAll(async () => {
+  if (deckIsStale('workshop')) await buildDeck('workshop')
+  dir = tempDir()
+  server = await startServer(
+    { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
+    deckOutDir('workshop'),
+  )
+  browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+})
+afterAll(async () => {
+  for (const phone of phones) phone.close()
+  await browser?.close()
+  await server?.close()
+  dir?.remove()
+})
+
+async function phone(): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, {
+    auth: { role: 'voter', participantId: `phone-${phones.length}-${Date.now()}` },
+    transports: ['websocket'],
+  })
+  phones.push(socket)
+  await new Promise((resolve) => socket.once('sync', resolve))
+  return socket
+}
+
+async function vote(pollId: string, answers: (string | number | string[])[]) {
+  await server.engine.control({ pollId, action: 'open' })
+  for (const [i, answer] of answers.entries()) {
+    const result = await (await phone()).emitWithAck('vote', { pollId, answer, voteId: `vote-${pollId}-${i}` })
+    expect(result.ok, JSON.stringify(result)).toBe(true)
+  }
+}
+
+async function show(pollId: string) {
+  await projector.goto(`${server.url}/${await slideNumberOfPoll(DECK, pollId)}`)
+  const poll = projector.locator(`.slidev-page:visible [data-poll="${pollId}"]`).first()
+  await poll.waitFor()
+  return poll
+}
+
+describe('the deck shows every kind', () => {
+  it('multiple choice: a bar per option, shares of the people who answered', async () => {
+    await vote('team-symptoms', [['confusion', 'burnout'], ['burnout'], ['misalignment', 'burnout']])
+    const poll = await show('team-symptoms')
+    await expect.poll(() => poll.locator('[data-option="burnout"] .poll-count').textContent()).toBe('3')
+    expect(await poll.locator('[data-option="confusion"] .poll-count').textContent()).toBe('1')
+    expect(await poll.getAttribute('data-total')).toBe('3')
+  })
+
+  it('scale: the distribution and the average', async () => {
+    await vote('week-balance', [2, 6, 7])
+    const poll = await show('week-balance')
+    await expect.poll(() => poll.getByTestId('scale-mean').textContent()).toContain('5.0')
+    expect(await poll.locator('[data-option="7"] .count').textContent()).toBe('1')
+  })
+
+  it('words: a cloud of attendee text, shown as text and never run', async () => {
+    await projector.evaluate(() => delete (window as { z?: number }).z)
+    await vote('leader-word', ['Honest', 'honest ', '<img src=x onerror=z=1>', '<script>z=2'])
+    const poll = await show('leader-word')
+    await expect.poll(() => poll.locator('[data-word="honest"]').count()).toBe(1)
+    const words = await poll.locator('.word').allTextContents()
+    expect(words).toContain('<img src=x onerror=z=1>')
+    expect(await poll.locator('img, script').count()).toBe(0)
+    expect(await projector.evaluate(() => (window as { z?: number }).z)).toBeUndefined()
+  })
+
+  it('quiz: only the count until the presenter reveals; then the answer and why', async () => {
+    await vote('scenario-new-idea', ['leader-hat', 'manager-hat', 'leader-hat'])
+    const poll = await show('scenario-new-idea')
+    await expect.poll(() => poll.locator('.poll-hidden').textContent()).toContain('3')
+    expect(await poll.locator('.poll-tick').count()).toBe(0)
+    // The presenter reveals from presenter mode.
+    const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    await presenter.goto(`${server.url}/present?key=${SECRET}`)
+    await presenter.goto(`${server.url}/presenter/${await slideNumberOfPoll(DECK, 'scenario-new-idea')}`)
+    await presenter.locator('[data-poll="scenario-new-idea"]').first().getByRole('button', { name: 'Reveal' }).click()
+    await expect.poll(() => poll.getByTestId('quiz-explain').textContent()).toBeTruthy()
+    expect(await poll.locator('.correct .poll-count').textContent()).toBe('2')
+    await presenter.close()
+  })
+
+  it('reactions: taps float up and are counted', async () => {
+    await server.engine.control({ pollId: 'reactions-meaning', action: 'open' })
+    const poll = await show('reactions-meaning')
+    const tapper = await phone()
+    for (let i = 0; i < 3; i++)
+      expect((await tapper.emitWithAck('react', { pollId: 'reactions-meaning', emoji: '👍' })).ok).toBe(true)
+    await expect.poll(() => poll.locator('[data-option="👍"] .count').textContent()).toBe('3')
+  })
+
+  it('action steps: how many saved them, never what they wrote', async () => {
+    await vote('action-steps', [['Protect Monday mornings for direction']])
+    const poll = await show('action-steps')
+    await expect.poll(() => poll.textContent()).toContain('1 person has saved')
+    expect(await projector.content()).not.toContain('Protect Monday mornings')
+  })
+})
