@@ -47,15 +47,25 @@ const parseSession = (text: string | null | undefined): Session | undefined =>
   text ? (JSON.parse(text) as Session) : undefined
 
 export async function connectRedis(url: string): Promise<RedisClient> {
+  let connected = false
   const client = createClient({
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: 3000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    socket: {
+      connectTimeout: 3000,
+      // At start-up, fail at once (the facilitator gets one sentence); once running, keep
+      // reconnecting, every 2 s at most.
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 2000) : cause),
+    },
+  })
+  client.on('ready', () => {
+    connected = true
   })
   // Errors while reconnecting are reported per command; keep the process alive meanwhile.
   let lastLogged = 0
   client.on('error', (error: Error) => {
-    if (Date.now() - lastLogged > 5000) console.error(`Redis: ${error.message} (reconnecting…)`)
+    // Before the first connection, the failure reaches the caller of connect() instead.
+    if (connected && Date.now() - lastLogged > 5000) console.error(`Redis: ${error.message} (reconnecting…)`)
     lastLogged = Date.now()
   })
   await client.connect()

@@ -94,7 +94,9 @@ describe('two processes on one Redis', () => {
     expect(deckB.latest()?.counts).toEqual(expected)
     // Closing on B reaches a phone on A, which is then refused.
     const phoneOnA = voters[0]?.client as Client
-    const closed = new Promise((resolve) => phoneOnA.on('poll:state', (poll) => poll.state === 'closed' && resolve(poll)))
+    const closed = new Promise((resolve) =>
+      phoneOnA.on('poll:state', (poll) => poll.state === 'closed' && resolve(poll)),
+    )
     await deckB.client.emitWithAck('control', { pollId: POLL, action: 'close' })
     await closed
     const late = await phoneOnA.emitWithAck('vote', { pollId: POLL, answer: 'managing', voteId: 'vote-late' })
@@ -208,4 +210,14 @@ describe('two processes on one Redis', () => {
     expect(tally.counts).toEqual(countsOf(acked))
     expect(tally.total).toBe(20)
   }, 150_000)
+
+  it('refuses to start without Redis, in one sentence', async () => {
+    const nobody = await freePort()
+    const failed = startServerProcess({ ...serverEnv(), REDIS_URL: `redis://127.0.0.1:${nobody}` })
+    await expect(failed).rejects.toThrow(
+      new RegExp(
+        `server exited \\(1\\): Cannot reach Redis at redis://127.0.0.1:${nobody} .*start Redis, or unset REDIS_URL`,
+      ),
+    )
+  }, 60_000)
 })
