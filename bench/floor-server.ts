@@ -4,10 +4,22 @@
 // this is the price of its features (validation, durability, recovery, limits).
 //
 // Same interface as bench/server.ts: prints/sends {"type":"listening","port":…}, answers
-// {"type":"stats"} over IPC. Env: PORT (default 0), PRESENTER_SECRET.
+// {"type":"stats"} over IPC. Env: PORT (default 0), PRESENTER_SECRET, REDIS_URL.
+//
+// With REDIS_URL (run.ts --nodes N) several floor processes are linked the way the real
+// server's processes are: the same Socket.IO Redis Streams adapter on the same kind of Redis.
+// Each node counts the votes of its own phones in memory and acknowledges them at once, then
+// forwards them (one serverSideEmit per event-loop turn, as the real engine shares one message
+// per durable batch) to the other nodes, which fold them into their own counts and tell their
+// own decks (io.local). So every node holds the whole tally, as every real node does, and the
+// deck's node shows votes made on the others; only validation and the durable write are missing.
+// Poll state (open/closed) travels the same way. Nothing is written to Redis but the adapter's
+// own traffic (serverSideEmit goes over Redis PUB/SUB, as the real server's does).
 import { createServer } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { Server } from 'socket.io'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
+import { createClient } from 'redis'
+import { Server, type ServerOptions } from 'socket.io'
 import { loadPolls } from '../server/polls.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
 
@@ -74,7 +86,15 @@ async function main(): Promise<void> {
     }
     res.end(JSON.stringify({ ...view(poll), ...tally(poll) }))
   })
-  const io = new Server(httpServer, { maxHttpBufferSize: 4096 })
+  let adapter: ServerOptions['adapter'] | undefined
+  let redis: ReturnType<typeof createClient> | undefined
+  if (process.env.REDIS_URL) {
+    redis = createClient({ url: process.env.REDIS_URL })
+    redis.on('error', (error: Error) => console.error(`Redis: ${error.message}`))
+    await redis.connect()
+    adapter = createAdapter(redis)
+  }
+  const io = new Server(httpServer, { maxHttpBufferSize: 4096, ...(adapter ? { adapter } : {}) })
 
   const dirty = new Set<string>()
   let timer: NodeJS.Timeout | null = null
@@ -85,8 +105,50 @@ async function main(): Promise<void> {
       timer = null
       const tallies = [...dirty].flatMap((id) => (polls.has(id) ? [tally(polls.get(id) as FloorPoll)] : []))
       dirty.clear()
-      io.to('decks').emit('tally', tallies)
+      // Only this node's decks: the other nodes tell theirs (as the real server does).
+      io.local.to('decks').emit('tally', tallies)
     }, TALLY_INTERVAL_MS)
+  }
+
+  /** Folds one vote into a poll's counts; false if that exact vote is already held. */
+  const count = (poll: FloorPoll, participantId: string, answer: string, voteId: string): boolean => {
+    const previous = poll.answers.get(participantId)
+    if (previous?.voteId === voteId) return false
+    if (previous) poll.counts.set(previous.answer, (poll.counts.get(previous.answer) ?? 0) - 1)
+    poll.answers.set(participantId, { answer, voteId })
+    poll.counts.set(answer, (poll.counts.get(answer) ?? 0) + 1)
+    order.push(voteId)
+    changed(poll.id)
+    return true
+  }
+
+  // Several nodes: votes counted here go to the others, batched per event-loop turn.
+  type Forwarded = [pollId: string, participantId: string, answer: string, voteId: string]
+  let outbox: Forwarded[] = []
+  const forward = (vote: Forwarded) => {
+    if (!adapter) return
+    if (outbox.length === 0)
+      setImmediate(() => {
+        const batch = outbox
+        outbox = []
+        io.serverSideEmit('votes', batch)
+      })
+    outbox.push(vote)
+  }
+  if (adapter) {
+    io.on('votes', (batch: Forwarded[]) => {
+      for (const [pollId, participantId, answer, voteId] of batch) {
+        const poll = polls.get(pollId)
+        if (poll) count(poll, participantId, answer, voteId)
+      }
+    })
+    io.on('state', ({ pollId, state, openedAt }: { pollId: string; state: 'open' | 'closed'; openedAt: number }) => {
+      const poll = polls.get(pollId)
+      if (!poll) return
+      poll.state = state
+      poll.openedAt = openedAt
+      io.local.emit('poll:state', view(poll))
+    })
   }
 
   io.use((socket, next) => {
@@ -128,14 +190,7 @@ async function main(): Promise<void> {
       if (!participantId) return ack({ ok: false, error: 'Only voters can vote.' })
       if (poll?.state !== 'open') return ack({ ok: false, error: 'This poll is closed.' })
       if (!poll.counts.has(answer)) return ack({ ok: false, error: 'That is not one of the options.' })
-      const previous = poll.answers.get(participantId)
-      if (previous?.voteId !== payload.voteId) {
-        if (previous) poll.counts.set(previous.answer, (poll.counts.get(previous.answer) ?? 0) - 1)
-        poll.answers.set(participantId, { answer, voteId: payload.voteId })
-        poll.counts.set(answer, (poll.counts.get(answer) ?? 0) + 1)
-        order.push(payload.voteId)
-        changed(poll.id)
-      }
+      if (count(poll, participantId, answer, payload.voteId)) forward([poll.id, participantId, answer, payload.voteId])
       ack(field === 'answer' ? { ok: true, answer: [answer] } : { ok: true, optionId: answer })
     })
 
@@ -148,7 +203,9 @@ async function main(): Promise<void> {
       if (poll.state !== state) {
         poll.state = state
         if (state === 'open') poll.openedAt = Date.now()
-        io.emit('poll:state', view(poll))
+        // Like the real server: each node tells its own clients.
+        io.local.emit('poll:state', view(poll))
+        if (adapter) io.serverSideEmit('state', { pollId: poll.id, state, openedAt: poll.openedAt })
       }
       ack({ ok: true })
     })

@@ -3,13 +3,14 @@
 // "floor" (bench/floor-server.ts), each in a process of its own, phones spread over worker
 // processes (bench/worker.ts).
 //
-//   npx tsx bench/run.ts [--voters 10000] [--workers 4] [--duration S] [--spread MS]
+//   npx tsx bench/run.ts [--voters 10000] [--workers 4] [--nodes N] [--duration S] [--spread MS]
 //                        [--json FILE] [--only ours|floor] [--profile DIR]
 //                        [--concurrency 32] [--window 64]
 //
+//   --nodes N       N ≥ 2: N server processes sharing one Redis (see SEVERAL NODES below)
 //   --spread MS     send the burst evenly over MS milliseconds (default: all at once)
 //   --duration S    after the burst, S seconds of sustained load (--window votes in flight per worker)
-//   --profile DIR   run our server under `node --cpu-prof`; the .cpuprofile lands in DIR
+//   --profile DIR   run our server (every node) under `node --cpu-prof`; .cpuprofile files land in DIR
 //   --concurrency   connections each worker opens at once during the connect phase
 // The server gets MAX_CONNECTIONS_PER_ADDRESS=100000 (every phone is 127.0.0.1), a fresh data
 // folder and a random PRESENTER_SECRET; other settings (REDIS_URL, …) pass through from the
@@ -29,9 +30,10 @@
 //   * Every process stamps events with performance.timeOrigin + performance.now(): the same
 //     system clock on one machine, so a phone's send time and the deck's receive time compare.
 //   * The server under test records the exact order in which votes became part of the tally
-//     (bench/server.ts wraps store.saveVotes: the engine applies each batch right after it is
-//     written, in the same order; the floor records it as it counts). That gives each vote its
-//     rank k in the apply order.
+//     (bench/server.ts wraps PollTally.prototype.apply, through which every vote enters a tally;
+//     the engine applies each batch right after it is written, so with one node this is also the
+//     durable order; the floor records it as it counts). That gives each vote its rank k in the
+//     apply order.
 //   * Replaying that order gives the tally after the first k votes, for every k. Each tally the
 //     deck receives is matched to the SMALLEST k at or after the previous match whose replayed
 //     tally equals it (total and every count). In the burst the match is exact: first votes go to
@@ -42,18 +44,61 @@
 //   * A vote's latency = receive time of the first matched tally whose k ≥ its rank − its send
 //     time. It includes the phone's send, the network, validation, the durable write, waiting for
 //     the 50 ms coalescing timer (and for the event loop to reach it) and the broadcast to the deck.
+//   * After each phase the benchmark waits until the deck has heard no tally for 400 ms (at most
+//     10 s), so votes still on their way (from another node, through Redis) are not cut off.
 //   * Acknowledged votes that no tally ever shows (say the deck's connection dropped) count as
 //     infinitely late ("never"; null in JSON) rather than being left out.
 //   * Lost votes: each phone knows its last acknowledged answer (and any later votes whose
 //     acknowledgement never came). A vote is lost if the server's stored answer for that phone
 //     is neither. The tally from GET /api/polls/hat-start must also equal the stored answers and
 //     contain every acknowledged final choice (tallyShortfall).
-import type { ChildProcess } from 'node:child_process'
+//
+// SEVERAL NODES (--nodes N, N ≥ 2)
+//   * A fresh redis-server of our own (loopback, a free port, --appendonly yes --appendfsync
+//     always --save '', a temporary folder) and N bench/server.ts processes with REDIS_URL set to
+//     it, the same PRESENTER_SECRET and MAX_CONNECTIONS_PER_ADDRESS. Worker w connects its phones
+//     to node w mod N (4 workers, 2 nodes: 2 workers, 5000 phones per node). The deck connects to
+//     node 0, opens the poll there (the other nodes hear of it through Redis; the burst waits
+//     until every node reports it open) and measures the tallies there, so they include the votes
+//     made on the other nodes, which node 0 learns through Redis: that path is what is measured.
+//   * Latency. The order one server records must cover every vote its deck can see. So the
+//     recorded order is not "when did my own votes become durable" but "when did each vote ENTER
+//     THIS PROCESS'S TALLY": bench/server.ts wraps PollTally.prototype.apply, the one place both
+//     paths go through (the engine's own flush, right after the durable write, and applyRemote,
+//     which mirrors a batch another node made durable and shared over Redis). Node 0's tally is
+//     therefore always a prefix of node 0's recorded order, and the matching above works
+//     unchanged. With one node the two definitions give the same order (the engine applies each
+//     batch right after its write); the same recorder is used there too. A vote made on node 1
+//     is timed from its phone's send to node 0's deck: node 1's validation and durable write,
+//     the share message through Redis (PUB/SUB), node 0's engine queue, its 50 ms coalescing.
+//   * Lost votes: as above, against the stored answers (one Redis, read through node 0); and the
+//     final tally is read with GET /api/polls/hat-start from EVERY node: each must equal the
+//     stored answers and hold every acknowledged final choice (the worst node's shortfall is
+//     reported), and all nodes must agree (they get up to 5 s to converge; if not, it is
+//     reported as a failure).
+//   * Server stats are per node (printed below the table, `perNode` in JSON); the table sums
+//     RSS and CPU over the nodes, gives the largest node's RSS (the 500 MB target is per
+//     process) and the worst node's event-loop delay. redis-server's CPU time and peak RSS
+//     (/proc) are reported separately, and Redis's own per-command counts and times (INFO
+//     commandstats) for the burst and the run go into the JSON. Burst latencies are also split
+//     by the node the vote was made on (node 0: the local path; others: through Redis).
+//   * The floor in this mode is N bare floor processes (bench/floor-server.ts) linked by the same
+//     Socket.IO Redis Streams adapter on a Redis configured the same way: each counts its own
+//     phones' votes in memory, acknowledges at once and forwards them to the other nodes (one
+//     serverSideEmit per event-loop turn, as the engine shares one message per durable batch);
+//     every node folds the others' votes into its own counts, records the order as it does, and
+//     tells its own decks. So the floor has the same topology and the same cross-node hop; what
+//     it lacks is validation, the durable write to Redis and the engine's queue.
+//   * REDIS_SERVER=/path picks the redis-server binary (default: redis-server on PATH); a
+//     REDIS_URL in the environment is ignored in this mode (the nodes always get a fresh Redis).
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { createClient } from 'redis'
 import { io, type Socket } from 'socket.io-client'
 import {
   forkTs,
@@ -67,12 +112,18 @@ import {
 } from './common.ts'
 
 const POLL_ID = 'hat-start'
+/** After a phase: wait until the deck has heard no tally for this long… */
 const TALLY_SETTLE_MS = 400
+/** …but no longer than this. */
+const TALLY_SETTLE_MAX_MS = 10_000
+/** Several nodes: how long their final tallies may take to agree before it counts as a failure. */
+const NODES_AGREE_MAX_MS = 5_000
 
 const { values: flags } = parseArgs({
   options: {
     voters: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '4' },
+    nodes: { type: 'string', default: '1' },
     duration: { type: 'string', default: '0' },
     spread: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '32' },
@@ -86,17 +137,21 @@ const { values: flags } = parseArgs({
 })
 if (flags.help) {
   console.log(
-    'npx tsx bench/run.ts [--voters 10000] [--workers 4] [--duration S] [--spread MS] [--json FILE] [--only ours|floor] [--profile DIR]',
+    'npx tsx bench/run.ts [--voters 10000] [--workers 4] [--nodes N] [--duration S] [--spread MS] [--json FILE] [--only ours|floor] [--profile DIR]',
   )
   process.exit(0)
 }
 const settings = {
   voters: positive('voters'),
   workers: positive('workers'),
+  nodes: positive('nodes'),
   durationMs: Number(flags.duration) * 1000,
   spreadMs: Number(flags.spread),
   concurrency: positive('concurrency'),
   window: positive('window'),
+}
+if (settings.nodes > settings.workers) {
+  throw new Error(`--nodes ${settings.nodes} needs at least as many --workers (each worker's phones use one node)`)
 }
 function positive(name: keyof typeof flags): number {
   const value = Number(flags[name])
@@ -266,6 +321,27 @@ interface PhaseResult {
   durableWrites?: ServerStats['writes']
 }
 
+/**
+ * Several nodes: the same latencies, split by the node the vote was made on (the deck is on
+ * node 0, so node 0's votes take the local path and the others' the path through Redis).
+ */
+function latencyByNode(log: VoteLog, appearedAt: Map<string, number>, nodeOf: (phone: number) => number, n: number) {
+  const latency: number[][] = Array.from({ length: n }, () => [])
+  const ack: number[][] = Array.from({ length: n }, () => [])
+  for (let row = 0; row < log.voteIds.length; row++) {
+    if (log.errors[row]) continue
+    const node = nodeOf(log.participants[row] as number)
+    const sent = log.sentAt[row] as number
+    ack[node]?.push((log.ackAt[row] as number) - sent)
+    const shown = appearedAt.get(log.voteIds[row] as string)
+    latency[node]?.push(shown === undefined ? Number.POSITIVE_INFINITY : shown - sent)
+  }
+  return latency.map((values, node) => ({
+    latencyMs: distribution(values),
+    ackLatencyMs: distribution(ack[node] ?? []),
+  }))
+}
+
 function phaseResult(
   log: VoteLog,
   appearedAt: Map<string, number>,
@@ -316,42 +392,222 @@ function phaseResult(
 }
 
 // ---------------------------------------------------------------------------------------------
-// One complete run against one server.
+// One complete run against one server, or against --nodes N server processes on one Redis.
 
 type Kind = 'ours' | 'floor'
+
+interface Node {
+  index: number
+  child: ChildProcess
+  url: string
+  dataDir: string
+}
+
+/** A redis-server of our own: loopback, a free port, append-only with fsync always, no snapshots. */
+interface Redis {
+  child: ChildProcess
+  url: string
+  dir: string
+}
+
+async function freePort(): Promise<number> {
+  const probe = createNetServer().listen(0, '127.0.0.1')
+  await new Promise((resolve) => probe.once('listening', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+async function startRedis(label: string): Promise<Redis> {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'))
+  tempDirs.add(dir)
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir]
+  args.push('--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--protected-mode', 'yes')
+  const child = track(spawn(process.env.REDIS_SERVER || 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] }))
+  let out = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s: ${out}`)), 10_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (out.length < 10_000) out += chunk
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk))
+    child.once('error', (error) => {
+      clearTimeout(timer)
+      reject(new Error(`cannot start redis-server (${error.message}); install it or set REDIS_SERVER=/path`))
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`redis-server exited (${code}): ${out}`))
+    })
+  })
+  const url = `redis://127.0.0.1:${port}`
+  progress(`${label} redis-server on ${url} (pid ${child.pid}, appendonly yes, appendfsync always)`)
+  return { child, url, dir }
+}
+
+async function stopRedis(redis: Redis): Promise<void> {
+  const { child } = redis
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill('SIGKILL')
+    await exited
+  }
+  rmSync(redis.dir, { recursive: true, force: true })
+  tempDirs.delete(redis.dir)
+}
+
+type CommandStats = Record<string, { calls: number; usec: number }>
+
+/** Redis's own per-command counters (INFO commandstats): calls and microseconds spent. */
+async function commandStats(url: string, reset = false): Promise<CommandStats> {
+  const client = createClient({ url })
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    const info = await client.info('commandstats')
+    if (reset) await client.configResetStat()
+    const stats: CommandStats = {}
+    for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+      stats[match[1] as string] = { calls: Number(match[2]), usec: Number(match[3]) }
+    }
+    return stats
+  } catch {
+    return {}
+  } finally {
+    await client.quit().catch(() => undefined)
+  }
+}
+
+/** Commands between two readings, busiest first (our own INFO/CONFIG calls left out). */
+function commandsBetween(before: CommandStats, after: CommandStats) {
+  return Object.entries(after)
+    .map(([command, { calls, usec }]) => ({
+      command,
+      calls: calls - (before[command]?.calls ?? 0),
+      ms: Math.round((usec - (before[command]?.usec ?? 0)) / 100) / 10,
+    }))
+    .filter((c) => c.calls > 0 && !['info', 'config|resetstat', 'hello', 'client|setinfo'].includes(c.command))
+    .sort((a, b) => b.ms - a.ms)
+}
+
+const CLOCK_TICKS_PER_SECOND = 100
+/** CPU seconds and peak RSS of another process (Linux /proc; undefined elsewhere). */
+function processUsage(pid: number | undefined): { cpuSeconds: number; maxRssMb: number } | undefined {
+  if (!pid) return undefined
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // Fields 14 and 15 of stat (utime, stime); the slice starts at field 3.
+    const ticks = Number(fields[11]) + Number(fields[12])
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return { cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, maxRssMb: hwm ? Math.round(Number(hwm[1]) / 102.4) / 10 : 0 }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Several nodes' stats as one: CPU time and memory summed (the machine pays for all of them),
+ * event-loop delay the worst node's (each figure separately), durable writes summed, the apply
+ * order node 0's (where the deck is).
+ */
+function combine(list: ServerStats[]): ServerStats {
+  const first = list[0] as ServerStats
+  if (list.length === 1) return first
+  const sum = (get: (s: ServerStats) => number) => Math.round(list.reduce((a, s) => a + get(s), 0) * 1000) / 1000
+  const worst = (get: (s: ServerStats) => ServerStats['run']['eventLoopDelayMs']) => ({
+    p50: Math.max(...list.map((s) => get(s).p50)),
+    p99: Math.max(...list.map((s) => get(s).p99)),
+    max: Math.max(...list.map((s) => get(s).max)),
+    mean: Math.max(...list.map((s) => get(s).mean)),
+  })
+  const writes = list.every((s) => s.writes)
+    ? {
+        batches: sum((s) => s.writes?.batches ?? 0),
+        votes: sum((s) => s.writes?.votes ?? 0),
+        maxBatch: Math.max(...list.map((s) => s.writes?.maxBatch ?? 0)),
+        ms: sum((s) => s.writes?.ms ?? 0),
+      }
+    : undefined
+  return {
+    type: 'stats',
+    rssMb: sum((s) => s.rssMb),
+    maxRssMb: sum((s) => s.maxRssMb),
+    heapUsedMb: sum((s) => s.heapUsedMb),
+    phase: { cpuSeconds: sum((s) => s.phase.cpuSeconds), eventLoopDelayMs: worst((s) => s.phase.eventLoopDelayMs) },
+    run: { cpuSeconds: sum((s) => s.run.cpuSeconds), eventLoopDelayMs: worst((s) => s.run.eventLoopDelayMs) },
+    ...(first.order ? { order: first.order } : {}),
+    ...(writes ? { writes } : {}),
+  }
+}
+
+interface PollReading {
+  state?: string
+  total: number
+  counts: Record<string, number>
+}
+
+async function readPoll(url: string, secret: string): Promise<PollReading> {
+  const response = await fetch(`${url}/api/polls/${POLL_ID}`, { headers: { Authorization: `Bearer ${secret}` } })
+  return (await response.json()) as PollReading
+}
+
+const sameTally = (a: PollReading, b: PollReading, options: string[]) =>
+  a.total === b.total && options.every((o) => (a.counts[o] ?? 0) === (b.counts[o] ?? 0))
 
 async function runAgainst(kind: Kind, field: VoteField) {
   const label = `[${kind}]`
   const secret = randomBytes(18).toString('base64url')
-  const dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`))
-  tempDirs.add(dataDir)
+  const nodeCount = settings.nodes
   const execArgv: string[] = []
   if (kind === 'ours' && flags.profile) {
     mkdirSync(resolve(flags.profile), { recursive: true })
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(flags.profile)}`)
   }
-  const server = track(
-    forkTs(kind === 'ours' ? 'server.ts' : 'floor-server.ts', {
-      silent: true,
-      execArgv,
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        PRESENTER_SECRET: secret,
-        // The server may limit connections per address; every phone here is 127.0.0.1.
-        MAX_CONNECTIONS_PER_ADDRESS: '100000',
-        BENCH_RECORD_ORDER: '1',
-        NODE_ENV: 'production',
-      },
-    }),
-  )
-  server.stderr?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) progress(`${label} server: ${line}`)
-  })
-  const { port } = await nextMessage<Message & { port: number }>(server, 'listening', 60_000)
-  const url = `http://127.0.0.1:${port}`
-  progress(`${label} server listening on ${url} (pid ${server.pid})`)
+  // Several nodes: a fresh Redis of their own, shared by all of them (the floor's nodes get one
+  // too, configured the same, for the Socket.IO adapter between them).
+  const redis = nodeCount > 1 ? await startRedis(label) : undefined
+  const startNode = async (index: number): Promise<Node> => {
+    const dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`))
+    tempDirs.add(dataDir)
+    const child = track(
+      forkTs(kind === 'ours' ? 'server.ts' : 'floor-server.ts', {
+        silent: true,
+        execArgv,
+        env: {
+          ...process.env,
+          PORT: '0',
+          DATA_DIR: dataDir,
+          PRESENTER_SECRET: secret,
+          // The server may limit connections per address; every phone here is 127.0.0.1.
+          MAX_CONNECTIONS_PER_ADDRESS: '100000',
+          BENCH_RECORD_ORDER: '1',
+          NODE_ENV: 'production',
+          ...(redis ? { REDIS_URL: redis.url } : {}),
+        },
+      }),
+    )
+    const name = nodeCount > 1 ? `${label} node ${index}` : label
+    child.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) progress(`${name} server: ${line}`)
+    })
+    const { port } = await nextMessage<Message & { port: number }>(child, 'listening', 60_000)
+    const url = `http://127.0.0.1:${port}`
+    progress(`${name} server listening on ${url} (pid ${child.pid})`)
+    return { index, child, url, dataDir }
+  }
+  const nodes: Node[] = []
+  for (let index = 0; index < nodeCount; index++) nodes.push(await startNode(index))
+  const node0 = nodes[0] as Node
+  const url = node0.url
+  const statsOf = (message: Message) =>
+    Promise.all(nodes.map((node) => request<ServerStats>(node.child, message, 'stats')))
+  const redisUsage = () => (redis ? processUsage(redis.child.pid) : undefined)
 
   const poll = (await (await fetch(`${url}/api/polls/${POLL_ID}`)).json()) as { options: { id: string }[] }
   const options = poll.options.map((o) => o.id)
@@ -359,26 +615,36 @@ async function runAgainst(kind: Kind, field: VoteField) {
   const changeTo = options[options.length - 1] as string
   const firstOptions = options.slice(0, -1)
 
-  // Workers, each with an equal share of the phones.
+  // Workers, each with an equal share of the phones; worker w connects to node w mod N.
   const workers: ChildProcess[] = []
+  const phonesPerNode = nodes.map(() => 0)
+  const workersPerNode = nodes.map(() => 0)
   const tag = randomBytes(3).toString('hex')
   const share = Math.ceil(settings.voters / settings.workers)
   for (let w = 0; w < settings.workers; w++) {
     const first = w * share
     const count = Math.max(0, Math.min(share, settings.voters - first))
     if (count === 0) break
+    const node = nodes[w % nodeCount] as Node
+    phonesPerNode[node.index] = (phonesPerNode[node.index] ?? 0) + count
+    workersPerNode[node.index] = (workersPerNode[node.index] ?? 0) + 1
     const worker = track(forkTs('worker.ts'))
     workers.push(worker)
     await request(
       worker,
-      { type: 'init', url, first, count, tag, pollId: POLL_ID, field, concurrency: settings.concurrency },
+      { type: 'init', url: node.url, first, count, tag, pollId: POLL_ID, field, concurrency: settings.concurrency },
       'ready',
+    )
+  }
+  if (nodeCount > 1) {
+    progress(
+      `${label} phones per node: ${phonesPerNode.map((n, i) => `node ${i}: ${n} (${workersPerNode[i]} workers)`).join(', ')}; the deck is on node 0`,
     )
   }
   const all = <T extends Message>(message: Message, reply: string, timeoutMs?: number) =>
     Promise.all(workers.map((worker) => request<T>(worker, message, reply, timeoutMs)))
 
-  // The presenter's deck, which also watches the tallies.
+  // The presenter's deck, which also watches the tallies: on node 0.
   const deck: Socket = io(url, {
     transports: ['websocket'],
     forceNew: true,
@@ -391,8 +657,10 @@ async function runAgainst(kind: Kind, field: VoteField) {
   })
   if (!deckSync.presenter) throw new Error('the deck socket was not recognised as the presenter')
   const tallies: TallySeen[] = []
+  let lastTallyAt = 0
   deck.on('tally', (list: { pollId: string; total: number; counts: Record<string, number> }[]) => {
     const at = now()
+    lastTallyAt = at
     const tally = list.find((t) => t.pollId === POLL_ID)
     if (tally) tallies.push({ at, total: tally.total, counts: tally.counts })
   })
@@ -400,8 +668,17 @@ async function runAgainst(kind: Kind, field: VoteField) {
   deck.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') deckDisconnected = true
   })
+  // After a phase: wait until the deck has heard nothing for TALLY_SETTLE_MS (votes from other
+  // nodes may still be on their way through Redis), at most TALLY_SETTLE_MAX_MS.
+  const settle = async () => {
+    const until = now() + TALLY_SETTLE_MAX_MS
+    await new Promise((r) => setTimeout(r, TALLY_SETTLE_MS))
+    while (now() - lastTallyAt < TALLY_SETTLE_MS && now() < until) await new Promise((r) => setTimeout(r, 50))
+  }
 
-  await request(server, { type: 'stats', reset: 'run' }, 'stats')
+  await statsOf({ type: 'stats', reset: 'run' })
+  const redisAtStart = redisUsage()
+  if (redis) await commandStats(redis.url, true)
 
   // 1. Connect.
   progress(`${label} connecting ${settings.voters} phones from ${workers.length} workers…`)
@@ -430,14 +707,14 @@ async function runAgainst(kind: Kind, field: VoteField) {
   for (const [i, worker] of workers.entries()) worker.off('message', listeners[i] as never)
   const connectMs = Math.max(...connected.map((c) => c.endedAt)) - connectStarted
   const connectedCount = connected.reduce((a, c) => a + c.connected, 0)
-  const connectStats = await request<ServerStats>(server, { type: 'stats', reset: 'phase' }, 'stats')
+  const connectStats = combine(await statsOf({ type: 'stats', reset: 'phase' }))
   const perConnection = distribution(connected.flatMap((c) => c.connectTimes))
   progress(
     `${label} ${connectedCount}/${settings.voters} connected in ${(connectMs / 1000).toFixed(1)} s` +
       ` (one connection p50 ${perConnection.p50} ms, p99 ${perConnection.p99} ms)`,
   )
 
-  // 2. Open the poll.
+  // 2. Open the poll (on node 0; the other nodes hear of it through Redis).
   const opened = (await deck.timeout(30_000).emitWithAck('control', { pollId: POLL_ID, action: 'open' })) as {
     ok: boolean
     error?: string
@@ -445,8 +722,17 @@ async function runAgainst(kind: Kind, field: VoteField) {
   if (!opened.ok) throw new Error(`opening ${POLL_ID} failed: ${opened.error}`)
   // Let the poll:state broadcast to every phone drain before the burst starts.
   await new Promise((r) => setTimeout(r, 500))
-  await request(server, { type: 'stats', reset: 'phase' }, 'stats')
+  for (const node of nodes.slice(1)) {
+    const until = now() + 10_000
+    while ((await readPoll(node.url, secret)).state !== 'open') {
+      if (now() > until) throw new Error(`node ${node.index} did not see ${POLL_ID} open within 10 s`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  await statsOf({ type: 'stats', reset: 'phase', order: true })
   tallies.length = 0
+  const redisAtBurst = redisUsage()
+  const commandsAtBurst = redis ? await commandStats(redis.url) : {}
 
   // 3. Burst.
   progress(`${label} burst: every phone votes once, every 10th changes its vote…`)
@@ -455,13 +741,18 @@ async function runAgainst(kind: Kind, field: VoteField) {
     'burst-done',
     300_000,
   )
-  await new Promise((r) => setTimeout(r, TALLY_SETTLE_MS))
-  const burstStats = await request<ServerStats>(server, { type: 'stats', reset: 'phase', order: true }, 'stats')
+  await settle()
+  const burstNodeStats = await statsOf({ type: 'stats', reset: 'phase', order: true })
+  const burstStats = combine(burstNodeStats)
+  const redisAfterBurst = redisUsage()
+  const commandsAfterBurst = redis ? await commandStats(redis.url) : {}
   const burstLog = mergeLogs(burstLogs.map((b) => b.log))
   const burstTallies = tallies.splice(0)
   const burstOrder = burstStats.order ?? []
   const burstSeen = appearances(burstOrder, burstLog, burstTallies, options)
   const burst = phaseResult(burstLog, burstSeen.appearedAt, burstStats)
+  const nodeOfPhone = (phone: number) => Math.floor(phone / share) % nodeCount
+  const burstByNode = latencyByNode(burstLog, burstSeen.appearedAt, nodeOfPhone, nodeCount)
   progress(
     `${label} burst: ${burst.votesAcked}/${burst.votesSent} acknowledged, ${burst.votesPerSecond} votes/s,` +
       ` latency p50 ${burst.latencyMs.p50} / p99 ${burst.latencyMs.p99} ms`,
@@ -478,8 +769,8 @@ async function runAgainst(kind: Kind, field: VoteField) {
       'sustain-done',
       settings.durationMs + 120_000,
     )
-    await new Promise((r) => setTimeout(r, TALLY_SETTLE_MS))
-    sustainedStats = await request<ServerStats>(server, { type: 'stats', reset: 'phase', order: true }, 'stats')
+    await settle()
+    sustainedStats = combine(await statsOf({ type: 'stats', reset: 'phase', order: true }))
     const log = mergeLogs(sustainLogs.map((s) => s.log))
     // Replay from the start so the state carries over from the burst.
     const both = mergeLogs([burstLog, log])
@@ -492,20 +783,32 @@ async function runAgainst(kind: Kind, field: VoteField) {
     sustained = phaseResult(log, sustainedSeen.appearedAt, sustainedStats, settings.durationMs)
     progress(`${label} sustained: ${sustained.votesPerSecond} votes/s, latency p99 ${sustained.latencyMs.p99} ms`)
   }
-  const endStats = await request<ServerStats>(server, { type: 'stats' }, 'stats')
+  const endNodeStats = await statsOf({ type: 'stats' })
+  const endStats = combine(endNodeStats)
+  const redisAtEnd = redisUsage()
+  const commandsAtEnd = redis ? await commandStats(redis.url) : {}
 
   // Lost votes. Each phone knows its last acknowledged answer, and the votes it sent after that
   // without hearing back (timed out, or the connection dropped): the server may or may not have
   // those. A vote is lost when the server's stored answer for a phone is neither its last
   // acknowledged answer nor one of those later votes. The tally (GET /api/polls/hat-start, what
   // the deck shows) must also count exactly the stored answers, and hold every phone whose last
-  // vote was acknowledged.
-  const finalTally = (await (
-    await fetch(`${url}/api/polls/${POLL_ID}`, { headers: { Authorization: `Bearer ${secret}` } })
-  ).json()) as { total: number; counts: Record<string, number> }
+  // vote was acknowledged. With several nodes the tally is read from EVERY node (the store is
+  // the one Redis, read through node 0); all nodes must agree.
+  const readAll = () => Promise.all(nodes.map((node) => readPoll(node.url, secret)))
+  let finalTallies = await readAll()
+  const agreeStarted = now()
+  const agree = () => finalTallies.every((t) => sameTally(t, finalTallies[0] as PollReading, options))
+  while (!agree() && now() - agreeStarted < NODES_AGREE_MAX_MS) {
+    await new Promise((r) => setTimeout(r, 100))
+    finalTallies = await readAll()
+  }
+  const nodesAgree = agree()
+  const nodesAgreeAfterMs = Math.round(now() - agreeStarted)
+  const finalTally = finalTallies[0] as PollReading
   const finals = await all<Message & { finals: [string, string | null, string[]][] }>({ type: 'finals' }, 'finals')
   const { answers } = await request<Message & { answers: [string, string | null][] }>(
-    server,
+    node0.child,
     { type: 'answers', pollId: POLL_ID },
     'answers',
   )
@@ -529,27 +832,76 @@ async function runAgainst(kind: Kind, field: VoteField) {
   }
   const storedCounts = zero()
   for (const answer of stored.values()) if (answer) storedCounts[answer] = (storedCounts[answer] ?? 0) + 1
-  const tallyMatchesStore =
-    finalTally.total === stored.size && options.every((o) => (finalTally.counts[o] ?? 0) === storedCounts[o])
+  const storedReading: PollReading = { total: stored.size, counts: storedCounts }
+  const tallyMatchesStoreByNode = finalTallies.map((t) => sameTally(t, storedReading, options))
+  const tallyMatchesStore = tallyMatchesStoreByNode.every(Boolean)
   // The brief's count check: acknowledged final choices missing from the tally (phones with
   // votes of unknown fate are left out of the expectation; they can only add to the counts).
-  let tallyShortfall = 0
-  for (const option of options)
-    tallyShortfall += Math.max(0, (expected[option] ?? 0) - (finalTally.counts[option] ?? 0))
+  // With several nodes: the worst node's shortfall.
+  const shortfallByNode = finalTallies.map((t) =>
+    options.reduce((a, option) => a + Math.max(0, (expected[option] ?? 0) - (t.counts[option] ?? 0)), 0),
+  )
+  const tallyShortfall = Math.max(...shortfallByNode)
 
-  // Shut down: phones, deck, workers, server.
+  // Shut down: phones, deck, workers, servers, Redis.
   const closed = await all<Message & { cpu: NodeJS.CpuUsage }>({ type: 'close' }, 'closed')
   const clientCpuSeconds = closed.reduce((a, c) => a + (c.cpu.user + c.cpu.system) / 1e6, 0)
   deck.close()
   await Promise.all(workers.map((worker) => stopChild(worker, 5000)))
-  await stopChild(server, kind === 'ours' && flags.profile ? 30_000 : 10_000)
-  rmSync(dataDir, { recursive: true, force: true })
-  tempDirs.delete(dataDir)
+  await Promise.all(nodes.map((node) => stopChild(node.child, kind === 'ours' && flags.profile ? 30_000 : 10_000)))
+  for (const node of nodes) {
+    rmSync(node.dataDir, { recursive: true, force: true })
+    tempDirs.delete(node.dataDir)
+  }
+  if (redis) await stopRedis(redis)
+
+  const cpuBetween = (a?: { cpuSeconds: number }, b?: { cpuSeconds: number }) =>
+    a && b ? Math.round((b.cpuSeconds - a.cpuSeconds) * 100) / 100 : undefined
+  const redisStats = redis
+    ? {
+        cpuSeconds: cpuBetween(redisAtStart, redisAtEnd),
+        burstCpuSeconds: cpuBetween(redisAtBurst, redisAfterBurst),
+        maxRssMb: redisAtEnd?.maxRssMb,
+        /** INFO commandstats: calls and time inside Redis per command, in the burst and the whole run. */
+        burstCommands: commandsBetween(commandsAtBurst, commandsAfterBurst),
+        runCommands: commandsBetween({}, commandsAtEnd),
+        config: 'appendonly yes, appendfsync always, no snapshots',
+      }
+    : undefined
+  const perNode = nodes.map((node) => {
+    const i = node.index
+    const end = endNodeStats[i] as ServerStats
+    const b = burstNodeStats[i] as ServerStats
+    return {
+      node: node.index,
+      phones: phonesPerNode[i],
+      workers: workersPerNode[i],
+      deck: i === 0,
+      rssMb: end.maxRssMb,
+      rssNowMb: end.rssMb,
+      cpuSeconds: end.run.cpuSeconds,
+      eventLoopDelayP99Ms: end.run.eventLoopDelayMs.p99,
+      eventLoopDelayMaxMs: end.run.eventLoopDelayMs.max,
+      burst: {
+        cpuSeconds: b.phase.cpuSeconds,
+        eventLoopDelayMs: b.phase.eventLoopDelayMs,
+        votesAppliedToTally: b.order?.length,
+        /** Votes made on this node's phones → node 0's deck. */
+        latencyMs: burstByNode[node.index]?.latencyMs,
+        ackLatencyMs: burstByNode[node.index]?.ackLatencyMs,
+        ...(b.writes ? { durableWrites: b.writes } : {}),
+      },
+      finalTally: { total: finalTallies[i]?.total, counts: finalTallies[i]?.counts },
+      tallyMatchesStore: tallyMatchesStoreByNode[i],
+      tallyShortfall: shortfallByNode[i],
+    }
+  })
 
   const unexpectedDisconnects = burstLogs.reduce((a, b) => a + b.unexpectedDisconnects, 0)
   const headline = sustained && sustained.votesPerSecond > 0 ? sustained : burst
   return {
     server: kind,
+    nodes: nodeCount,
     voters: settings.voters,
     votersConnected: connectedCount,
     connectFailures: connected.reduce((a, c) => a + c.failed, 0),
@@ -567,13 +919,19 @@ async function runAgainst(kind: Kind, field: VoteField) {
     lostVotes,
     tallyShortfall,
     tallyMatchesStore,
+    nodesAgree,
+    nodesAgreeAfterMs,
     phonesWithUnconfirmedVotes: unconfirmedPhones,
     finalTally: { total: finalTally.total, counts: finalTally.counts },
     storedAnswers: { total: stored.size, counts: storedCounts },
     acknowledgedFinals: { total: expectedTotal, counts: expected },
+    /** Peak RSS, summed over the nodes. */
     rssMb: endStats.maxRssMb,
+    rssLargestNodeMb: Math.max(...endNodeStats.map((s) => s.maxRssMb)),
     rssNowMb: endStats.rssMb,
+    /** CPU time of the server processes, summed over the nodes (Redis separately). */
     cpuSeconds: endStats.run.cpuSeconds,
+    /** The worst node's. */
     eventLoopDelayP99Ms: endStats.run.eventLoopDelayMs.p99,
     eventLoopDelayMaxMs: endStats.run.eventLoopDelayMs.max,
     clientCpuSeconds: Math.round(clientCpuSeconds * 10) / 10,
@@ -597,6 +955,7 @@ async function runAgainst(kind: Kind, field: VoteField) {
     sustainedVotesPerSecond: sustained?.votesPerSecond,
     sustainedLatencyMs: sustained?.latencyMs,
     headlinePhase: headline === burst ? 'burst' : 'sustained',
+    ...(nodeCount > 1 ? { perNode, redis: redisStats } : {}),
   }
 }
 
@@ -623,11 +982,19 @@ function ratios(ours: Result, floor: Result) {
     cpuSeconds: ratio(ours.cpuSeconds, floor.cpuSeconds),
     eventLoopDelayP99Ms: ratio(ours.eventLoopDelayP99Ms, floor.eventLoopDelayP99Ms),
     sustainedVotesPerSecond: ratio(ours.sustainedVotesPerSecond, floor.sustainedVotesPerSecond),
+    ...(ours.nodes > 1
+      ? {
+          rssLargestNodeMb: ratio(ours.rssLargestNodeMb, floor.rssLargestNodeMb),
+          redisCpuSeconds: ratio(ours.redis?.cpuSeconds, floor.redis?.cpuSeconds),
+        }
+      : {}),
   }
 }
 
 function table(ours?: Result, floor?: Result): string {
+  const several = ((ours ?? floor)?.nodes ?? 1) > 1
   const rows: [string, (r: Result) => string, number | undefined][] = [
+    ['nodes', (r) => (r.nodes > 1 ? `${r.nodes} + Redis` : '1'), undefined],
     ['phones connected', (r) => `${r.votersConnected}/${r.voters}`, undefined],
     [
       'connect time (s)',
@@ -661,24 +1028,54 @@ function table(ours?: Result, floor?: Result): string {
       ours && floor ? ratio(ours.ackLatencyMs.p99, floor.ackLatencyMs.p99) : undefined,
     ],
     ['lost votes', (r) => String(r.lostVotes), undefined],
-    ['tally = stored answers', (r) => (r.tallyMatchesStore ? 'yes' : 'NO'), undefined],
-    ['server RSS peak (MB)', (r) => fixed(r.rssMb), ours && floor ? ratio(ours.rssMb, floor.rssMb) : undefined],
     [
-      'server CPU (s)',
-      (r) => fixed(r.cpuSeconds, 2),
-      ours && floor ? ratio(ours.cpuSeconds, floor.cpuSeconds) : undefined,
+      several ? 'acked missing, worst node' : 'acked votes missing from tally',
+      (r) => String(r.tallyShortfall),
+      undefined,
     ],
     [
-      'event-loop delay p99 (ms)',
+      several ? 'tally = stored, every node' : 'tally = stored answers',
+      (r) => (r.tallyMatchesStore ? 'yes' : 'NO'),
+      undefined,
+    ],
+  ]
+  if (several) rows.push(['nodes agree on final tally', (r) => (r.nodesAgree ? 'yes' : 'NO'), undefined])
+  rows.push([
+    several ? 'server RSS peak, sum (MB)' : 'server RSS peak (MB)',
+    (r) => fixed(r.rssMb),
+    ours && floor ? ratio(ours.rssMb, floor.rssMb) : undefined,
+  ])
+  if (several) {
+    rows.push([
+      'server RSS peak, largest (MB)',
+      (r) => fixed(r.rssLargestNodeMb),
+      ours && floor ? ratio(ours.rssLargestNodeMb, floor.rssLargestNodeMb) : undefined,
+    ])
+  }
+  rows.push([
+    several ? 'server CPU, sum (s)' : 'server CPU (s)',
+    (r) => fixed(r.cpuSeconds, 2),
+    ours && floor ? ratio(ours.cpuSeconds, floor.cpuSeconds) : undefined,
+  ])
+  if (several) {
+    rows.push([
+      'redis-server CPU (s)',
+      (r) => fixed(r.redis?.cpuSeconds, 2),
+      ours && floor ? ratio(ours.redis?.cpuSeconds, floor.redis?.cpuSeconds) : undefined,
+    ])
+  }
+  rows.push(
+    [
+      several ? 'event-loop p99, worst (ms)' : 'event-loop delay p99 (ms)',
       (r) => fixed(r.eventLoopDelayP99Ms),
       ours && floor ? ratio(ours.eventLoopDelayP99Ms, floor.eventLoopDelayP99Ms) : undefined,
     ],
     [
-      'event-loop delay max (ms)',
+      several ? 'event-loop max, worst (ms)' : 'event-loop delay max (ms)',
       (r) => fixed(r.eventLoopDelayMaxMs),
       ours && floor ? ratio(ours.eventLoopDelayMaxMs, floor.eventLoopDelayMaxMs) : undefined,
     ],
-  ]
+  )
   if (settings.durationMs > 0) {
     rows.push(
       [
@@ -712,10 +1109,15 @@ function targets(ours: Result, floor?: Result) {
         ours.lostVotes === 0 &&
         ours.tallyShortfall === 0 &&
         ours.tallyMatchesStore &&
+        ours.nodesAgree &&
         ours.phases.burst.votesFailed === 0,
     },
     { target: 'vote → deck p99 ≤ 100 ms', met: ours.latencyMs.p99 <= 100 },
-    { target: 'server RSS ≤ 500 MB', met: ours.rssMb <= 500 },
+    {
+      target: ours.nodes > 1 ? 'server RSS ≤ 500 MB (each node)' : 'server RSS ≤ 500 MB',
+      met: ours.rssLargestNodeMb <= 500,
+    },
+    ...(ours.nodes > 1 ? [{ target: 'every node shows the same final tally', met: ours.nodesAgree }] : []),
   ]
   if (floor) checks.push({ target: 'p99 within 2× the floor', met: ours.latencyMs.p99 <= 2 * floor.latencyMs.p99 })
   return checks
@@ -735,8 +1137,39 @@ async function main(): Promise<void> {
   for (const kind of which) results[kind] = await runAgainst(kind, field)
   const { ours, floor } = results
 
-  console.log(`\nLive-poll benchmark: ${settings.voters} phones, poll "${POLL_ID}", ${cpus().length} cores\n`)
+  const nodesNote =
+    settings.nodes > 1
+      ? `, ${settings.nodes} server processes on one Redis (appendonly, fsync always); phones spread evenly, the deck on node 0`
+      : ''
+  console.log(
+    `\nLive-poll benchmark: ${settings.voters} phones, poll "${POLL_ID}", ${cpus().length} cores${nodesNote}\n`,
+  )
   console.log(table(ours, floor))
+  for (const result of [ours, floor]) {
+    if (!result?.perNode) continue
+    console.log('')
+    for (const node of result.perNode) {
+      const writes = node.burst.durableWrites
+      const { latencyMs: l, ackLatencyMs: a } = node.burst
+      console.log(
+        `  ${result.server} node ${node.node}${node.deck ? ' (deck)' : ''}: ${node.phones} phones;` +
+          ` RSS peak ${fixed(node.rssMb)} MB, CPU ${fixed(node.cpuSeconds, 2)} s (burst ${fixed(node.burst.cpuSeconds, 2)} s),` +
+          ` event-loop p99 ${fixed(node.eventLoopDelayP99Ms)} / max ${fixed(node.eventLoopDelayMaxMs)} ms`,
+      )
+      console.log(
+        `      burst: its phones' votes → deck p50 ${fixed(l?.p50)} / p99 ${fixed(l?.p99)} ms, → ack p99 ${fixed(a?.p99)} ms;` +
+          ` ${node.burst.votesAppliedToTally ?? '–'} votes into its tally` +
+          (writes ? `, ${writes.votes} written in ${writes.batches} batches (${writes.ms} ms in saveVotes)` : '') +
+          `; final total ${node.finalTally.total}`,
+      )
+    }
+    if (result.redis) {
+      console.log(
+        `  ${result.server} redis-server: CPU ${fixed(result.redis.cpuSeconds, 2)} s (burst ${fixed(result.redis.burstCpuSeconds, 2)} s), RSS peak ${fixed(result.redis.maxRssMb)} MB`,
+      )
+    }
+    if (!result.nodesAgree) console.log(`  ${result.server}: the nodes' final tallies DIFFER (see the JSON report)`)
+  }
   if (ours) {
     console.log('')
     for (const check of targets(ours, floor)) console.log(`  ${check.met ? 'met   ' : 'MISSED'}  ${check.target}`)
@@ -783,7 +1216,9 @@ async function main(): Promise<void> {
         loadAverageAfter: loadavg()[0],
       },
       latencyMethod:
-        'vote send time on the phone → receive time on the deck of the first tally that includes the vote; inclusion from the exact apply order recorded by the server (see bench/run.ts)',
+        settings.nodes > 1
+          ? 'vote send time on the phone (any node) → receive time on the deck (node 0) of the first tally that includes the vote; inclusion from the exact order in which node 0 applied votes to its tally, its own and those mirrored from other nodes through Redis (see bench/run.ts)'
+          : 'vote send time on the phone → receive time on the deck of the first tally that includes the vote; inclusion from the exact order in which the server applied votes to its tally (see bench/run.ts)',
     }
     writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`)
     progress(`wrote ${flags.json}`)

@@ -4,8 +4,10 @@
 //   PORT                 port to listen on (default 0: any free port)
 //   DATA_DIR             data folder (default: a fresh temporary folder, removed on exit)
 //   PRESENTER_SECRET     the presenter secret (default: a random one)
-//   BENCH_RECORD_ORDER=1 record the order in which votes become durable (for the benchmark's
-//                        latency measure; see run.ts)
+//   BENCH_RECORD_ORDER=1 record the order in which votes enter this process's tally (for the
+//                        benchmark's latency measure; see run.ts), and count durable writes
+//   REDIS_URL            several processes share one Redis (as with `npm start`); each records
+//                        its own tally order, which includes the votes other processes made
 //
 // Once listening it prints one JSON line on stdout: {"type":"listening","port":…,"dataDir":…}
 // (and sends the same object over IPC when forked). Asked with {"type":"stats"} (IPC message,
@@ -99,9 +101,20 @@ async function main(): Promise<void> {
   const server = await startServer(settings)
 
   if (process.env.BENCH_RECORD_ORDER === '1') {
-    // The engine writes each batch with store.saveVotes and applies it, in the same order, as
-    // soon as that resolves (no other task can run in between). Recording the vote ids after
-    // the write therefore gives the exact order in which votes enter the tally.
+    // The order in which votes ENTER THIS PROCESS'S TALLY, recorded where it happens: every vote
+    // reaches a tally through PollTally.apply, whether the engine applies its own batch right
+    // after the durable write (flush) or mirrors a batch another process made durable
+    // (applyRemote, when several processes share one Redis). A vote apply() ignores (an older
+    // answer than the one held) is not recorded: it never shows in the tally. The tally a deck
+    // receives is always a snapshot of some prefix of this order. Votes already in the store
+    // at start-up (applied while loading) are not recorded: recording starts here.
+    const { PollTally } = await import('../server/tally.ts')
+    const apply = PollTally.prototype.apply
+    PollTally.prototype.apply = function (this: InstanceType<typeof PollTally>, vote) {
+      apply.call(this, vote)
+      if (this.isDuplicate(vote.participantId, vote.voteId)) order.push(vote.voteId)
+    }
+    // Durable writes of this process's own vote batches, for the report.
     const store = server.store as unknown as { saveVotes: (votes: readonly { voteId: string }[]) => Promise<void> }
     const save = store.saveVotes.bind(store)
     store.saveVotes = async (votes) => {
@@ -111,7 +124,6 @@ async function main(): Promise<void> {
       writes.batches++
       writes.votes += votes.length
       writes.maxBatch = Math.max(writes.maxBatch, votes.length)
-      for (const vote of votes) order.push(vote.voteId)
     }
   }
 
