@@ -16,23 +16,16 @@
 // Poll state (open/closed) travels the same way. Nothing is written to Redis but the adapter's
 // own traffic (serverSideEmit goes over Redis PUB/SUB, as the real server's does).
 import { createServer } from 'node:http'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import { createClient } from 'redis'
 import { Server, type ServerOptions } from 'socket.io'
 import { loadPolls } from '../server/polls.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
-
-type Histogram = ReturnType<typeof monitorEventLoopDelay>
+import { processMeter } from './common.ts'
 
 const TALLY_INTERVAL_MS = 50
 const secret = process.env.PRESENTER_SECRET || 'floor-secret'
-const phaseDelay = monitorEventLoopDelay({ resolution: 10 })
-const runDelay = monitorEventLoopDelay({ resolution: 10 })
-phaseDelay.enable()
-runDelay.enable()
-let phaseCpu = process.cpuUsage()
-let runCpu = process.cpuUsage()
+const meter = processMeter()
 let order: string[] = []
 
 interface FloorPoll {
@@ -43,18 +36,6 @@ interface FloorPoll {
   openedAt: number | null
   answers: Map<string, { answer: string; voteId: string }>
   counts: Map<string, number>
-}
-
-const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100
-const delay = (h: Histogram) => ({
-  p50: ms(h.percentile(50)),
-  p99: ms(h.percentile(99)),
-  max: ms(h.max),
-  mean: ms(h.mean),
-})
-const cpu = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since)
-  return Math.round(((used.user + used.system) / 1e6) * 1000) / 1000
 }
 
 async function main(): Promise<void> {
@@ -230,28 +211,10 @@ async function main(): Promise<void> {
       return void process.send?.({ type: 'answers', answers })
     }
     if (message?.type !== 'stats') return
-    const memory = process.memoryUsage()
-    process.send?.({
-      type: 'stats',
-      rssMb: Math.round((memory.rss / 1048576) * 10) / 10,
-      maxRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
-      heapUsedMb: Math.round((memory.heapUsed / 1048576) * 10) / 10,
-      phase: { cpuSeconds: cpu(phaseCpu), eventLoopDelayMs: delay(phaseDelay) },
-      run: { cpuSeconds: cpu(runCpu), eventLoopDelayMs: delay(runDelay) },
-      ...(message.order ? { order } : {}),
-    })
+    process.send?.({ type: 'stats', ...meter.read(message.reset), ...(message.order ? { order } : {}) })
     if (message.order) order = []
-    if (message.reset) {
-      phaseDelay.reset()
-      phaseCpu = process.cpuUsage()
-    }
-    if (message.reset === 'run') {
-      runDelay.reset()
-      runCpu = process.cpuUsage()
-    }
   })
-  runDelay.reset()
-  runCpu = process.cpuUsage()
+  meter.read('run')
   const listening = { type: 'listening', port, pid: process.pid }
   process.stdout.write(`${JSON.stringify(listening)}\n`)
   process.send?.(listening)

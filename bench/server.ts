@@ -17,11 +17,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
-import { chosenOption } from './common.ts'
-
-type Histogram = ReturnType<typeof monitorEventLoopDelay>
+import { chosenOption, processMeter } from './common.ts'
 
 // Whoever started us. If it is killed (say `tsx bench/server.ts` and the tsx wrapper gets
 // SIGKILL), the signal never reaches this process: notice within 100 ms and die the same way,
@@ -36,51 +33,20 @@ setInterval(() => {
   process.kill(process.pid, 'SIGKILL')
 }, 100).unref()
 
-// Two histograms: one for the current phase (reset on request), one for the whole run.
-const phaseDelay = monitorEventLoopDelay({ resolution: 10 })
-const runDelay = monitorEventLoopDelay({ resolution: 10 })
-phaseDelay.enable()
-runDelay.enable()
-let phaseCpu = process.cpuUsage()
-let runCpu = process.cpuUsage()
+const meter = processMeter()
 let order: string[] = []
 /** Durable writes of vote batches since the last stats request (BENCH_RECORD_ORDER=1). */
 let writes = { batches: 0, votes: 0, maxBatch: 0, ms: 0 }
 
-const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100
-const delay = (h: Histogram) => ({
-  p50: ms(h.percentile(50)),
-  p99: ms(h.percentile(99)),
-  max: ms(h.max),
-  mean: ms(h.mean),
-})
-const cpu = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since)
-  return Math.round(((used.user + used.system) / 1e6) * 1000) / 1000
-}
-
 function stats(options: { reset?: 'phase' | 'run'; order?: boolean }) {
-  const memory = process.memoryUsage()
   const reply = {
     type: 'stats',
-    rssMb: Math.round((memory.rss / 1048576) * 10) / 10,
-    maxRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
-    heapUsedMb: Math.round((memory.heapUsed / 1048576) * 10) / 10,
-    phase: { cpuSeconds: cpu(phaseCpu), eventLoopDelayMs: delay(phaseDelay) },
-    run: { cpuSeconds: cpu(runCpu), eventLoopDelayMs: delay(runDelay) },
+    ...meter.read(options.reset),
     ...(options.order ? { order } : {}),
     writes: { ...writes, ms: Math.round(writes.ms) },
   }
   if (options.order) order = []
   if (options.reset) writes = { batches: 0, votes: 0, maxBatch: 0, ms: 0 }
-  if (options.reset) {
-    phaseDelay.reset()
-    phaseCpu = process.cpuUsage()
-  }
-  if (options.reset === 'run') {
-    runDelay.reset()
-    runCpu = process.cpuUsage()
-  }
   return reply
 }
 
