@@ -79,31 +79,16 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The vote on the wire. The protocol is moving from `{ optionId }` to `{ answer }` (string,
-// number or list); the benchmark reads the server's own schema to know which to send, and
-// understands both forms in acknowledgements and in `sync.mine`.
+// The vote on the wire (server/protocol.ts VoteSchema): single-choice answers here.
 
-export type VoteField = 'optionId' | 'answer'
-
-export async function serverVoteField(): Promise<VoteField> {
-  const { VoteSchema } = (await import('../server/protocol.ts')) as { VoteSchema: unknown }
-  const schema = VoteSchema as { shape?: Record<string, unknown>; _zod?: { def?: { shape?: Record<string, unknown> } } }
-  const shape = schema.shape ?? schema._zod?.def?.shape ?? {}
-  return 'answer' in shape ? 'answer' : 'optionId'
+export function votePayload(pollId: string, option: string, voteId: string) {
+  return { pollId, answer: option, voteId }
 }
 
-export function votePayload(field: VoteField, pollId: string, option: string, voteId: string) {
-  return field === 'answer' ? { pollId, answer: option, voteId } : { pollId, optionId: option, voteId }
-}
-
-/** The option an acknowledgement or a `mine` entry names, whichever protocol is in use. */
+/** The option an acknowledgement (`{ answer: [id] }`) or a `sync.mine` entry (`[id]`) names. */
 export function chosenOption(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
-  if (value && typeof value === 'object') {
-    const record = value as { optionId?: unknown; answer?: unknown }
-    return chosenOption(record.optionId ?? record.answer)
-  }
+  if (value && typeof value === 'object' && 'answer' in value) return chosenOption(value.answer)
   return undefined
 }
 

@@ -100,16 +100,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createClient } from 'redis'
 import { io, type Socket } from 'socket.io-client'
-import {
-  forkTs,
-  type Message,
-  nextMessage,
-  now,
-  percentile,
-  request,
-  serverVoteField,
-  type VoteField,
-} from './common.ts'
+import { forkTs, type Message, nextMessage, now, percentile, request } from './common.ts'
 
 const POLL_ID = 'hat-start'
 /** After a phase: wait until the deck has heard no tally for this long… */
@@ -560,7 +551,7 @@ async function readPoll(url: string, secret: string): Promise<PollReading> {
 const sameTally = (a: PollReading, b: PollReading, options: string[]) =>
   a.total === b.total && options.every((o) => (a.counts[o] ?? 0) === (b.counts[o] ?? 0))
 
-async function runAgainst(kind: Kind, field: VoteField) {
+async function runAgainst(kind: Kind) {
   const label = `[${kind}]`
   const secret = randomBytes(18).toString('base64url')
   const nodeCount = settings.nodes
@@ -632,7 +623,7 @@ async function runAgainst(kind: Kind, field: VoteField) {
     workers.push(worker)
     await request(
       worker,
-      { type: 'init', url: node.url, first, count, tag, pollId: POLL_ID, field, concurrency: settings.concurrency },
+      { type: 'init', url: node.url, first, count, tag, pollId: POLL_ID, concurrency: settings.concurrency },
       'ready',
     )
   }
@@ -1124,17 +1115,14 @@ function targets(ours: Result, floor?: Result) {
 }
 
 async function main(): Promise<void> {
-  const field = await serverVoteField()
-  progress(
-    `${settings.voters} phones, ${settings.workers} workers, ${cpus().length} cores, Node ${process.version}; votes carry "${field}"`,
-  )
+  progress(`${settings.voters} phones, ${settings.workers} workers, ${cpus().length} cores, Node ${process.version}`)
   const loadBefore = loadavg()[0] ?? 0
   if (loadBefore > cpus().length / 2) {
     progress(`note: the machine is already busy (load average ${loadBefore.toFixed(1)}); figures will be noisy`)
   }
   const which: Kind[] = flags.only === 'ours' ? ['ours'] : flags.only === 'floor' ? ['floor'] : ['ours', 'floor']
   const results: Partial<Record<Kind, Result>> = {}
-  for (const kind of which) results[kind] = await runAgainst(kind, field)
+  for (const kind of which) results[kind] = await runAgainst(kind)
   const { ours, floor } = results
 
   const nodesNote =

@@ -2,7 +2,7 @@
 // over WebSocket. Driven by run.ts over IPC; every vote's send time, acknowledgement time and
 // result go back to run.ts, which works out the latencies.
 import { io, type Socket } from 'socket.io-client'
-import { chosenOption, now, type VoteField, votePayload } from './common.ts'
+import { chosenOption, now, votePayload } from './common.ts'
 
 interface Init {
   url: string
@@ -11,7 +11,6 @@ interface Init {
   count: number
   tag: string
   pollId: string
-  field: VoteField
   /** Connections this worker opens at once. */
   concurrency: number
 }
@@ -128,7 +127,7 @@ async function connectAll(): Promise<void> {
 function vote(phone: Phone, option: string, timeoutMs: number): Promise<boolean> {
   const mySeq = ++seq
   const voteId = `v-${init.tag}-${phone.index}-${mySeq}`
-  const payload = votePayload(init.field, init.pollId, option, voteId)
+  const payload = votePayload(init.pollId, option, voteId)
   const row = log.add(phone.index, voteId, option, now())
   phone.unconfirmed.push({ seq: mySeq, option })
   return new Promise((resolve) => {

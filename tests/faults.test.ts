@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { chosenOption, serverVoteField, type VoteField, votePayload } from '../bench/common.ts'
+import { chosenOption, votePayload } from '../bench/common.ts'
 import { ROOT } from '../server/settings.ts'
 import { tempDir } from './helpers.ts'
 
@@ -125,12 +125,10 @@ async function phone(url: string, participantId: string): Promise<Phone> {
   return { socket, syncs }
 }
 
-let field: VoteField
-const vote = (option: string, voteId: string) => votePayload(field, POLL, option, voteId)
+const vote = (option: string, voteId: string) => votePayload(POLL, option, voteId)
 
 describe('the server dies in the middle of a burst', () => {
   it('keeps every acknowledged vote; phones reconnect by themselves and are told their answers', async () => {
-    field = await serverVoteField()
     const dir = tempDir('kit-faults-')
     cleanups.push(dir.remove)
     const first = startServerProcess({ DATA_DIR: dir.path, PORT: '0' })
@@ -223,7 +221,6 @@ describe('the server dies in the middle of a burst', () => {
 
 describe('a phone that taps while offline', () => {
   it('delivers the vote once when it reconnects, and a retry with the same vote id counts once', async () => {
-    field = await serverVoteField()
     const dir = tempDir('kit-faults-')
     cleanups.push(dir.remove)
     const first = startServerProcess({ DATA_DIR: dir.path, PORT: '0' })
@@ -344,7 +341,6 @@ describe('the data folder cannot be used at start-up', () => {
   }, 30_000)
 
   it('refuses votes with a reason while the disk is full, stays up, and counts them once space is back', async (context) => {
-    field = await serverVoteField()
     const disk = tinyDisk('4m')
     if (!disk) return context.skip('cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)')
     const server = startServerProcess({ DATA_DIR: join(disk, 'data'), PORT: '0' })
