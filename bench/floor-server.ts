@@ -164,15 +164,13 @@ async function main(): Promise<void> {
 
     socket.on('vote', (payload, ack) => {
       if (typeof ack !== 'function') return
-      const field = payload && 'answer' in payload ? 'answer' : 'optionId'
-      const raw = payload?.[field]
-      const answer = Array.isArray(raw) ? raw[0] : raw
+      const answer = payload?.answer
       const poll = polls.get(payload?.pollId)
       if (!participantId) return ack({ ok: false, error: 'Only voters can vote.' })
       if (poll?.state !== 'open') return ack({ ok: false, error: 'This poll is closed.' })
       if (!poll.counts.has(answer)) return ack({ ok: false, error: 'That is not one of the options.' })
       if (count(poll, participantId, answer, payload.voteId)) forward([poll.id, participantId, answer, payload.voteId])
-      ack(field === 'answer' ? { ok: true, answer: [answer] } : { ok: true, optionId: answer })
+      ack({ ok: true, answer: [answer] })
     })
 
     socket.on('control', (payload, ack) => {
