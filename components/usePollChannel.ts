@@ -117,8 +117,10 @@ export interface PollHistoryRow {
 }
 
 /** Every session's results for one poll; needs the presenter's cookie (or public results). */
-export async function fetchPollHistory(pollId: string): Promise<PollHistoryRow[] | null> {
+export async function fetchPollHistory(
+  pollId: string,
+): Promise<{ current: number; sessions: PollHistoryRow[] } | null> {
   const response = await fetch(`/api/polls/${encodeURIComponent(pollId)}/history`)
   if (!response.ok) return null
-  return ((await response.json()) as { sessions: PollHistoryRow[] }).sessions
+  return (await response.json()) as { current: number; sessions: PollHistoryRow[] }
 }

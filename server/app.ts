@@ -43,9 +43,18 @@ export function createApp(options: AppOptions): express.Express {
 
   const { deckDir } = options
   if (deckDir) {
-    app.use(express.static(deckDir, { index: 'index.html', maxAge: '1h' }))
+    // Built assets have hashed names and may be cached; index.html must not be, or a browser
+    // keeps asking for the chunks of an earlier build.
+    app.use(
+      express.static(deckDir, {
+        index: 'index.html',
+        maxAge: '1h',
+        setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache'),
+      }),
+    )
+    app.use('/assets', (_req, res) => res.status(404).json({ error: 'Not found.' }))
     // Slidev is a single-page app: /1, /presenter/3 ... are routes, not files.
-    app.get('/{*route}', (_req, res) => res.sendFile(join(deckDir, 'index.html')))
+    app.get('/{*route}', (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(deckDir, 'index.html')))
   }
   app.use((_req: Request, res: Response) => res.status(404).json({ error: 'Not found.' }))
   app.use((error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {

@@ -63,6 +63,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   private batch: Pending[] | null = null
   /** Polls open when their slide is shown and close when the presenter moves on. */
   followSlides = false
+  /** Last vote time handed out: votes are ordered by it, so it never goes back (clock steps). */
+  private lastAt = 0
   /** Set when other processes share the store: each durable change is told to them. */
   private share: (change: EngineChange) => void = () => undefined
 
@@ -74,10 +76,22 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     this.definitions = new Map(definitions.map((poll) => [poll.id, poll]))
   }
 
-  /** Loads the current session from the store and rebuilds every tally. */
+  /**
+   * Loads the current session from the store and rebuilds every tally. It runs on the change
+   * queue, so changes from other processes that arrive meanwhile are applied after it.
+   */
   async start(): Promise<this> {
-    await this.load(await this.store.currentSession())
+    await this.enqueue(async () => this.load(await this.store.currentSession()))
     return this
+  }
+
+  /** Rebuilds from the store (after the link to other processes was down) and resyncs clients. */
+  reload(): Promise<unknown> {
+    return this.serially(async () => {
+      await this.load(await this.store.currentSession())
+      this.emit('resync')
+      return { ok: true as const }
+    })
   }
 
   private async load(session: Session): Promise<void> {
@@ -168,7 +182,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         participantId,
         answer: answer.value,
         voteId: payload.voteId,
-        at: Date.now(),
+        at: this.tick(),
       }
       this.pending().push({ type: 'vote', vote, resolve })
     })
@@ -224,7 +238,10 @@ export class PollEngine extends EventEmitter<EngineEvents> {
 
   /** Mirrors a change made durable by another process. */
   applyRemote(change: EngineChange): Promise<unknown> {
+    // Votes that arrive after this change must be judged after it, as with a local change.
+    this.batch = null
     return this.enqueue(async () => {
+      if (!this.sessionValue) return // not started: the coming load reads it from the store
       if (change.type === 'session') {
         await this.load(await this.store.currentSession())
         this.emit('resync')
@@ -237,13 +254,14 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       }
       // A change for another session than ours arrived around a session switch: the
       // 'session' message that follows reloads everything from the store.
-      const sessionId = change.type === 'votes' ? change.votes[0]?.sessionId : change.sessionId
-      if (sessionId !== this.session.id) return
+      if (change.type === 'votes') {
+        const ours = change.votes.filter((vote) => vote.sessionId === this.session.id)
+        for (const vote of ours) this.tallies.get(vote.pollId)?.apply(vote)
+        if (ours.length) this.emit('tally', [...new Set(ours.map((vote) => vote.pollId))])
+        return
+      }
+      if (change.sessionId !== this.session.id) return
       switch (change.type) {
-        case 'votes':
-          for (const vote of change.votes) this.tallies.get(vote.pollId)?.apply(vote)
-          this.emit('tally', [...new Set(change.votes.map((vote) => vote.pollId))])
-          return
         case 'taps':
           for (const { pollId, emoji, count } of change.taps) this.tallies.get(pollId)?.addTaps(emoji, count)
           this.emit('tally', [...new Set(change.taps.map((tap) => tap.pollId))])
@@ -253,6 +271,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
           )
           return
         case 'state':
+          // A process with other slides (a rolling update) may know polls this one does not.
+          if (!this.definitions.has(change.record.pollId)) return
           this.records.set(change.record.pollId, change.record)
           this.emit('state', this.view(change.record.pollId) as PollView)
           this.emit('tally', [change.record.pollId])
@@ -280,6 +300,11 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       if (pollId && this.definitions.has(pollId)) await this.setState(pollId, 'open')
       return { ok: true }
     })
+  }
+
+  private tick(): number {
+    this.lastAt = Math.max(this.lastAt + 1, Date.now())
+    return this.lastAt
   }
 
   /** Waits for every queued change to be written (before closing the store). */
@@ -333,7 +358,9 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const taps: Extract<Pending, { type: 'tap' }>[] = []
     for (const item of batch) {
       const pollId = item.type === 'vote' ? item.vote.pollId : item.pollId
-      if (!this.isOpen(pollId)) item.resolve({ ok: false, error: 'This poll is closed.' })
+      if (item.type === 'vote' && item.vote.sessionId !== this.session.id) {
+        item.resolve({ ok: false, error: 'A new session has started: please answer again.' })
+      } else if (!this.isOpen(pollId)) item.resolve({ ok: false, error: 'This poll is closed.' })
       else if (item.type === 'tap') taps.push(item)
       else if (this.tallies.get(pollId)?.isDuplicate(item.vote.participantId, item.vote.voteId)) {
         item.resolve({ ok: true, answer: item.vote.answer })
@@ -347,33 +374,46 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       entry.count++
       tapCounts.set(key, entry)
     }
-    try {
-      await this.store.saveVotes(votes.map((item) => item.vote))
-      await this.store.addReactions(this.session.id, [...tapCounts.values()])
-    } catch (error) {
-      console.error('Saving votes failed:', error)
-      for (const item of [...votes, ...taps]) item.resolve({ ok: false, error: SAVE_FAILED })
-      return
+    // Votes and taps are saved separately: a failed write refuses only what it carried.
+    const saved = async (
+      work: () => Promise<void>,
+      items: { resolve: (result: { ok: false; error: string }) => void }[],
+    ) => {
+      try {
+        await work()
+        return true
+      } catch (error) {
+        console.error('Saving failed:', error)
+        for (const item of items) item.resolve({ ok: false, error: SAVE_FAILED })
+        return false
+      }
     }
+    const votesSaved =
+      votes.length > 0 && (await saved(() => this.store.saveVotes(votes.map((item) => item.vote)), votes))
+    const tapsSaved =
+      tapCounts.size > 0 && (await saved(() => this.store.addReactions(this.session.id, [...tapCounts.values()]), taps))
     const changed = new Set<string>()
-    for (const { vote, resolve } of votes) {
-      this.tallies.get(vote.pollId)?.apply(vote)
-      changed.add(vote.pollId)
-      resolve({ ok: true, answer: vote.answer })
+    if (votesSaved) {
+      for (const { vote, resolve } of votes) {
+        this.tallies.get(vote.pollId)?.apply(vote)
+        changed.add(vote.pollId)
+        resolve({ ok: true, answer: vote.answer })
+      }
+      this.share({ type: 'votes', votes: votes.map((item) => item.vote) })
     }
-    for (const { pollId, emoji, count } of tapCounts.values()) {
-      this.tallies.get(pollId)?.addTaps(emoji, count)
-      changed.add(pollId)
-    }
-    for (const tap of taps) tap.resolve({ ok: true })
-    this.emit('tally', [...changed])
-    if (taps.length)
+    if (tapsSaved) {
+      for (const { pollId, emoji, count } of tapCounts.values()) {
+        this.tallies.get(pollId)?.addTaps(emoji, count)
+        changed.add(pollId)
+      }
+      for (const tap of taps) tap.resolve({ ok: true })
       this.emit(
         'taps',
         taps.map(({ pollId, emoji }) => ({ pollId, emoji })),
       )
-    if (votes.length) this.share({ type: 'votes', votes: votes.map((item) => item.vote) })
-    if (tapCounts.size) this.share({ type: 'taps', sessionId: this.session.id, taps: [...tapCounts.values()] })
+      this.share({ type: 'taps', sessionId: this.session.id, taps: [...tapCounts.values()] })
+    }
+    if (changed.size) this.emit('tally', [...changed])
   }
 
   private async setState(pollId: string, action: 'open' | 'close' | 'reveal'): Promise<void> {

@@ -2,8 +2,11 @@
 // every deck in the slides folder with Slidev's own parser (so `src:` imports resolve exactly as
 // in the deck) and validates each declaration, naming the file and the poll when one is wrong.
 import { readdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { parse } from '@slidev/parser'
 import { load } from '@slidev/parser/fs'
+import { stripQuizAnswers } from '../slides/setup/preparser.ts'
 import { type PollDefinition, PollDefinitionSchema } from './protocol.ts'
 
 export class PollDefinitionError extends Error {}
@@ -46,8 +49,27 @@ export async function loadPolls(slidesDir: string): Promise<PollDefinition[]> {
           `${file}: poll "${poll.id}" is also declared, differently, in ${earlier.file}; give each poll its own id.`,
         )
       }
+      if (poll.correct) await checkAnswersAreStripped(slide.source.filepath, poll.id, file)
       found.set(poll.id, { poll, file, raw })
     }
   }
   return [...found.values()].map((entry) => entry.poll)
+}
+
+/**
+ * The deck is built from the file with `correct:` and `explain:` removed line by line (see
+ * slides/setup/preparser.ts). A form that survives that (a one-line `poll: { ... }`, a quoted
+ * key) would ship the answer to attendees, so the server refuses to start instead.
+ */
+async function checkAnswersAreStripped(filepath: string, pollId: string, file: string): Promise<void> {
+  const lines = (await readFile(filepath, 'utf8')).split(/\r?\n/)
+  stripQuizAnswers(lines)
+  const stripped = await parse(lines.join('\n'), filepath)
+  const slide = stripped.slides.find((candidate) => candidate.frontmatter.poll?.id === pollId)
+  const poll = slide?.frontmatter.poll as Record<string, unknown> | undefined
+  if (!poll || 'correct' in poll || 'explain' in poll || !Array.isArray(poll.options)) {
+    throw new PollDefinitionError(
+      `${file}: poll "${pollId}" must give correct: and explain: each on its own line, indented under poll:, so the deck can leave them out.`,
+    )
+  }
 }

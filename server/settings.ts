@@ -56,7 +56,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     host: values.host ?? env.HOST ?? '0.0.0.0',
     dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? resolve(ROOT, 'data')),
     deck: values.deck ?? env.DECK ?? 'workshop',
-    secret: env.PRESENTER_SECRET || makeSecret(),
+    secret: presenterSecret(env.PRESENTER_SECRET),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
@@ -66,6 +66,15 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     redisUrl: values['redis-url'] ?? (env.REDIS_URL || undefined),
     resultsPublic: values['results-public'] ?? ['1', 'true', 'yes'].includes((env.RESULTS_PUBLIC ?? '').toLowerCase()),
   }
+}
+
+/** A chosen secret must be hard to guess: it is the only thing between a phone and the controls. */
+function presenterSecret(chosen: string | undefined): string {
+  if (!chosen) return makeSecret()
+  if (chosen.length < 16) {
+    throw new SettingsError('PRESENTER_SECRET must be at least 16 characters; leave it unset to get a random one.')
+  }
+  return chosen
 }
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {

@@ -49,7 +49,14 @@ export function openStore(dataDir: string): Store {
 }
 
 /** The shared Redis, when REDIS_URL is set: the store and the Socket.IO adapter in one. */
-async function openShared(url: string): Promise<{ store: Store; adapter: ServerOptions['adapter'] }> {
+interface Shared {
+  store: Store
+  adapter: ServerOptions['adapter']
+  /** Called when the link to Redis comes back: messages from other processes may have been missed. */
+  onReconnect(listener: () => void): void
+}
+
+async function openShared(url: string): Promise<Shared> {
   let client: RedisClient
   try {
     client = await connectRedis(url)
@@ -60,20 +67,36 @@ async function openShared(url: string): Promise<{ store: Store; adapter: ServerO
   }
   // The adapter reads the stream with blocking calls, so it gets a connection of its own.
   const adapterClient = client.duplicate()
-  adapterClient.on('error', () => undefined) // reported by the main client
+  // Errors are reported by the main client; here they only mark that a catch-up is due.
+  let wasDown = false
+  adapterClient.on('error', () => {
+    wasDown = true
+  })
   await adapterClient.connect()
-  const appendOnly = (await client.configGet('appendonly').catch(() => ({}))) as Record<string, string>
-  if (appendOnly.appendonly === 'no') {
+  const config = (await client.configGet('append*').catch(() => ({}))) as Record<string, string>
+  if (config.appendonly !== 'yes' || config.appendfsync !== 'always') {
     console.warn(
-      'Redis runs without appendonly: votes survive a Redis restart only up to its last snapshot. Start it with --appendonly yes --appendfsync always.',
+      'Redis does not write each change to disk before answering (appendonly yes, appendfsync always): a Redis crash could lose acknowledged votes. Start it with --appendonly yes --appendfsync always.',
     )
   }
+  // The adapter publishes other processes' changes without waiting; a failure while Redis is
+  // away must not stop the process (the reload on reconnect catches up).
+  process.on('unhandledRejection', (error) => console.error('Redis:', (error as Error)?.message ?? error))
   const store = openRedisStore(client)
   const close = async () => {
     await adapterClient.quit().catch(() => undefined)
     await store.close()
   }
-  return { store: { ...store, close }, adapter: createAdapter(adapterClient) }
+  return {
+    store: { ...store, close },
+    adapter: createAdapter(adapterClient),
+    onReconnect(listener) {
+      adapterClient.on('ready', () => {
+        if (wasDown) listener()
+        wasDown = false
+      })
+    },
+  }
 }
 
 export async function loadPollsOrExplain(slidesDir = SLIDES_DIR) {
@@ -112,7 +135,9 @@ export async function startServer(settings: Settings, deckDir?: string): Promise
   const polls = await loadPollsOrExplain()
   const shared = settings.redisUrl ? await openShared(settings.redisUrl) : null
   const store = shared?.store ?? openStore(settings.dataDir)
-  const engine = await new PollEngine(store, polls).start()
+  // Started once the realtime channel exists: with several processes, changes the others make
+  // while this one loads are then applied after the load instead of being missed.
+  const engine = new PollEngine(store, polls)
   const voterPage = await buildVoterPage()
   let joinUrl = ''
   const app = createApp({
@@ -132,7 +157,9 @@ export async function startServer(settings: Settings, deckDir?: string): Promise
     maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
     adapter: shared?.adapter,
   })
+  if (shared) shared.onReconnect(() => void engine.reload())
   try {
+    await engine.start()
     await listen(httpServer, settings.port, settings.host)
   } catch (error) {
     await store.close()

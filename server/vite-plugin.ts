@@ -15,8 +15,8 @@ export async function attachToVite(server: ViteDevServer): Promise<void> {
   if (!httpServer || !('listen' in httpServer)) return // middleware mode: nothing to attach to
   const settings = readSettings([])
   // `slidev export` runs this short-lived local server only to print the deck: let it read
-  // every session's results (for comparisons). `npm run dev` keeps the presenter rule.
-  if (!process.env.WORKSHOP_DEV) settings.resultsPublic = true
+  // every session's results (for comparisons). Any other Vite server keeps the presenter rule.
+  if (process.argv.includes('export')) settings.resultsPublic = true
   const store = openStore(settings.dataDir)
   const engine = await new PollEngine(store, await loadPollsOrExplain()).start()
   const voterPage = await buildVoterPage()

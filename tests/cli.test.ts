@@ -83,14 +83,14 @@ describe('npm start', () => {
     const dir = tempDir()
     dirs.push(dir)
     const start = run(['start', '--port', '0', '--data-dir', dir.path], {
-      PRESENTER_SECRET: 'cli-secret',
+      PRESENTER_SECRET: 'cli-secret-long-enough',
     })
     const out = await start.until(/Ready in/)
     const join = /Attendees join:\s+(\S+)/.exec(out)?.[1] ?? ''
     const lan = lanAddress('0.0.0.0')
     // The join address is the LAN address whenever the machine has one, never only localhost.
     expect(join).toMatch(lan ? new RegExp(`^http://${lan.replaceAll('.', '\\.')}:\\d+/vote$`) : /localhost/)
-    expect(out).toMatch(/Presenter link:\s+http:\/\/localhost:\d+\/present\?key=cli-secret/)
+    expect(out).toMatch(/Presenter link:\s+http:\/\/localhost:\d+\/present\?key=cli-secret-long-enough/)
     expect(out).toContain(`Results stored in`)
     expect(out).toContain('workshop.sqlite')
     expect(out).toMatch(/[▀▄█]{10,}/) // the terminal QR code

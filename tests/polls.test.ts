@@ -51,3 +51,26 @@ describe('loadPolls', () => {
     await expect(loadPolls(dir.path)).rejects.toThrow(/poll "hat-start" is also declared, differently/)
   })
 })
+
+describe('quiz answers that the deck could not leave out', () => {
+  it.each([
+    ['a one-line poll', '---\npoll: { id: q1, kind: quiz, question: Q?, options: [A, B], correct: A }\n---\n# Q\n'],
+    [
+      'a quoted key',
+      '---\npoll:\n  id: q2\n  kind: quiz\n  question: Q?\n  options: [A, B]\n  "correct": A\n---\n# Q\n',
+    ],
+  ])('refuses %s', async (_name, section) => {
+    write('sections/quiz.md', section)
+    write('workshop.md', '---\ntheme: default\n---\n# T\n---\nsrc: ./sections/quiz.md\n---\n')
+    await expect(loadPolls(dir.path)).rejects.toThrow(/must give correct: and explain: each on its own line/)
+  })
+
+  it('accepts answers on their own lines, one line or a block', async () => {
+    write(
+      'sections/quiz.md',
+      '---\npoll:\n  id: q3\n  kind: quiz\n  question: Q?\n  options: [A, B]\n  correct:\n    - A\n  explain: Because.\n---\n# Q\n',
+    )
+    write('workshop.md', '---\ntheme: default\n---\n# T\n---\nsrc: ./sections/quiz.md\n---\n')
+    expect((await loadPolls(dir.path))[0]?.correct).toEqual(['a'])
+  })
+})

@@ -133,7 +133,8 @@ function build(poll: PollView): HTMLElement[] {
         id: 'send',
         textContent: 'Send',
       })
-      return [input, submitRow(submit, () => vote(input.value).then(() => (input.value = '')))]
+      // The box empties only once the word counted, so a refused word can be corrected.
+      return [input, submitRow(submit, () => vote(input.value).then((ok) => ok && (input.value = '')))]
     }
     case 'steps': {
       const saved = mine[poll.id] ?? []
@@ -210,7 +211,7 @@ function render(): void {
 }
 
 /** Sends one answer; retries with the same vote id, so a flaky network never counts it twice. */
-async function send(pollId: string, answer: VotePayload['answer']): Promise<void> {
+async function send(pollId: string, answer: VotePayload['answer']): Promise<boolean> {
   const voteId = randomId(9)
   sending = true
   render()
@@ -235,6 +236,7 @@ async function send(pollId: string, answer: VotePayload['answer']): Promise<void
     )
   }
   render()
+  return Boolean(result?.ok)
 }
 
 let lastTap = 0

@@ -7,7 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents, Tally } from '../../se
 import { freePort, killAll, RedisServer, type ServerProcess, startForwarder, startServerProcess } from './cluster.ts'
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>
-const SECRET = 'scale-secret'
+const SECRET = 'scale-presenter-secret'
 const POLL = 'hat-start'
 const OPTIONS = ['leading', 'managing', 'switching-all-day', 'not-sure']
 
