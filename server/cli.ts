@@ -56,11 +56,15 @@ function dev(argv: string[]): void {
   const child = spawn(slidev, args, {
     cwd: ROOT,
     stdio: 'inherit',
-    // The Vite plugin reads the same settings; pass the secret so it matches the printed link.
+    // The Vite plugin reads its settings from the environment: pass on what the flags chose.
     env: {
       ...process.env,
       PRESENTER_SECRET: settings.secret,
       DATA_DIR: settings.dataDir,
+      DECK: settings.deck,
+      HOST: settings.host,
+      ...(settings.publicUrl ? { PUBLIC_URL: settings.publicUrl } : {}),
+      ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
       WORKSHOP_DEV: '1',
     },
   })
