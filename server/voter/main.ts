@@ -134,7 +134,10 @@ function build(poll: PollView): HTMLElement[] {
         textContent: 'Send',
       })
       // The box empties only once the word counted, so a refused word can be corrected.
-      return [input, submitRow(submit, () => vote(input.value).then((ok) => ok && (input.value = '')))]
+      const sendWord = async () => {
+        if (await vote(input.value)) input.value = ''
+      }
+      return [input, submitRow(submit, sendWord)]
     }
     case 'steps': {
       const saved = mine[poll.id] ?? []
