@@ -6,6 +6,7 @@ import type {
   Ack,
   ClientToServerEvents,
   ControlPayload,
+  PollResults,
   PollView,
   ServerToClientEvents,
   SessionPayload,
@@ -100,13 +101,11 @@ export const sendSession = (payload: SessionPayload) => ask('session', payload)
 export const sendFollow = (on: boolean) => ask('follow', { on })
 export const sendSlide = (pollId: string | null) => ask('slide', { pollId })
 
-export type StoredResults = PollView & Pick<Tally, 'counts' | 'total' | 'mean' | 'hidden'>
-
 /** Stored results for print mode: one request, rendered as a still snapshot. */
-export async function fetchPollResults(pollId: string): Promise<StoredResults | null> {
+export async function fetchPollResults(pollId: string): Promise<PollResults | null> {
   const response = await fetch(`/api/polls/${encodeURIComponent(pollId)}`)
   if (!response.ok) return null
-  return (await response.json()) as StoredResults
+  return (await response.json()) as PollResults
 }
 
 export interface PollHistoryRow {

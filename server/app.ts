@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { PollEngine } from './engine.ts'
-import type { PollView, Tally } from './protocol.ts'
+import type { PollResults } from './protocol.ts'
 import { findSession, pollHistory, resultsCsv, sessionResults, UnknownSession } from './results.ts'
 import { bearer, isPresenter, PRESENTER_COOKIE } from './secret.ts'
 import type { Store } from './store.ts'
@@ -22,8 +22,6 @@ export interface AppOptions {
   /** A built Slidev deck to serve at /, if any. */
   deckDir?: string
 }
-
-export type PollResults = PollView & Omit<Tally, 'pollId'>
 
 /** A poll with what the room may see of its results (only the total while hidden). */
 export function pollResults(engine: PollEngine, pollId: string): PollResults | undefined {

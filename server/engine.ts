@@ -18,7 +18,7 @@ import {
   type VotePayload,
 } from './protocol.ts'
 import type { PollRecord, Session, Store, Vote } from './store.ts'
-import { PollTally } from './tally.ts'
+import { type PollTally, talliesFromSnapshot } from './tally.ts'
 
 type Pending =
   | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }
@@ -56,7 +56,7 @@ const SAVE_FAILED = 'The change could not be saved; please try again.'
 export class PollEngine extends EventEmitter<EngineEvents> {
   private readonly definitions: Map<string, PollDefinition>
   private readonly records = new Map<string, PollRecord>()
-  private readonly tallies = new Map<string, PollTally>()
+  private tallies = new Map<string, PollTally>()
   private readonly reactionWindows = new Map<string, { start: number; count: number }>()
   private sessionValue: Session | null = null
   private queue: Promise<unknown> = Promise.resolve()
@@ -98,23 +98,14 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const snapshot = await this.store.loadSession(session.id)
     this.sessionValue = session
     this.records.clear()
-    this.tallies.clear()
     this.reactionWindows.clear()
     for (const poll of this.definitions.values()) {
-      this.records.set(poll.id, {
-        pollId: poll.id,
-        state: 'closed',
-        openedAt: null,
-        revealed: false,
-      })
-      this.tallies.set(poll.id, new PollTally(poll))
+      this.records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null, revealed: false })
     }
     for (const record of snapshot.polls) {
       if (this.records.has(record.pollId)) this.records.set(record.pollId, record)
     }
-    for (const { pollId, word } of snapshot.hiddenWords) this.tallies.get(pollId)?.hide(word)
-    for (const vote of snapshot.votes) this.tallies.get(vote.pollId)?.apply(vote)
-    for (const { pollId, emoji, count } of snapshot.reactions) this.tallies.get(pollId)?.addTaps(emoji, count)
+    this.tallies = talliesFromSnapshot(this.definitions.values(), snapshot)
   }
 
   get session(): Session {

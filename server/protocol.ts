@@ -356,6 +356,9 @@ export interface PollView extends Omit<PollDefinition, 'correct' | 'explain'> {
   explain?: string
 }
 
+/** `GET /api/polls/:id`: a poll with what the room may see of its results. */
+export type PollResults = PollView & Omit<Tally, 'pollId'>
+
 export interface SessionView {
   id: number
   name: string

@@ -2,7 +2,7 @@
 // between sessions. Read from the store, so any session can be exported, not only the current one.
 import type { PollDefinition } from './protocol.ts'
 import type { Session, Store } from './store.ts'
-import { PollTally } from './tally.ts'
+import { type PollTally, talliesFromSnapshot } from './tally.ts'
 
 export interface PollResult {
   id: string
@@ -39,10 +39,7 @@ export async function sessionResults(
   session: Session,
 ): Promise<SessionResults> {
   const snapshot = await store.loadSession(session.id)
-  const tallies = new Map(polls.map((poll) => [poll.id, new PollTally(poll)]))
-  for (const { pollId, word } of snapshot.hiddenWords) tallies.get(pollId)?.hide(word)
-  for (const vote of snapshot.votes) tallies.get(vote.pollId)?.apply(vote)
-  for (const { pollId, emoji, count } of snapshot.reactions) tallies.get(pollId)?.addTaps(emoji, count)
+  const tallies = talliesFromSnapshot(polls, snapshot)
   return {
     session,
     polls: polls.map((poll) => {

@@ -1,7 +1,7 @@
 // In-memory answers and counts for one poll in one session. Rebuilt from the store on start,
 // then kept up to date as durable votes are applied, so reading a tally never touches disk.
 import { LIMITS, type PollDefinition, type Tally } from './protocol.ts'
-import type { Vote } from './store.ts'
+import type { SessionSnapshot, Vote } from './store.ts'
 
 export class PollTally {
   private readonly answers = new Map<string, { answer: string[]; voteId: string; at: number }>()
@@ -104,4 +104,17 @@ export class PollTally {
       for (const key of keys) if (this.counts.get(key) === 0) this.counts.delete(key)
     }
   }
+}
+
+/** Every poll's tally for a session, rebuilt from what the store holds. */
+export function talliesFromSnapshot(
+  polls: Iterable<PollDefinition>,
+  snapshot: SessionSnapshot,
+): Map<string, PollTally> {
+  const tallies = new Map<string, PollTally>()
+  for (const poll of polls) tallies.set(poll.id, new PollTally(poll))
+  for (const { pollId, word } of snapshot.hiddenWords) tallies.get(pollId)?.hide(word)
+  for (const vote of snapshot.votes) tallies.get(vote.pollId)?.apply(vote)
+  for (const { pollId, emoji, count } of snapshot.reactions) tallies.get(pollId)?.addTaps(emoji, count)
+  return tallies
 }

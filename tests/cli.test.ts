@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { lanAddress, ROOT } from '../server/settings.ts'
-import { tempDir } from './helpers.ts'
+import { freePort, tempDir } from './helpers.ts'
 
 const children: ChildProcess[] = []
 const dirs: ReturnType<typeof tempDir>[] = []
@@ -44,14 +44,6 @@ function run(args: string[], env: Record<string, string> = {}) {
         check()
       }),
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1')
-  await new Promise((resolve) => probe.once('listening', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
 }
 
 describe('npm run dev', () => {

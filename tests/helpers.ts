@@ -2,7 +2,7 @@
 // temporary folder, and real socket.io-client connections.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
@@ -70,6 +70,15 @@ export const KIND_POLLS: PollDefinition[] = [
   },
   { id: 'my-steps', kind: 'steps', question: 'Your action steps', count: 3 },
 ].map((poll) => PollDefinitionSchema.parse(poll))
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = createNetServer().listen(0, '127.0.0.1')
+  await new Promise((resolve) => probe.once('listening', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
 
 export function tempDir(prefix = 'kit-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix))

@@ -13,14 +13,6 @@ export function killAll(): void {
   children.clear()
 }
 
-export async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1')
-  await new Promise((resolve) => probe.once('listening', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
-
 export class RedisServer {
   readonly dir = tempDir('kit-redis-')
   private child: ChildProcess | null = null

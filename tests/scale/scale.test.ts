@@ -4,7 +4,8 @@
 import { io, type Socket } from 'socket.io-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ClientToServerEvents, ServerToClientEvents, Tally } from '../../server/protocol.ts'
-import { freePort, killAll, RedisServer, type ServerProcess, startForwarder, startServerProcess } from './cluster.ts'
+import { freePort } from '../helpers.ts'
+import { killAll, RedisServer, type ServerProcess, startForwarder, startServerProcess } from './cluster.ts'
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 const SECRET = 'scale-presenter-secret'
