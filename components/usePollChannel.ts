@@ -13,6 +13,7 @@ import type {
   SessionView,
   Tally,
 } from '../server/protocol'
+import { beforePrinting } from './usePrintReady'
 
 export interface PollChannel {
   connected: boolean
@@ -43,12 +44,12 @@ const channel = reactive<PollChannel>({
 export function usePollChannel(): PollChannel {
   if (socket || typeof window === 'undefined') return channel
   socket = io({ auth: { role: 'deck' } })
-  fetch('/api/join')
-    .then((response) => (response.ok ? response.json() : null))
-    .then((body: { url?: string } | null) => {
-      channel.joinAddress = body?.url?.replace(/^https?:\/\//, '') ?? ''
-    })
-    .catch(() => undefined)
+  // A printed slide shows what the first sync says (polls, session): the PDF waits for it.
+  const synced = socket
+  void beforePrinting(new Promise((resolve) => synced.once('sync', resolve)))
+  void fetchJoinUrl().then((url) => {
+    channel.joinAddress = url.replace(/^https?:\/\//, '')
+  })
   socket.on('connect', () => {
     channel.connected = true
   })
@@ -101,11 +102,23 @@ export const sendSession = (payload: SessionPayload) => ask('session', payload)
 export const sendFollow = (on: boolean) => ask('follow', { on })
 export const sendSlide = (pollId: string | null) => ask('slide', { pollId })
 
+/** The address phones open ('' when the server does not say). */
+export function fetchJoinUrl(): Promise<string> {
+  return beforePrinting(
+    fetch('/api/join')
+      .then((response) => (response.ok ? (response.json() as Promise<{ url?: string }>) : null))
+      .then((body) => body?.url ?? '')
+      .catch(() => ''),
+  )
+}
+
 /** Stored results for print mode: one request, rendered as a still snapshot. */
-export async function fetchPollResults(pollId: string): Promise<PollResults | null> {
-  const response = await fetch(`/api/polls/${encodeURIComponent(pollId)}`)
-  if (!response.ok) return null
-  return (await response.json()) as PollResults
+export function fetchPollResults(pollId: string): Promise<PollResults | null> {
+  return beforePrinting(
+    fetch(`/api/polls/${encodeURIComponent(pollId)}`).then((response) =>
+      response.ok ? (response.json() as Promise<PollResults>) : null,
+    ),
+  )
 }
 
 export interface PollHistoryRow {
@@ -116,10 +129,10 @@ export interface PollHistoryRow {
 }
 
 /** Every session's results for one poll; needs the presenter's cookie (or public results). */
-export async function fetchPollHistory(
-  pollId: string,
-): Promise<{ current: number; sessions: PollHistoryRow[] } | null> {
-  const response = await fetch(`/api/polls/${encodeURIComponent(pollId)}/history`)
-  if (!response.ok) return null
-  return (await response.json()) as { current: number; sessions: PollHistoryRow[] }
+export function fetchPollHistory(pollId: string): Promise<{ current: number; sessions: PollHistoryRow[] } | null> {
+  return beforePrinting(
+    fetch(`/api/polls/${encodeURIComponent(pollId)}/history`).then((response) =>
+      response.ok ? (response.json() as Promise<{ current: number; sessions: PollHistoryRow[] }>) : null,
+    ),
+  )
 }

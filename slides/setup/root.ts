@@ -1,13 +1,15 @@
-// Runs once in every deck window. In the presenter's window it adds the poll shortcuts and,
+// Runs once in every deck window. When printing (PDF export) it only tells the exporter when the
+// page is complete. In the presenter's window it adds the poll shortcuts and,
 // in follow-the-slide mode, tells the server which poll's slide is on screen. Only the
 // presenter window reports: the projector window and the next-slide preview never do.
 import { useNav } from '@slidev/client'
 import { watch } from 'vue'
 import { sendControl, sendFollow, sendSlide, usePollChannel } from '../../components/usePollChannel'
+import { markWhenPrintReady } from '../../components/usePrintReady'
 
 export default function setupPollPresenter() {
   const nav = useNav()
-  if (nav.isPrintMode.value) return
+  if (nav.isPrintMode.value) return void markWhenPrintReady(nav.printRange.value.length)
   const channel = usePollChannel()
   const currentPollId = () => {
     const poll = nav.currentSlideRoute.value?.meta?.slide?.frontmatter?.poll as { id?: unknown } | undefined
