@@ -12,7 +12,7 @@ import { createPollServer, type PollServer } from './poll-server.ts'
 import { loadPolls, PollDefinitionError } from './polls.ts'
 import { connectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
-import { openSqliteStore } from './sqlite-store.ts'
+import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
 import { buildVoterPage } from './voter-page.ts'
 
@@ -29,23 +29,54 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Opens the SQLite store, turning file-system failures into one actionable sentence. */
+/** Opens the SQLite store; each failure a facilitator can fix becomes one sentence naming its real cause. */
 export function openStore(dataDir: string): Store {
-  const fix = 'choose a writable folder with DATA_DIR=/path or --data-dir /path'
   try {
     mkdirSync(dataDir, { recursive: true })
     // Probe with a real write: permission bits alone miss read-only mounts and full disks.
     const probe = join(dataDir, '.write-test')
     writeFileSync(probe, 'ok')
     rmSync(probe)
+  } catch (error) {
+    throw storeError(dataDir, error)
+  }
+  try {
     return openSqliteStore(dataDir)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
-      throw new StartupError(`The disk holding the data folder ${dataDir} is full: free some space or ${fix}.`)
-    }
-    throw new StartupError(`Cannot write to the data folder ${dataDir} (${code || (error as Error).message}): ${fix}.`)
+    throw storeError(dataDir, error)
   }
+}
+
+function storeError(dataDir: string, error: unknown): unknown {
+  const { code = '', message = String(error) } = error as NodeJS.ErrnoException
+  const writable = 'choose a writable folder with DATA_DIR=/path or --data-dir /path'
+  if (code === 'ERR_DLOPEN_FAILED') {
+    // Installed under one Node.js, run under another (`nvm use 22` after installing on 20).
+    const builtFor = /NODE_MODULE_VERSION (\d+)/.exec(message)?.[1]
+    return new StartupError(
+      builtFor
+        ? `The SQLite module (better-sqlite3) was installed for another Node.js version (module version ${builtFor}; this is Node.js ${process.version}, module version ${process.versions.modules}): run \`npm rebuild better-sqlite3\` once under this version, or switch back to the Node.js you installed with.`
+        : `The SQLite module (better-sqlite3) could not be loaded (${message.split('\n')[0]}): run \`npm rebuild better-sqlite3\`.`,
+    )
+  }
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+    return new StartupError(`The disk holding the data folder ${dataDir} is full: free some space or ${writable}.`)
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new StartupError(
+      `${join(dataDir, DATABASE_FILE)} is not a readable results database (${code}): move it aside (earlier results are in it) or ${writable}.`,
+    )
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StartupError(
+      `Another program holds ${join(dataDir, DATABASE_FILE)} locked (${code}): stop it (is the kit already running?) or ${writable}.`,
+    )
+  }
+  if (/^(E[A-Z]+|SQLITE_(CANTOPEN|READONLY|IOERR|PERM|AUTH)\w*)$/.test(code)) {
+    return new StartupError(`Cannot write to the data folder ${dataDir} (${code}): ${writable}.`)
+  }
+  // Anything else is not a known cause: show it as it is rather than guess.
+  return error
 }
 
 /** The shared Redis, when REDIS_URL is set: the store and the Socket.IO adapter in one. */
