@@ -11,6 +11,8 @@ export default defineConfig({
       { extends: true, test: { name: 'default', include: ['tests/*.test.ts'] } },
       // `npm run test:scale`: several server processes on a real redis-server.
       { extends: true, test: { name: 'scale', include: ['tests/scale/*.test.ts'], fileParallelism: false } },
+      // `npm run test:node`: a clean install, start and phone vote on every supported Node.js.
+      { extends: true, test: { name: 'node', include: ['tests/node-versions/*.test.ts'] } },
     ],
   },
 })
