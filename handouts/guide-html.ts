@@ -132,6 +132,6 @@ export function guideHtml(input: GuideInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(deck.title)} · Facilitator guide</title>
 <style>${pageCss(input.paper, { slideRatio: input.slideRatio })}
-${stylesheet()}</style></head>
+${stylesheet('guide')}</style></head>
 <body class="guide">${body}</body></html>`
 }

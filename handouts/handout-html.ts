@@ -29,7 +29,7 @@ function htmlDocument(input: HandoutInput, body: string, bleed: boolean): string
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(input.deck.title)} · Participant handout</title>
 <style>${pageCss(paper, { bleed, slideRatio: input.slideRatio })}
-${stylesheet()}</style></head>
+${stylesheet('handout')}</style></head>
 <body class="${paper.name === 'Letter' ? 'letter' : 'a4'}">${body}</body></html>`
 }
 

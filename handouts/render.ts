@@ -42,8 +42,10 @@ export function pageCss(paper: Paper, options: { bleed?: boolean; slideRatio?: n
   return `:root{--page-w:${paper.width}mm;--sheet-h:${sheetHeight(paper, options.bleed).toFixed(2)}mm;--side:${SIDE}mm;--slide-ratio:${ratio.toFixed(4)}}`
 }
 
-export function stylesheet(): string {
-  return readFileSync(join(import.meta.dirname, 'styles.css'), 'utf8')
+/** The print styles of one document: what both share, then its own. */
+export function stylesheet(document: 'handout' | 'guide'): string {
+  const read = (name: string) => readFileSync(join(import.meta.dirname, 'styles', `${name}.css`), 'utf8')
+  return `${read('base')}\n${read(document)}`
 }
 
 export interface Slot {
