@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join, relative } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { DeckError, deckNames } from '../server/deck.ts'
-import type { PollDefinition } from '../server/protocol.ts'
+import type { PollDefinition } from '../server/poll-definition.ts'
 import { findSession, type SessionResults, sessionResults, UnknownSession } from '../server/results.ts'
 import { publicBase, readSettings, SettingsError } from '../server/settings.ts'
 import { DATABASE_FILE } from '../server/sqlite-store.ts'

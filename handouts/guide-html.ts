@@ -1,6 +1,6 @@
 // The facilitator guide: the agenda with timings, a short checklist, the polls, then every slide
 // with its thumbnail, its planned time and its notes (rendered from the notes' Markdown).
-import type { PollDefinition } from '../server/protocol.ts'
+import type { PollDefinition } from '../server/poll-definition.ts'
 import { type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo } from './deck.ts'
 import { HATS_MARK } from './handout-html.ts'
 import { escapeHtml as esc, notesToHtml } from './markdown.ts'

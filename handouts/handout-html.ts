@@ -1,6 +1,6 @@
 // The participant handout, as HTML pages ("sheets"): a cover, the slides three to a page with
 // lines for notes, the breakdown table, a worksheet and, for a session, what the room said.
-import type { PollDefinition } from '../server/protocol.ts'
+import type { PollDefinition } from '../server/poll-definition.ts'
 import type { SessionResults } from '../server/results.ts'
 import type { BreakdownRow } from './breakdown.ts'
 import type { DeckInfo, SlideInfo } from './deck.ts'

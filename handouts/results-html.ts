@@ -1,8 +1,10 @@
 // "What the room said": one card per poll with its results drawn as a chart, in print-friendly
 // HTML (vector bars, real text). Every label, word and question is HTML-escaped here; attendees
 // typed the words, so none of it is ever trusted as markup.
-import type { PollDefinition } from '../server/protocol.ts'
+import { LIMITS } from '../server/limits.ts'
+import type { PollDefinition } from '../server/poll-definition.ts'
 import type { PollResult } from '../server/results.ts'
+import { rankWords } from '../server/words.ts'
 import { escapeHtml as esc } from './markdown.ts'
 
 const KIND_NAMES: Record<string, string> = {
@@ -90,11 +92,9 @@ function columns(result: PollResult, poll?: PollDefinition): string {
 }
 
 function cloud(result: PollResult): string {
-  const words = Object.entries(result.counts)
-    .filter(([, count]) => count > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  const words = rankWords(result.counts)
   if (!words.length) return ''
-  const shown = words.slice(0, 40)
+  const shown = words.slice(0, LIMITS.cloudWords)
   const top = shown[0]?.[1] ?? 1
   const low = shown.at(-1)?.[1] ?? 1
   const size = (count: number) => (top === low ? 15 : 9.5 + ((count - low) / (top - low)) * 16)

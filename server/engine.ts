@@ -3,22 +3,21 @@
 // action never interleave; votes that arrive together are written in one durable batch and
 // only then applied and acknowledged.
 import { EventEmitter } from 'node:events'
-import {
-  type Ack,
-  type ControlPayload,
-  LIMITS,
-  normaliseWord,
-  type PollDefinition,
-  type PollView,
-  parseAnswer,
-  type ReactPayload,
-  type SessionPayload,
-  type Takeaway,
-  type Tally,
-  type VotePayload,
+import { LIMITS } from './limits.ts'
+import { type PollDefinition, parseAnswer } from './poll-definition.ts'
+import type {
+  Ack,
+  ControlPayload,
+  PollView,
+  ReactPayload,
+  SessionPayload,
+  Takeaway,
+  Tally,
+  VotePayload,
 } from './protocol.ts'
 import type { PollRecord, Session, Store, Vote } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { normaliseWord } from './words.ts'
 
 type Pending =
   | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }

@@ -4,6 +4,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { ServerOptions } from 'socket.io'
 import { Server, type Socket } from 'socket.io'
 import type { EngineChange, PollEngine } from './engine.ts'
+import { LIMITS } from './limits.ts'
 import {
   type Ack,
   CLIENT_EVENTS,
@@ -11,7 +12,6 @@ import {
   ControlSchema,
   FollowSchema,
   HandshakeSchema,
-  LIMITS,
   parse,
   ReactSchema,
   type ServerToClientEvents,

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path'
 import { parse } from '@slidev/parser'
 import { load } from '@slidev/parser/fs'
 import { stripQuizAnswers } from '../slides/setup/preparser.ts'
-import { type PollDefinition, PollDefinitionSchema } from './protocol.ts'
+import { type PollDefinition, PollDefinitionSchema } from './poll-definition.ts'
 
 export class PollDefinitionError extends Error {}
 

@@ -1,8 +1,9 @@
 // Results of a whole session, for exports (JSON, CSV), the results command and comparisons
 // between sessions. Read from the store, so any session can be exported, not only the current one.
-import type { PollDefinition } from './protocol.ts'
+import type { PollDefinition } from './poll-definition.ts'
 import type { Session, Store } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { rankWords } from './words.ts'
 
 export interface PollResult {
   id: string
@@ -101,9 +102,7 @@ export function resultsCsv({ session, polls }: SessionResults): string {
     const labels = new Map(poll.options.map((option) => [option.id, option.label]))
     // Options in slide order (even with no votes); words, most frequent first.
     const keys =
-      poll.kind === 'words'
-        ? Object.keys(poll.counts).sort((a, b) => (poll.counts[b] ?? 0) - (poll.counts[a] ?? 0) || a.localeCompare(b))
-        : poll.options.map((option) => option.id)
+      poll.kind === 'words' ? rankWords(poll.counts).map(([word]) => word) : poll.options.map((option) => option.id)
     for (const key of keys) {
       lines.push(
         [

@@ -1,7 +1,10 @@
 // In-memory answers and counts for one poll in one session. Rebuilt from the store on start,
 // then kept up to date as durable votes are applied, so reading a tally never touches disk.
-import { LIMITS, type PollDefinition, type Tally } from './protocol.ts'
+import { LIMITS } from './limits.ts'
+import type { PollDefinition } from './poll-definition.ts'
+import type { Tally } from './protocol.ts'
 import type { SessionSnapshot, Vote } from './store.ts'
+import { rankWords } from './words.ts'
 
 export class PollTally {
   private readonly answers = new Map<string, { answer: string[]; voteId: string; at: number }>()
@@ -63,8 +66,7 @@ export class PollTally {
     if (this.poll.results === 'hidden' && !revealed) return { pollId, counts: {}, total, hidden: true }
     let counts = this.allCounts()
     if (kind === 'words') {
-      const top = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      counts = Object.fromEntries(top.slice(0, LIMITS.cloudWords))
+      counts = Object.fromEntries(rankWords(counts, LIMITS.cloudWords))
     }
     const tally: Tally = { pollId, counts, total }
     if (kind === 'scale') tally.mean = this.mean()

@@ -8,13 +8,9 @@ import { join } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { createApp } from '../server/app.ts'
 import { PollEngine } from '../server/engine.ts'
+import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
 import { createPollServer } from '../server/poll-server.ts'
-import {
-  type ClientToServerEvents,
-  type PollDefinition,
-  PollDefinitionSchema,
-  type ServerToClientEvents,
-} from '../server/protocol.ts'
+import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
 import { openSqliteStore } from '../server/sqlite-store.ts'
 import { listen } from '../server/start.ts'
 import { buildVoterPage, type VoterPage } from '../server/voter-page.ts'

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  ControlSchema,
-  HandshakeSchema,
-  normaliseWord,
-  optionId,
-  type PollDefinition,
-  PollDefinitionSchema,
-  parse,
-  parseAnswer,
-  VoteSchema,
-} from '../server/protocol.ts'
+import { optionId, type PollDefinition, PollDefinitionSchema, parseAnswer } from '../server/poll-definition.ts'
+import { ControlSchema, HandshakeSchema, parse, VoteSchema } from '../server/protocol.ts'
+import { normaliseWord, rankWords } from '../server/words.ts'
 
 const define = (input: object): PollDefinition => PollDefinitionSchema.parse(input)
 
@@ -127,6 +119,17 @@ describe('answers, per kind', () => {
 
   it('folds case and spacing of words', () => {
     expect(normaliseWord(' Honest\tAND  kind ')).toBe('honest and kind')
+  })
+
+  it('ranks words one way everywhere: most frequent first, ties alphabetical, none with no count', () => {
+    const counts = { trust: 3, clarity: 5, vision: 3, gone: 0, calm: 1 }
+    expect(rankWords(counts)).toEqual([
+      ['clarity', 5],
+      ['trust', 3],
+      ['vision', 3],
+      ['calm', 1],
+    ])
+    expect(rankWords(counts, 2).map(([word]) => word)).toEqual(['clarity', 'trust'])
   })
 })
 

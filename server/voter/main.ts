@@ -2,7 +2,9 @@
 // Kept tiny (it is inlined into one HTML response) and free of frameworks. Text from others is
 // never shown here; the poll's own text is set with textContent, never as HTML.
 import { io, type Socket } from 'socket.io-client'
+import { LIMITS } from '../limits.ts'
 import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents, Takeaway, VotePayload } from '../protocol.ts'
+import { rankWords } from '../words.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 
@@ -121,7 +123,7 @@ function build(poll: PollView): HTMLElement[] {
       const input = el('input', {
         type: 'text',
         id: 'word',
-        maxLength: poll.maxLength ?? 30,
+        maxLength: poll.maxLength ?? LIMITS.wordLength,
         autocomplete: 'off',
         required: true,
       })
@@ -142,7 +144,12 @@ function build(poll: PollView): HTMLElement[] {
     case 'steps': {
       const saved = mine[poll.id] ?? []
       const inputs = Array.from({ length: poll.count ?? 3 }, (_, i) => {
-        const input = el('textarea', { rows: 2, maxLength: 200, value: saved[i] ?? '', className: 'step' })
+        const input = el('textarea', {
+          rows: 2,
+          maxLength: LIMITS.stepLength,
+          value: saved[i] ?? '',
+          className: 'step',
+        })
         input.setAttribute('aria-label', `Action step ${i + 1}`)
         input.placeholder = `Step ${i + 1}`
         return input
@@ -317,9 +324,7 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
   const mineText = answer?.map((key) => labelOf(poll, key)).join(', ')
   if (tally.hidden) lines.push(el('p', { textContent: `${tally.total} answered; results not shown.` }))
   else if (poll.kind === 'words') {
-    const top = Object.entries(tally.counts)
-      .slice(0, 12)
-      .map(([word, n]) => `${word} (${n})`)
+    const top = rankWords(tally.counts, 12).map(([word, n]) => `${word} (${n})`)
     lines.push(el('p', { textContent: top.join(' · ') }))
   } else {
     for (const option of poll.options) {

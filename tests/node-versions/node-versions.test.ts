@@ -175,7 +175,11 @@ describe('supported Node.js versions', () => {
       if (start.child.pid) process.kill(-start.child.pid, 'SIGINT')
       await start.exited
       expect(start.output()).toMatch(/Stopping…/)
-      const health = () => fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'up', () => 'stopped')
+      const health = () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          () => 'up',
+          () => 'stopped',
+        )
       await expect.poll(health, { timeout: 10_000 }).toBe('stopped')
     }, 900_000)
   }

@@ -1,0 +1,24 @@
+// Limits on everything that comes in and goes out. No dependencies, so the phone page and the
+// deck's components import the same numbers the server enforces.
+export const LIMITS = {
+  /** Largest Socket.IO message the server accepts, in bytes. */
+  maxMessageBytes: 4 * 1024,
+  /** Messages per second one connection may send before it is told to slow down. */
+  messagesPerSecond: 20,
+  /** Burst allowance on top of the steady rate. */
+  messageBurst: 40,
+  /** Tallies go to decks at most this often (ms): coalesced, never one broadcast per vote. */
+  tallyIntervalMs: 50,
+  optionsPerPoll: 12,
+  labelLength: 80,
+  questionLength: 200,
+  /** Longest answer a word poll may accept. */
+  wordLength: 60,
+  /** Longest action step a participant may write. */
+  stepLength: 200,
+  /** Words shown in a cloud; the long tail stays in the export. */
+  cloudWords: 40,
+  /** Reactions one participant may send in a window, and the window (ms). */
+  reactionsPerWindow: 5,
+  reactionWindowMs: 3000,
+} as const
