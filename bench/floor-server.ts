@@ -21,7 +21,7 @@ import { createClient } from 'redis'
 import { Server, type ServerOptions } from 'socket.io'
 import { loadPolls } from '../server/polls.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
-import { processMeter } from './common.ts'
+import { processMeter } from '../tests/harness/meter.ts'
 
 const TALLY_INTERVAL_MS = 50
 const secret = process.env.PRESENTER_SECRET || 'floor-secret'

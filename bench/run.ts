@@ -567,7 +567,7 @@ async function runAgainst(kind: Kind) {
     const dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`))
     tempDirs.add(dataDir)
     const child = track(
-      forkTs(kind === 'ours' ? 'server.ts' : 'floor-server.ts', {
+      forkTs(kind === 'ours' ? '../tests/harness/server-main.ts' : 'floor-server.ts', {
         silent: true,
         execArgv,
         env: {

@@ -2,7 +2,8 @@
 // over WebSocket. Driven by run.ts over IPC; every vote's send time, acknowledgement time and
 // result go back to run.ts, which works out the latencies.
 import { io, type Socket } from 'socket.io-client'
-import { chosenOption, now, votePayload } from './common.ts'
+import { chosenOption } from '../tests/harness/clients.ts'
+import { now, votePayload } from './common.ts'
 
 interface Init {
   url: string

@@ -1,5 +1,6 @@
 // Finds the system Chromium for PDF export and browser tests: never downloads one.
 import { existsSync } from 'node:fs'
+import { KitError } from '../server/errors.ts'
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -12,7 +13,7 @@ const CANDIDATES = [
   'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
 ]
 
-export class ChromiumNotFound extends Error {}
+export class ChromiumNotFound extends KitError {}
 
 /** CHROMIUM_PATH first, then the usual install paths. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {

@@ -5,20 +5,21 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
-import { DeckError, deckNames } from '../server/deck.ts'
+import { deckNames } from '../server/deck.ts'
+import { KitError } from '../server/errors.ts'
+import { loadPollsOrExplain, openStore } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { findSession, type SessionResults, sessionResults, UnknownSession } from '../server/results.ts'
-import { publicBase, readSettings, SettingsError } from '../server/settings.ts'
+import { findSession, type SessionResults, sessionResults } from '../server/results.ts'
+import { publicBase, readSettings } from '../server/settings.ts'
 import { DATABASE_FILE } from '../server/sqlite-store.ts'
-import { loadPollsOrExplain, openStore, StartupError } from '../server/start.ts'
 import { loadBreakdown } from './breakdown.ts'
-import { ChromiumNotFound, findChromium } from './chromium.ts'
+import { findChromium } from './chromium.ts'
 import { type DeckInfo, formatOf, loadDeck } from './deck.ts'
 import { buildGuide, buildHandout } from './documents.ts'
 import { formatDate } from './handout-html.ts'
 import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
-import { LayoutError, PAPERS, Printer } from './render.ts'
-import { ExportError, exportSlides, stopExports } from './slides-export.ts'
+import { PAPERS, Printer } from './render.ts'
+import { exportSlides, stopExports } from './slides-export.ts'
 
 interface Written {
   label: string
@@ -41,12 +42,12 @@ async function readResults(
   polls: PollDefinition[],
 ): Promise<{ results: SessionResults; current: boolean } | undefined> {
   if (!options.session) return undefined
-  if (!existsSync(join(options.dataDir, DATABASE_FILE))) {
+  if (!options.redisUrl && !existsSync(join(options.dataDir, DATABASE_FILE))) {
     throw new UsageError(
-      `There are no stored results in ${options.dataDir}: run the workshop with npm start first, or point --data-dir at the folder that holds ${DATABASE_FILE}.`,
+      `There are no stored results in ${options.dataDir}: run the workshop with npm start first, or point --data-dir at the folder that holds ${DATABASE_FILE} (or REDIS_URL at the Redis that holds them).`,
     )
   }
-  const store = openStore(options.dataDir)
+  const { store } = await openStore(options)
   try {
     const session = await findSession(store, options.session)
     const current = (await findSession(store, 'current')).id === session.id
@@ -114,7 +115,9 @@ async function main(argv: string[]): Promise<void> {
     const done = chain.then(async () => {
       const since = performance.now()
       console.log(`${step(label)}…`)
-      await exportSlides(deck, output, { chromium, dataDir: options.dataDir, env: { PUBLIC_URL: joinBase } })
+      // The export's own server reads the same results as the handout: this data folder or Redis.
+      const env = { PUBLIC_URL: joinBase, ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}) }
+      await exportSlides(deck, output, { chromium, dataDir: options.dataDir, env })
       const doc = await PDFDocument.load(readFileSync(output))
       write(label, file, undefined, doc.getPageCount(), since)
       return doc
@@ -191,17 +194,6 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Total time: ${total.toFixed(1)} s`)
 }
 
-const KNOWN = [
-  UsageError,
-  ChromiumNotFound,
-  DeckError,
-  StartupError,
-  SettingsError,
-  UnknownSession,
-  ExportError,
-  LayoutError,
-]
-
 // Slidev exports run in their own process groups (so a failure can stop them with their browser):
 // stop them too when this command is interrupted or exits early.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -215,7 +207,7 @@ process.once('exit', stopExports)
 process.stdout.on('error', () => undefined)
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (KNOWN.some((kind) => error instanceof kind)) console.error(`\n  ${(error as Error).message}\n`)
+  if (error instanceof KitError) console.error(`\n  ${error.message}\n`)
   else console.error(error)
   process.exit(1)
 })

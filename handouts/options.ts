@@ -1,9 +1,10 @@
 // Flags of `npm run handouts`. Every mistake becomes one sentence that names the fix.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { KitError } from '../server/errors.ts'
 import { ROOT } from '../server/settings.ts'
 
-export class UsageError extends Error {}
+export class UsageError extends KitError {}
 
 export interface HandoutOptions {
   out: string
@@ -14,6 +15,8 @@ export interface HandoutOptions {
   session?: string
   letter: boolean
   dataDir: string
+  /** Results in this Redis (several processes) instead of the data folder. */
+  redisUrl?: string
   help: boolean
 }
 
@@ -28,13 +31,14 @@ handout and a facilitator guide.
                              it (default: workshop; with "all", one of each per deck)
   --session current|<id>     add "what the room said": that session's poll results as charts
   --data-dir DIR             where the results are (default: DATA_DIR, or ./data)
+  --redis-url URL            read the results from this Redis instead (default: REDIS_URL)
   --out DIR                  where to write the PDFs (default: handouts/out)
   --letter                   US Letter instead of A4
   --help                     this text
 
 Needs a Chromium: CHROMIUM_PATH, or one installed in the usual place.`
 
-const FLAGS = '--deck, --session, --data-dir, --out, --letter or --help'
+const FLAGS = '--deck, --session, --data-dir, --redis-url, --out, --letter or --help'
 
 export function parseOptions(
   argv: string[],
@@ -53,6 +57,7 @@ export function parseOptions(
         session: { type: 'string' },
         letter: { type: 'boolean' },
         'data-dir': { type: 'string' },
+        'redis-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -80,6 +85,7 @@ export function parseOptions(
   const session = typeof values.session === 'string' ? values.session.trim() : undefined
   if (session !== undefined && !session) throw new UsageError('--session needs "current" or a session id.')
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : (env.DATA_DIR ?? resolve(ROOT, 'data'))
+  const redisUrl = typeof values['redis-url'] === 'string' ? values['redis-url'] : env.REDIS_URL || undefined
   return {
     out: resolve(cwd, typeof values.out === 'string' ? values.out : DEFAULT_OUT),
     slideDecks,
@@ -87,6 +93,7 @@ export function parseOptions(
     ...(session ? { session } : {}),
     letter: values.letter === true,
     dataDir: resolve(cwd, dataDir),
+    ...(redisUrl ? { redisUrl } : {}),
     help: values.help === true,
   }
 }

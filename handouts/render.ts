@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PDFDocument, type PDFPage, rgb } from 'pdf-lib'
 import { type Browser, chromium } from 'playwright-core'
+import { KitError } from '../server/errors.ts'
 import { CHROMIUM_ARGS } from './chromium.ts'
 import { escapeHtml } from './markdown.ts'
 import { PAGER_SCRIPT } from './pager.ts'
@@ -63,7 +64,7 @@ export interface Printed {
   slots: Slot[]
 }
 
-export class LayoutError extends Error {}
+export class LayoutError extends KitError {}
 
 export class Printer {
   private constructor(private readonly browser: Browser) {}

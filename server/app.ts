@@ -21,6 +21,8 @@ export interface AppOptions {
   joinUrl: () => string
   /** A built Slidev deck to serve at /, if any. */
   deckDir?: string
+  /** Mounted inside another server (Vite): requests it does not know pass on instead of a 404. */
+  passOn?: boolean
 }
 
 /** A poll with what the room may see of its results (only the total while hidden). */
@@ -54,7 +56,7 @@ export function createApp(options: AppOptions): express.Express {
     // Slidev is a single-page app: /1, /presenter/3 ... are routes, not files.
     app.get('/{*route}', (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(deckDir, 'index.html')))
   }
-  app.use((_req: Request, res: Response) => res.status(404).json({ error: 'Not found.' }))
+  if (!options.passOn) app.use((_req: Request, res: Response) => res.status(404).json({ error: 'Not found.' }))
   app.use((error: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     // Express marks the client's mistakes (a path that is not valid percent-encoding: 400).
     if (error.status && error.status >= 400 && error.status < 500) {

@@ -6,10 +6,11 @@ import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { banner } from './banner.ts'
 import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
-import { findSession, resultsCsv, sessionResults, UnknownSession } from './results.ts'
+import { KitError } from './errors.ts'
+import { loadPollsOrExplain, openStore, startKit } from './kit.ts'
+import { findSession, resultsCsv, sessionResults } from './results.ts'
 import { ROOT, readSettings, SettingsError } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
-import { loadPollsOrExplain, openStore, StartupError, startServer } from './start.ts'
 
 async function ensureBuilt(deck: string): Promise<void> {
   deckEntry(deck)
@@ -24,16 +25,30 @@ async function start(argv: string[]): Promise<void> {
   const started = Date.now()
   const settings = readSettings(argv)
   await ensureBuilt(settings.deck)
-  const server = await startServer(settings, deckOutDir(settings.deck))
+  const server = await startKit(settings, { deckDir: deckOutDir(settings.deck) })
   console.log(banner(server, settings, settings.deck))
   console.log(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`)
-  const stop = async () => {
+  stopOnSignal(() => server.close())
+}
+
+/**
+ * Ctrl+C or SIGTERM: close cleanly (answers already acknowledged are stored, new ones are
+ * refused with a reason) and exit within a few seconds whatever the store is doing. A second
+ * signal exits at once.
+ */
+function stopOnSignal(close: () => Promise<void>): void {
+  let stopping = false
+  const stop = () => {
+    if (stopping) process.exit(1)
+    stopping = true
     console.log('\nStopping…')
-    await server.close()
-    process.exit(0)
+    setTimeout(() => process.exit(0), 5000).unref()
+    close()
+      .catch((error: unknown) => console.error(error))
+      .finally(() => process.exit(0))
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
 }
 
 async function build(argv: string[]): Promise<void> {
@@ -81,19 +96,23 @@ async function results(argv: string[]): Promise<void> {
       format: { type: 'string', default: 'csv' },
       out: { type: 'string' },
       'data-dir': { type: 'string' },
+      'redis-url': { type: 'string' },
     },
     strict: true,
   })
   if (values.format !== 'csv' && values.format !== 'json') {
     throw new SettingsError(`--format must be csv or json, not "${values.format}".`)
   }
-  const settings = readSettings(values['data-dir'] ? ['--data-dir', values['data-dir']] : [])
-  if (!existsSync(resolve(settings.dataDir, DATABASE_FILE))) {
+  const settings = readSettings([
+    ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : []),
+    ...(values['redis-url'] ? ['--redis-url', values['redis-url']] : []),
+  ])
+  if (!settings.redisUrl && !existsSync(resolve(settings.dataDir, DATABASE_FILE))) {
     throw new SettingsError(
-      `No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR).`,
+      `No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR, or REDIS_URL for results kept in Redis).`,
     )
   }
-  const store = openStore(settings.dataDir)
+  const { store } = await openStore(settings)
   try {
     const session = await findSession(store, values.session)
     const data = await sessionResults(store, await loadPollsOrExplain(), session)
@@ -117,10 +136,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = [StartupError, DeckError, SettingsError, UnknownSession].some((kind) => error instanceof kind)
   // parseArgs reports unknown flags with a code; those are the user's to fix too.
   const flag = (error as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS')
-  if (known || flag) {
+  if (error instanceof KitError || flag) {
     console.error(`\n  ${(error as Error).message}\n`)
   } else {
     console.error(error)

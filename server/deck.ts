@@ -3,10 +3,11 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
+import { KitError } from './errors.ts'
 import { listDecks } from './polls.ts'
 import { ROOT, SLIDES_DIR } from './settings.ts'
 
-export class DeckError extends Error {}
+export class DeckError extends KitError {}
 
 const STAMP = '.built'
 const SOURCES = [SLIDES_DIR, resolve(ROOT, 'components')]

@@ -1,7 +1,8 @@
 // The poll engine: poll states, votes and tallies for the current session, independent of any
 // transport. All changes run one after another on a single queue, so a vote and a presenter
 // action never interleave; votes that arrive together are written in one durable batch and
-// only then applied and acknowledged.
+// only then acknowledged. The in-memory state changes in one place only: applying the store's
+// log of changes (see store.ts), which is how every process sharing a store stays identical.
 import { EventEmitter } from 'node:events'
 import { LIMITS } from './limits.ts'
 import { type PollDefinition, parseAnswer } from './poll-definition.ts'
@@ -15,7 +16,7 @@ import type {
   Tally,
   VotePayload,
 } from './protocol.ts'
-import type { PollRecord, Session, Store, Vote } from './store.ts'
+import { type Change, isAfter, type PollRecord, type Position, type Session, type Store, type Vote } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
 import { normaliseWord } from './words.ts'
 
@@ -23,26 +24,15 @@ type Pending =
   | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }
   | { type: 'tap'; pollId: string; emoji: string; resolve: (result: Ack) => void }
 
-/**
- * A change another server process made durable and this one must mirror in memory, when
- * several processes share one Redis (the store already holds it; nothing is written again).
- */
-export type EngineChange =
-  | { type: 'votes'; votes: Vote[] }
-  | { type: 'taps'; sessionId: number; taps: { pollId: string; emoji: string; count: number }[] }
-  | { type: 'state'; sessionId: number; record: PollRecord }
-  | { type: 'reset'; sessionId: number; pollId: string }
-  | { type: 'hide'; sessionId: number; pollId: string; word: string }
-  | { type: 'session' }
-  | { type: 'follow'; on: boolean }
-
 interface EngineEvents {
   /** A poll opened, closed or was revealed. */
   state: [PollView]
   /** Counts changed for these polls. */
   tally: [string[]]
-  /** Reaction taps that were just saved, to float up on the slides. */
-  taps: [{ pollId: string; emoji: string }[]]
+  /** Reaction taps just counted, to float up on the slides. */
+  taps: [{ pollId: string; emoji: string; count: number }[]]
+  /** Votes that entered the tallies, in the order they did (what a deck's tally is a prefix of). */
+  counted: [Vote[]]
   /** Something large changed (a reset, a new session): clients should resynchronise. */
   resync: []
 }
@@ -50,11 +40,15 @@ interface EngineEvents {
 /** Votes written in one durable step at most; more in one turn start the next batch. */
 const MAX_BATCH = 500
 
+/** How long a presenter action waits to see its own change come back from the store's log. */
+const CATCH_UP_MS = 3000
+
 const SAVE_FAILED = 'The change could not be saved; please try again.'
+const STOPPING = 'The poll server is stopping: your answer was not saved. Please send it again in a moment.'
 
 export class PollEngine extends EventEmitter<EngineEvents> {
   private readonly definitions: Map<string, PollDefinition>
-  private readonly records = new Map<string, PollRecord>()
+  private records = new Map<string, PollRecord>()
   private tallies = new Map<string, PollTally>()
   private readonly reactionWindows = new Map<string, { start: number; count: number }>()
   private sessionValue: Session | null = null
@@ -64,8 +58,15 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   followSlides = false
   /** Last vote time handed out: votes are ordered by it, so it never goes back (clock steps). */
   private lastAt = 0
-  /** Set when other processes share the store: each durable change is told to them. */
-  private share: (change: EngineChange) => void = () => undefined
+  /** Changes up to here are in the loaded snapshot; later ones are applied on top. */
+  private loadedFrom: Position | null = null
+  /** The newest change applied (or skipped as already loaded). */
+  private appliedTo: Position = '0'
+  /** While a snapshot loads, changes wait here and are applied after it. */
+  private arriving: [Change, Position][] | null = null
+  private loading: Promise<void> = Promise.resolve()
+  private readonly catchingUp = new Set<{ position: Position; resolve: () => void }>()
+  private stopping = false
 
   constructor(
     private readonly store: Store,
@@ -73,38 +74,138 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   ) {
     super()
     this.definitions = new Map(definitions.map((poll) => [poll.id, poll]))
+    store.onChange((change, position) => this.receive(change, position))
   }
 
-  /**
-   * Loads the current session from the store and rebuilds every tally. It runs on the change
-   * queue, so changes from other processes that arrive meanwhile are applied after it.
-   */
+  /** Loads the current session from the store and rebuilds every tally. */
   async start(): Promise<this> {
-    await this.enqueue(async () => this.load(await this.store.currentSession()))
+    await this.load()
     return this
   }
 
-  /** Rebuilds from the store (after the link to other processes was down) and resyncs clients. */
-  reload(): Promise<unknown> {
-    return this.serially(async () => {
-      await this.load(await this.store.currentSession())
-      this.emit('resync')
-      return { ok: true as const }
+  /**
+   * Reads a session (the current one unless given) from the store. Changes that arrive while it
+   * loads wait and are applied after it, those already in the snapshot being harmless to repeat.
+   */
+  private load(session?: Session): Promise<void> {
+    this.arriving ??= []
+    const run = this.loading.then(async () => {
+      const position = await this.store.position()
+      const current = session ?? (await this.store.currentSession())
+      const snapshot = await this.store.loadSession(current.id)
+      const records = new Map<string, PollRecord>()
+      for (const poll of this.definitions.values()) {
+        records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null, revealed: false })
+      }
+      for (const record of snapshot.polls) if (records.has(record.pollId)) records.set(record.pollId, record)
+      this.sessionValue = current
+      this.records = records
+      this.tallies = talliesFromSnapshot(this.definitions.values(), snapshot)
+      this.followSlides = snapshot.followSlides
+      this.reactionWindows.clear()
+      this.loadedFrom = position
+    })
+    const settled = run.catch((error: unknown) => console.error('Loading the session failed:', error))
+    this.loading = settled
+    void settled.then(() => {
+      if (this.loading !== settled) return // a later load follows; it applies what waited
+      const waiting = this.arriving ?? []
+      this.arriving = null
+      for (const [change, position] of waiting) this.receive(change, position)
+    })
+    return run
+  }
+
+  /** A change from the store's log, in log order: this process's own and every other's. */
+  private receive(change: Change, position: Position): void {
+    if (this.arriving) {
+      this.arriving.push([change, position])
+      return
+    }
+    if (this.sessionValue && (!this.loadedFrom || isAfter(position, this.loadedFrom))) {
+      if (change.type === 'gap' || (change.type === 'session' && change.session.id !== this.session.id)) {
+        // Another session is now current, or the log has a hole: read everything again.
+        void this.load(change.type === 'session' ? change.session : undefined)
+        void this.loading.then(() => {
+          this.emit('resync')
+          this.advance(position)
+        })
+        return
+      }
+      this.apply(change)
+    }
+    this.advance(position)
+  }
+
+  private advance(position: Position): void {
+    if (isAfter(position, this.appliedTo)) this.appliedTo = position
+    for (const waiter of this.catchingUp) {
+      if (!isAfter(waiter.position, this.appliedTo)) {
+        this.catchingUp.delete(waiter)
+        waiter.resolve()
+      }
+    }
+  }
+
+  /** Resolves once this process has applied the log up to `position` (or after a bounded wait). */
+  private caughtUp(position: Position): Promise<void> {
+    if (!isAfter(position, this.appliedTo)) return Promise.resolve()
+    return new Promise((resolve) => {
+      const waiter = { position, resolve: () => resolve() }
+      this.catchingUp.add(waiter)
+      setTimeout(() => {
+        // The change is durable; this process will show it once the log reaches it.
+        this.catchingUp.delete(waiter)
+        resolve()
+      }, CATCH_UP_MS).unref()
     })
   }
 
-  private async load(session: Session): Promise<void> {
-    const snapshot = await this.store.loadSession(session.id)
-    this.sessionValue = session
-    this.records.clear()
-    this.reactionWindows.clear()
-    for (const poll of this.definitions.values()) {
-      this.records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null, revealed: false })
+  /** Applies one change to the in-memory state and tells the clients. */
+  private apply(change: Exclude<Change, { type: 'gap' }>): void {
+    if (change.type === 'session') {
+      this.sessionValue = change.session
+      this.emit('resync')
+      return
     }
-    for (const record of snapshot.polls) {
-      if (this.records.has(record.pollId)) this.records.set(record.pollId, record)
+    if (change.sessionId !== this.session.id) return
+    switch (change.type) {
+      case 'votes': {
+        const counted = change.votes.filter((vote) => this.tallies.get(vote.pollId)?.apply(vote))
+        if (counted.length === 0) return
+        this.emit('counted', counted)
+        this.emit('tally', [...new Set(counted.map((vote) => vote.pollId))])
+        return
+      }
+      case 'reactions':
+        for (const { pollId, emoji, count } of change.reactions) this.tallies.get(pollId)?.setTaps(emoji, count)
+        this.emit('tally', [...new Set(change.reactions.map((reaction) => reaction.pollId))])
+        this.emit(
+          'taps',
+          change.reactions.map(({ pollId, emoji, added }) => ({ pollId, emoji, count: added })),
+        )
+        return
+      case 'poll': {
+        const { record } = change
+        // A process with other slides (a rolling update) may know polls this one does not.
+        if (!this.definitions.has(record.pollId)) return
+        this.records.set(record.pollId, record)
+        if (change.cleared) this.tallies.get(record.pollId)?.clear()
+        this.emit('state', this.view(record.pollId) as PollView)
+        this.emit('tally', [record.pollId])
+        // Phones that answered must forget their answer: a full sync tells them.
+        if (change.cleared) this.emit('resync')
+        return
+      }
+      case 'hide':
+        this.tallies.get(change.pollId)?.hide(change.word)
+        this.emit('tally', [change.pollId])
+        return
+      case 'follow':
+        this.followSlides = change.on
+        this.emit('resync')
+        return
     }
-    this.tallies = talliesFromSnapshot(this.definitions.values(), snapshot)
   }
 
   get session(): Session {
@@ -161,6 +262,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
 
   /** Resolves once the vote is on disk (ok) or refused (with the reason). */
   vote(participantId: string, payload: VotePayload): Promise<Ack<{ answer: string[] }>> {
+    if (this.stopping) return Promise.resolve({ ok: false, error: STOPPING })
     const poll = this.definitions.get(payload.pollId)
     if (!poll) return Promise.resolve({ ok: false, error: `There is no poll "${payload.pollId}".` })
     const answer = parseAnswer(poll, payload.answer)
@@ -180,6 +282,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
 
   /** A reaction tap, limited per participant so one phone cannot flood the slide. */
   react(participantId: string, { pollId, emoji }: ReactPayload): Promise<Ack> {
+    if (this.stopping) return Promise.resolve({ ok: false, error: STOPPING })
     const poll = this.definitions.get(pollId)
     if (!poll) return Promise.resolve({ ok: false, error: `There is no poll "${pollId}".` })
     if (poll.kind !== 'reactions')
@@ -207,76 +310,16 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         payload.action === 'start'
           ? await this.store.startSession(payload.name)
           : await this.store.renameSession(this.session.id, payload.name)
-      await this.load(session)
-      this.emit('resync')
-      this.share({ type: 'session' })
+      await this.caughtUp(await this.store.position())
+      await this.loading
       return { ok: true as const, session }
     })
   }
 
-  setFollowSlides(on: boolean): Ack {
-    this.followSlides = on
-    this.emit('resync')
-    this.share({ type: 'follow', on })
-    return { ok: true }
-  }
-
-  /** Several processes, one store: tell the others about every change made here. */
-  shareWith(share: (change: EngineChange) => void): void {
-    this.share = share
-  }
-
-  /** Mirrors a change made durable by another process. */
-  applyRemote(change: EngineChange): Promise<unknown> {
-    // Votes that arrive after this change must be judged after it, as with a local change.
-    this.batch = null
-    return this.enqueue(async () => {
-      if (!this.sessionValue) return // not started: the coming load reads it from the store
-      if (change.type === 'session') {
-        await this.load(await this.store.currentSession())
-        this.emit('resync')
-        return
-      }
-      if (change.type === 'follow') {
-        this.followSlides = change.on
-        this.emit('resync')
-        return
-      }
-      // A change for another session than ours arrived around a session switch: the
-      // 'session' message that follows reloads everything from the store.
-      if (change.type === 'votes') {
-        const ours = change.votes.filter((vote) => vote.sessionId === this.session.id)
-        for (const vote of ours) this.tallies.get(vote.pollId)?.apply(vote)
-        if (ours.length) this.emit('tally', [...new Set(ours.map((vote) => vote.pollId))])
-        return
-      }
-      if (change.sessionId !== this.session.id) return
-      switch (change.type) {
-        case 'taps':
-          for (const { pollId, emoji, count } of change.taps) this.tallies.get(pollId)?.addTaps(emoji, count)
-          this.emit('tally', [...new Set(change.taps.map((tap) => tap.pollId))])
-          this.emit(
-            'taps',
-            change.taps.flatMap(({ pollId, emoji, count }) => Array.from({ length: count }, () => ({ pollId, emoji }))),
-          )
-          return
-        case 'state':
-          // A process with other slides (a rolling update) may know polls this one does not.
-          if (!this.definitions.has(change.record.pollId)) return
-          this.records.set(change.record.pollId, change.record)
-          this.emit('state', this.view(change.record.pollId) as PollView)
-          this.emit('tally', [change.record.pollId])
-          return
-        case 'reset':
-          this.tallies.get(change.pollId)?.clear()
-          this.emit('tally', [change.pollId])
-          this.emit('resync')
-          return
-        case 'hide':
-          this.tallies.get(change.pollId)?.hide(change.word)
-          this.emit('tally', [change.pollId])
-          return
-      }
+  setFollowSlides(on: boolean): Promise<Ack> {
+    return this.serially(async () => {
+      await this.caughtUp(await this.store.setFollowSlides(this.session.id, on))
+      return { ok: true as const }
     })
   }
 
@@ -297,8 +340,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return this.lastAt
   }
 
-  /** Waits for every queued change to be written (before closing the store). */
+  /**
+   * Stops taking answers and waits for every queued change to be written (before the store
+   * closes): what was acknowledged is stored; what comes now is refused with a reason.
+   */
   async drain(): Promise<void> {
+    this.stopping = true
     this.batch = null
     await this.queue
   }
@@ -325,6 +372,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
 
   /** Runs after everything queued so far; votes that arrive later are judged after it. */
   private serially<T>(work: () => Promise<T>): Promise<T | { ok: false; error: string }> {
+    if (this.stopping) return Promise.resolve({ ok: false as const, error: STOPPING })
     this.batch = null
     return this.enqueue(work).catch((error: unknown) => {
       console.error('A poll change failed:', error)
@@ -343,6 +391,10 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return this.records.get(pollId)?.state === 'open'
   }
 
+  /**
+   * Writes a batch. Answers are acknowledged once durable; they reach the tallies (here and in
+   * every other process) through the store's log.
+   */
   private async flush(batch: Pending[]): Promise<void> {
     const votes: Extract<Pending, { type: 'vote' }>[] = []
     const taps: Extract<Pending, { type: 'tap' }>[] = []
@@ -356,7 +408,6 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         item.resolve({ ok: true, answer: item.vote.answer })
       } else votes.push(item)
     }
-    if (votes.length === 0 && taps.length === 0) return
     const tapCounts = new Map<string, { pollId: string; emoji: string; count: number }>()
     for (const { pollId, emoji } of taps) {
       const key = `${pollId}\u0000${emoji}`
@@ -365,45 +416,23 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       tapCounts.set(key, entry)
     }
     // Votes and taps are saved separately: a failed write refuses only what it carried.
-    const saved = async (
-      work: () => Promise<void>,
-      items: { resolve: (result: { ok: false; error: string }) => void }[],
-    ) => {
+    const saved = async (work: () => Promise<unknown>) => {
       try {
         await work()
         return true
       } catch (error) {
         console.error('Saving failed:', error)
-        for (const item of items) item.resolve({ ok: false, error: SAVE_FAILED })
         return false
       }
     }
-    const votesSaved =
-      votes.length > 0 && (await saved(() => this.store.saveVotes(votes.map((item) => item.vote)), votes))
-    const tapsSaved =
-      tapCounts.size > 0 && (await saved(() => this.store.addReactions(this.session.id, [...tapCounts.values()]), taps))
-    const changed = new Set<string>()
-    if (votesSaved) {
-      for (const { vote, resolve } of votes) {
-        this.tallies.get(vote.pollId)?.apply(vote)
-        changed.add(vote.pollId)
-        resolve({ ok: true, answer: vote.answer })
-      }
-      this.share({ type: 'votes', votes: votes.map((item) => item.vote) })
+    if (votes.length) {
+      const ok = await saved(() => this.store.saveVotes(votes.map((item) => item.vote)))
+      for (const { vote, resolve } of votes) resolve(ok ? { ok, answer: vote.answer } : { ok, error: SAVE_FAILED })
     }
-    if (tapsSaved) {
-      for (const { pollId, emoji, count } of tapCounts.values()) {
-        this.tallies.get(pollId)?.addTaps(emoji, count)
-        changed.add(pollId)
-      }
-      for (const tap of taps) tap.resolve({ ok: true })
-      this.emit(
-        'taps',
-        taps.map(({ pollId, emoji }) => ({ pollId, emoji })),
-      )
-      this.share({ type: 'taps', sessionId: this.session.id, taps: [...tapCounts.values()] })
+    if (tapCounts.size) {
+      const ok = await saved(() => this.store.addReactions(this.session.id, [...tapCounts.values()]))
+      for (const tap of taps) tap.resolve(ok ? { ok } : { ok, error: SAVE_FAILED })
     }
-    if (changed.size) this.emit('tally', [...changed])
   }
 
   private async setState(pollId: string, action: 'open' | 'close' | 'reveal'): Promise<void> {
@@ -417,36 +446,21 @@ export class PollEngine extends EventEmitter<EngineEvents> {
             openedAt: action === 'open' ? Date.now() : record.openedAt,
           }
     if (next.state === record.state && next.revealed === record.revealed) return
-    await this.store.setPollState(this.session.id, next)
-    this.records.set(pollId, next)
-    this.emit('state', this.view(pollId) as PollView)
-    if (action === 'reveal') this.emit('tally', [pollId])
-    this.share({ type: 'state', sessionId: this.session.id, record: next })
+    await this.caughtUp(await this.store.setPollState(this.session.id, next))
   }
 
   private async applyControl(payload: ControlPayload): Promise<Ack> {
     const { pollId } = payload
     const poll = this.definitions.get(pollId)
-    const tally = this.tallies.get(pollId)
     const record = this.records.get(pollId)
-    if (!poll || !tally || !record) return { ok: false, error: `There is no poll "${pollId}".` }
+    if (!poll || !record) return { ok: false, error: `There is no poll "${pollId}".` }
     switch (payload.action) {
       case 'reset':
-        await this.store.clearVotes(this.session.id, pollId)
-        if (record.revealed) await this.store.setPollState(this.session.id, { ...record, revealed: false })
-        this.records.set(pollId, { ...record, revealed: false })
-        tally.clear()
-        this.emit('tally', [pollId])
-        this.emit('resync')
-        this.share({ type: 'reset', sessionId: this.session.id, pollId })
+        await this.caughtUp(await this.store.resetPoll(this.session.id, { ...record, revealed: false }))
         return { ok: true }
       case 'hide': {
         if (poll.kind !== 'words') return { ok: false, error: 'Only words can be hidden, in a word poll.' }
-        const word = normaliseWord(payload.word)
-        await this.store.hideWord(this.session.id, pollId, word)
-        tally.hide(word)
-        this.emit('tally', [pollId])
-        this.share({ type: 'hide', sessionId: this.session.id, pollId, word })
+        await this.caughtUp(await this.store.hideWord(this.session.id, pollId, normaliseWord(payload.word)))
         return { ok: true }
       }
       case 'reveal':

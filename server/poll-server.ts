@@ -3,7 +3,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { ServerOptions } from 'socket.io'
 import { Server, type Socket } from 'socket.io'
-import type { EngineChange, PollEngine } from './engine.ts'
+import type { PollEngine } from './engine.ts'
 import { LIMITS } from './limits.ts'
 import {
   type Ack,
@@ -22,10 +22,8 @@ import {
 } from './protocol.ts'
 import { isPresenter } from './secret.ts'
 
-/** Between server processes that share one Redis: changes to mirror in memory. */
-interface InterServerEvents {
-  engine: (change: EngineChange) => void
-}
+// Processes sharing one Redis do not talk to each other: each reads the store's log of changes.
+type InterServerEvents = Record<string, never>
 
 export type PollServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 type PollSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
@@ -149,7 +147,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 
     presenterOnly(socket, 'control', ControlSchema, (control) => engine.control(control))
     presenterOnly(socket, 'session', SessionSchema, (session) => engine.changeSession(session))
-    presenterOnly(socket, 'follow', FollowSchema, async ({ on }) => engine.setFollowSlides(on))
+    presenterOnly(socket, 'follow', FollowSchema, ({ on }) => engine.setFollowSlides(on))
     presenterOnly(socket, 'slide', SlideSchema, ({ pollId }) => engine.slideShown(pollId))
   })
 
@@ -165,13 +163,8 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     })
   }
 
-  // With several processes, each mirrors the others' changes in its own engine and tells only
-  // its own clients (io.local), so nobody hears the same change twice.
-  if (options.adapter) {
-    engine.shareWith((change) => io.serverSideEmit('engine', change))
-    io.on('engine', (change) => void engine.applyRemote(change))
-  }
-
+  // With several processes, each engine applies every change from the store's log and tells
+  // only its own clients (io.local), so nobody hears the same change twice.
   // Tallies and reaction taps reach decks coalesced: at most one message per interval each,
   // whatever the vote rate. Phones get only state changes.
   const dirty = new Set<string>()
@@ -207,9 +200,9 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     schedule()
   })
   engine.on('taps', (list) => {
-    for (const { pollId, emoji } of list) {
+    for (const { pollId, emoji, count } of list) {
       const counts = taps.get(pollId) ?? {}
-      counts[emoji] = (counts[emoji] ?? 0) + 1
+      counts[emoji] = (counts[emoji] ?? 0) + count
       taps.set(pollId, counts)
     }
     schedule()

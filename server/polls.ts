@@ -7,9 +7,10 @@ import { join, relative } from 'node:path'
 import { parse } from '@slidev/parser'
 import { load } from '@slidev/parser/fs'
 import { stripQuizAnswers } from '../slides/setup/preparser.ts'
+import { KitError } from './errors.ts'
 import { type PollDefinition, PollDefinitionSchema } from './poll-definition.ts'
 
-export class PollDefinitionError extends Error {}
+export class PollDefinitionError extends KitError {}
 
 interface Declared {
   poll: PollDefinition

@@ -1,10 +1,14 @@
 // The store for several server processes: votes, sessions and poll states in one Redis, behind
 // the same interface as SQLite. A write resolves only once Redis has answered it; with
-// `appendonly yes` and `appendfsync always` (as the README and .ci/run start it) that answer
+// `appendonly yes` and `appendfsync always` (as the README and the tests start it) that answer
 // comes after the write is on disk. Commands fail fast while Redis is away (no offline queue),
 // so a phone is told "try again" instead of waiting on a write that may never happen.
+//
+// Every write appends its change to one Redis stream in the same MULTI or script, so the stream's
+// order is the order in which Redis applied the writes. Each process reads the stream (its own
+// changes too) and applies it in that order: every process ends in the state Redis holds.
 import { createClient } from 'redis'
-import type { PollRecord, Session, SessionSnapshot, Store, Vote } from './store.ts'
+import type { Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
 
 export type RedisClient = ReturnType<typeof createClient>
 
@@ -12,15 +16,20 @@ const K = {
   sequence: 'wk:sessions:seq',
   sessions: 'wk:sessions',
   current: 'wk:sessions:current',
+  changes: 'wk:changes',
   polls: (session: number) => `wk:s:${session}:polls`,
   votes: (session: number, poll: string) => `wk:s:${session}:votes:${poll}`,
   votedPolls: (session: number) => `wk:s:${session}:voted`,
   hidden: (session: number) => `wk:s:${session}:hidden`,
   reactions: (session: number) => `wk:s:${session}:reactions`,
+  follow: (session: number) => `wk:s:${session}:follow`,
 }
 
+/** Changes kept in the stream; a process away for longer reloads from the store instead. */
+const LOG_LENGTH = '100000'
+
 // Last writer wins by time: a participant's later answer is never replaced by an earlier one
-// that reached another process late.
+// that reached another process late. (Engines apply the same rule when they read the change.)
 const SET_VOTE = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
@@ -40,7 +49,21 @@ local id = redis.call('INCR', KEYS[3])
 local session = cjson.encode({ id = id, name = ARGV[1], startedAt = tonumber(ARGV[2]) })
 redis.call('HSET', KEYS[2], id, session)
 redis.call('SET', KEYS[1], id)
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'c', '{"type":"session","session":' .. session .. '}')
 return session
+`
+
+// Adds taps and logs each reaction's new count, so applying the change twice cannot count twice.
+const ADD_REACTIONS = `
+local counts = {}
+for i = 3, #ARGV, 3 do
+  local added = tonumber(ARGV[i + 2])
+  local count = redis.call('HINCRBY', KEYS[1], ARGV[i] .. '\\0' .. ARGV[i + 1], added)
+  counts[#counts + 1] = { pollId = ARGV[i], emoji = ARGV[i + 1], count = count, added = added }
+end
+local change = cjson.encode({ type = 'reactions', sessionId = tonumber(ARGV[1]), reactions = counts })
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'c', change)
+return 1
 `
 
 const parseSession = (text: string | null | undefined): Session | undefined =>
@@ -72,7 +95,56 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   return client
 }
 
+/** Ends a client now: QUIT waits for a Redis that may be gone, so it gets one second. */
+async function disconnect(client: RedisClient): Promise<void> {
+  if (!client.isOpen) return
+  const quit = client.quit().catch(() => undefined)
+  const waited = await Promise.race([quit.then(() => true), new Promise((resolve) => setTimeout(resolve, 1000))])
+  if (!waited && client.isOpen) client.destroy()
+}
+
 export function openRedisStore(client: RedisClient): Store {
+  const listeners: ((change: Change, position: Position) => void)[] = []
+  const trim = { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: Number(LOG_LENGTH) } } as const
+  const log = (change: Change) => [K.changes, '*', { c: JSON.stringify(change) }, trim] as const
+  /** Runs a MULTI that ends with the change's XADD; resolves with the change's position. */
+  const logged = async (multi: { exec(): Promise<unknown[]> }): Promise<Position> => String((await multi.exec()).at(-1))
+  let reader: RedisClient | null = null
+  let closed = false
+
+  /** Reads the stream after `from`, in order, for as long as the store is open. */
+  async function follow(from: Position): Promise<void> {
+    const own = client.duplicate()
+    reader = own
+    // Errors surface as failed reads below; the main client reports Redis being away.
+    own.on('error', () => undefined)
+    let last = from
+    let interrupted = false
+    while (!closed) {
+      try {
+        if (!own.isOpen) await own.connect()
+        const streams = (await own.xRead({ key: K.changes, id: last }, { BLOCK: 2000, COUNT: 500 })) as
+          | { messages: { id: string; message: Record<string, string> }[] }[]
+          | null
+        if (interrupted) {
+          // Changes made while Redis was away are in the stream, unless it was trimmed past
+          // this point meanwhile: reloading from the store is the safe way back.
+          interrupted = false
+          for (const listener of listeners) listener({ type: 'gap' }, last)
+        }
+        for (const { id, message } of streams?.[0]?.messages ?? []) {
+          last = id
+          const change = JSON.parse(message.c ?? '{}') as Change
+          for (const listener of listeners) listener(change, id)
+        }
+      } catch {
+        if (closed) break
+        interrupted = true
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
+  }
+
   async function session(id: number): Promise<Session> {
     const found = parseSession(await client.hGet(K.sessions, String(id)))
     if (!found) throw new Error(`There is no session ${id}.`)
@@ -82,20 +154,29 @@ export function openRedisStore(client: RedisClient): Store {
   return {
     async currentSession() {
       const text = (await client.eval(FIRST_SESSION, {
-        keys: [K.current, K.sessions, K.sequence],
-        arguments: ['First session', String(Date.now())],
+        keys: [K.current, K.sessions, K.sequence, K.changes],
+        arguments: ['First session', String(Date.now()), LOG_LENGTH],
       })) as string
       return parseSession(text) as Session
     },
     async startSession(name) {
       const id = await client.incr(K.sequence)
       const created: Session = { id, name, startedAt: Date.now() }
-      await client.multi().hSet(K.sessions, String(id), JSON.stringify(created)).set(K.current, String(id)).exec()
+      await client
+        .multi()
+        .hSet(K.sessions, String(id), JSON.stringify(created))
+        .set(K.current, String(id))
+        .xAdd(...log({ type: 'session', session: created }))
+        .exec()
       return created
     },
     async renameSession(id, name) {
       const renamed = { ...(await session(id)), name }
-      await client.hSet(K.sessions, String(id), JSON.stringify(renamed))
+      await client
+        .multi()
+        .hSet(K.sessions, String(id), JSON.stringify(renamed))
+        .xAdd(...log({ type: 'session', session: renamed }))
+        .exec()
       return renamed
     },
     async listSessions() {
@@ -119,11 +200,12 @@ export function openRedisStore(client: RedisClient): Store {
         const [pollId = '', emoji = ''] = key.split('\u0000')
         return { pollId, emoji, count: Number(count) }
       })
-      return { polls, votes, hiddenWords, reactions }
+      const followSlides = (await client.get(K.follow(id))) === '1'
+      return { polls, votes, hiddenWords, reactions, followSlides }
     },
     async saveVotes(votes) {
       if (votes.length === 0) return
-      // One round trip for the batch; each vote applies atomically on the server side.
+      // One round trip and one atomic step for the batch and its change.
       const batch = client.multi()
       for (const vote of votes) {
         const value = JSON.stringify({ answer: vote.answer, voteId: vote.voteId, at: vote.at })
@@ -132,30 +214,74 @@ export function openRedisStore(client: RedisClient): Store {
           arguments: [vote.participantId, value, String(vote.at), vote.pollId],
         })
       }
+      for (const sessionId of new Set(votes.map((vote) => vote.sessionId))) {
+        batch.xAdd(...log({ type: 'votes', sessionId, votes: votes.filter((vote) => vote.sessionId === sessionId) }))
+      }
       await batch.exec()
     },
-    async setPollState(sessionId, poll) {
-      await client.hSet(K.polls(sessionId), poll.pollId, JSON.stringify(poll))
-    },
-    async clearVotes(sessionId, pollId) {
-      const reactionKeys = Object.keys(await client.hGetAll(K.reactions(sessionId))).filter((key) =>
-        key.startsWith(`${pollId}\u0000`),
+    async setPollState(sessionId, record) {
+      return logged(
+        client
+          .multi()
+          .hSet(K.polls(sessionId), record.pollId, JSON.stringify(record))
+          .xAdd(...log({ type: 'poll', sessionId, record })),
       )
-      const batch = client.multi().del(K.votes(sessionId, pollId))
+    },
+    async resetPoll(sessionId, record) {
+      const reactionKeys = Object.keys(await client.hGetAll(K.reactions(sessionId))).filter((key) =>
+        key.startsWith(`${record.pollId}\u0000`),
+      )
+      const batch = client
+        .multi()
+        .del(K.votes(sessionId, record.pollId))
+        .hSet(K.polls(sessionId), record.pollId, JSON.stringify(record))
       if (reactionKeys.length) batch.hDel(K.reactions(sessionId), reactionKeys)
-      await batch.exec()
+      return logged(batch.xAdd(...log({ type: 'poll', sessionId, record, cleared: true })))
     },
     async hideWord(sessionId, pollId, word) {
-      await client.sAdd(K.hidden(sessionId), `${pollId}\u0000${word}`)
+      return logged(
+        client
+          .multi()
+          .sAdd(K.hidden(sessionId), `${pollId}\u0000${word}`)
+          .xAdd(...log({ type: 'hide', sessionId, pollId, word })),
+      )
     },
     async addReactions(sessionId, taps) {
       if (taps.length === 0) return
-      const batch = client.multi()
-      for (const tap of taps) batch.hIncrBy(K.reactions(sessionId), `${tap.pollId}\u0000${tap.emoji}`, tap.count)
-      await batch.exec()
+      await client.eval(ADD_REACTIONS, {
+        keys: [K.reactions(sessionId), K.changes],
+        arguments: [
+          String(sessionId),
+          LOG_LENGTH,
+          ...taps.flatMap((tap) => [tap.pollId, tap.emoji, String(tap.count)]),
+        ],
+      })
+    },
+    async setFollowSlides(sessionId, on) {
+      return logged(
+        client
+          .multi()
+          .set(K.follow(sessionId), on ? '1' : '0')
+          .xAdd(...log({ type: 'follow', sessionId, on })),
+      )
+    },
+    onChange(listener) {
+      listeners.push(listener)
+    },
+    async position() {
+      const [newest] = await client.xRevRange(K.changes, '+', '-', { COUNT: 1 })
+      const position = newest?.id ?? '0-0'
+      // The reader starts at the first position asked for: everything after it reaches the engine.
+      if (!reader && !closed) void follow(position)
+      return position
     },
     async close() {
-      await client.quit().catch(() => undefined)
+      closed = true
+      // The reader may be blocked in XREAD: nothing of it needs a graceful goodbye.
+      if (reader?.isOpen) reader.destroy()
+      await disconnect(client)
     },
   }
 }
+
+export { disconnect as disconnectRedis }

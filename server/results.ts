@@ -1,5 +1,7 @@
 // Results of a whole session, for exports (JSON, CSV), the results command and comparisons
 // between sessions. Read from the store, so any session can be exported, not only the current one.
+
+import { KitError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
 import type { Session, Store } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
@@ -22,7 +24,7 @@ export interface SessionResults {
   polls: PollResult[]
 }
 
-export class UnknownSession extends Error {}
+export class UnknownSession extends KitError {}
 
 /** `current`, or a session id as text, to a session that exists. */
 export async function findSession(store: Store, key: string): Promise<Session> {

@@ -3,6 +3,7 @@
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { KitError } from './errors.ts'
 import { makeSecret } from './secret.ts'
 
 export interface Settings {
@@ -22,7 +23,7 @@ export interface Settings {
   redisUrl?: string
 }
 
-export class SettingsError extends Error {}
+export class SettingsError extends KitError {}
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const SLIDES_DIR = resolve(ROOT, 'slides')

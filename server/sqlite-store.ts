@@ -1,16 +1,18 @@
-// The embedded default store: one SQLite file in the data folder. WAL with synchronous=FULL
-// makes each committed transaction durable; the engine batches votes so a burst costs one
-// fsync per batch, not one per vote.
+// The embedded default store: one SQLite file in the data folder, for one server process. WAL
+// with synchronous=FULL makes each committed transaction durable; the engine batches votes so a
+// burst costs one fsync per batch, not one per vote. Its log of changes lives in memory: one
+// process is the only reader, and each change is handed over right after its transaction.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { PollRecord, Session, SessionSnapshot, Store, Vote } from './store.ts'
+import type { Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
-  id         INTEGER PRIMARY KEY AUTOINCREMENT,
-  name       TEXT    NOT NULL,
-  started_at INTEGER NOT NULL
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  name          TEXT    NOT NULL,
+  started_at    INTEGER NOT NULL,
+  follow_slides INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS poll_states (
   session_id INTEGER NOT NULL REFERENCES sessions(id),
@@ -60,6 +62,11 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.exec(SCHEMA)
+  // Data folders from before follow mode was kept per session.
+  const sessionColumns = db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
+  if (!sessionColumns.some((column) => column.name === 'follow_slides')) {
+    db.exec('ALTER TABLE sessions ADD COLUMN follow_slides INTEGER NOT NULL DEFAULT 0')
+  }
 
   const latestSession = db.prepare<[], SessionRow>('SELECT * FROM sessions ORDER BY id DESC LIMIT 1')
   const insertSession = db.prepare<[string, number], SessionRow>(
@@ -87,7 +94,8 @@ export function openSqliteStore(dataDir: string): Store {
     `INSERT INTO votes (session_id, poll_id, participant_id, answer, vote_id, at)
      VALUES (@sessionId, @pollId, @participantId, @answer, @voteId, @at)
      ON CONFLICT (session_id, poll_id, participant_id)
-     DO UPDATE SET answer = excluded.answer, vote_id = excluded.vote_id, at = excluded.at`,
+     DO UPDATE SET answer = excluded.answer, vote_id = excluded.vote_id, at = excluded.at
+     WHERE excluded.at >= votes.at -- the later answer wins, as in the tallies and in Redis`,
   )
   const upsertPoll = db.prepare(
     `INSERT INTO poll_states (session_id, poll_id, state, opened_at, revealed) VALUES (?, ?, ?, ?, ?)
@@ -97,6 +105,11 @@ export function openSqliteStore(dataDir: string): Store {
   const deleteVotes = db.prepare('DELETE FROM votes WHERE session_id = ? AND poll_id = ?')
   const deleteReactions = db.prepare('DELETE FROM reactions WHERE session_id = ? AND poll_id = ?')
   const insertHidden = db.prepare('INSERT OR IGNORE INTO hidden_words (session_id, poll_id, word) VALUES (?, ?, ?)')
+  const followOf = db.prepare<[number], { follow_slides: number }>('SELECT follow_slides FROM sessions WHERE id = ?')
+  const setFollow = db.prepare('UPDATE sessions SET follow_slides = ? WHERE id = ?')
+  const reactionCount = db.prepare<[number, string, string], { count: number }>(
+    'SELECT count FROM reactions WHERE session_id = ? AND poll_id = ? AND emoji = ?',
+  )
   const addReaction = db.prepare(
     `INSERT INTO reactions (session_id, poll_id, emoji, count) VALUES (?, ?, ?, ?)
      ON CONFLICT (session_id, poll_id, emoji) DO UPDATE SET count = count + excluded.count`,
@@ -104,17 +117,33 @@ export function openSqliteStore(dataDir: string): Store {
   const saveBatch = db.transaction((votes: readonly Vote[]) => {
     for (const vote of votes) upsertVote.run({ ...vote, answer: JSON.stringify(vote.answer) })
   })
-  const clearPoll = db.transaction((sessionId: number, pollId: string) => {
-    deleteVotes.run(sessionId, pollId)
-    deleteReactions.run(sessionId, pollId)
+  const resetPoll = db.transaction((sessionId: number, poll: PollRecord) => {
+    deleteVotes.run(sessionId, poll.pollId)
+    deleteReactions.run(sessionId, poll.pollId)
+    upsertPoll.run(sessionId, poll.pollId, poll.state, poll.openedAt, poll.revealed ? 1 : 0)
   })
   const saveReactions = db.transaction(
-    (sessionId: number, taps: readonly { pollId: string; emoji: string; count: number }[]) => {
-      for (const tap of taps) addReaction.run(sessionId, tap.pollId, tap.emoji, tap.count)
-    },
+    (sessionId: number, taps: readonly { pollId: string; emoji: string; count: number }[]) =>
+      taps.map((tap) => {
+        addReaction.run(sessionId, tap.pollId, tap.emoji, tap.count)
+        const { count } = reactionCount.get(sessionId, tap.pollId, tap.emoji) as { count: number }
+        return { pollId: tap.pollId, emoji: tap.emoji, count, added: tap.count }
+      }),
   )
 
-  const startSession = (name: string): Session => toSession(insertSession.get(name, Date.now()) as SessionRow)
+  const listeners: ((change: Change, position: Position) => void)[] = []
+  let logged = 0
+  const log = (change: Change): Position => {
+    logged++
+    for (const listener of listeners) listener(change, String(logged))
+    return String(logged)
+  }
+
+  const startSession = (name: string): Session => {
+    const session = toSession(insertSession.get(name, Date.now()) as SessionRow)
+    log({ type: 'session', session })
+    return session
+  }
 
   return {
     async currentSession() {
@@ -127,7 +156,9 @@ export function openSqliteStore(dataDir: string): Store {
     async renameSession(sessionId, name) {
       const row = renameSession.get(name, sessionId)
       if (!row) throw new Error(`There is no session ${sessionId}.`)
-      return toSession(row)
+      const session = toSession(row)
+      log({ type: 'session', session })
+      return session
     },
     async listSessions() {
       return allSessions.all().map(toSession)
@@ -151,22 +182,41 @@ export function openSqliteStore(dataDir: string): Store {
       const reactions = reactionsOf
         .all(sessionId)
         .map((row) => ({ pollId: row.poll_id, emoji: row.emoji, count: row.count }))
-      return { polls, votes, hiddenWords, reactions }
+      const followSlides = followOf.get(sessionId)?.follow_slides === 1
+      return { polls, votes, hiddenWords, reactions, followSlides }
     },
     async saveVotes(votes) {
-      if (votes.length > 0) saveBatch(votes)
+      if (votes.length === 0) return
+      saveBatch(votes)
+      for (const sessionId of new Set(votes.map((vote) => vote.sessionId))) {
+        log({ type: 'votes', sessionId, votes: votes.filter((vote) => vote.sessionId === sessionId) })
+      }
     },
-    async setPollState(sessionId, poll) {
-      upsertPoll.run(sessionId, poll.pollId, poll.state, poll.openedAt, poll.revealed ? 1 : 0)
+    async setPollState(sessionId, record) {
+      upsertPoll.run(sessionId, record.pollId, record.state, record.openedAt, record.revealed ? 1 : 0)
+      return log({ type: 'poll', sessionId, record })
     },
-    async clearVotes(sessionId, pollId) {
-      clearPoll(sessionId, pollId)
+    async resetPoll(sessionId, record) {
+      resetPoll(sessionId, record)
+      return log({ type: 'poll', sessionId, record, cleared: true })
     },
     async hideWord(sessionId, pollId, word) {
       insertHidden.run(sessionId, pollId, word)
+      return log({ type: 'hide', sessionId, pollId, word })
     },
     async addReactions(sessionId, taps) {
-      if (taps.length > 0) saveReactions(sessionId, taps)
+      if (taps.length === 0) return
+      log({ type: 'reactions', sessionId, reactions: saveReactions(sessionId, taps) })
+    },
+    async setFollowSlides(sessionId, on) {
+      setFollow.run(on ? 1 : 0, sessionId)
+      return log({ type: 'follow', sessionId, on })
+    },
+    onChange(listener) {
+      listeners.push(listener)
+    },
+    async position() {
+      return String(logged)
     },
     async close() {
       db.close()

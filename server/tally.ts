@@ -19,17 +19,18 @@ export class PollTally {
    * Applies a participant's (new) answer; a changed vote moves from one option to another. An
    * answer older than the one held is ignored (last writer wins, as in the store).
    */
-  apply(vote: Pick<Vote, 'participantId' | 'answer' | 'voteId' | 'at'>): void {
+  apply(vote: Pick<Vote, 'participantId' | 'answer' | 'voteId' | 'at'>): boolean {
     const previous = this.answers.get(vote.participantId)
-    if (previous && previous.at > vote.at) return
+    if (previous && previous.at > vote.at) return false
     if (previous) this.bump(previous.answer, -1)
     this.answers.set(vote.participantId, { answer: vote.answer, voteId: vote.voteId, at: vote.at })
     this.bump(vote.answer, 1)
+    return true
   }
 
-  /** Reaction taps are counted as they come; they belong to no one in particular. */
-  addTaps(emoji: string, count: number): void {
-    this.bump([emoji], count)
+  /** Sets a reaction's count (taps belong to no one in particular; the store keeps the sum). */
+  setTaps(emoji: string, count: number): void {
+    if (this.counts.has(emoji)) this.counts.set(emoji, count)
   }
 
   /** True when this exact tap (same participant, same vote id) was already applied. */
@@ -117,6 +118,6 @@ export function talliesFromSnapshot(
   for (const poll of polls) tallies.set(poll.id, new PollTally(poll))
   for (const { pollId, word } of snapshot.hiddenWords) tallies.get(pollId)?.hide(word)
   for (const vote of snapshot.votes) tallies.get(vote.pollId)?.apply(vote)
-  for (const { pollId, emoji, count } of snapshot.reactions) tallies.get(pollId)?.addTaps(emoji, count)
+  for (const { pollId, emoji, count } of snapshot.reactions) tallies.get(pollId)?.setTaps(emoji, count)
   return tallies
 }

@@ -6,12 +6,13 @@ import { request } from 'node:http'
 import { join, relative, sep } from 'node:path'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chosenOption, votePayload } from '../bench/common.ts'
 import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
+import { type RunningServer, startKit } from '../server/kit.ts'
 import { LIMITS } from '../server/limits.ts'
 import { readSettings } from '../server/settings.ts'
-import { type RunningServer, startServer } from '../server/start.ts'
-import { tempDir } from './helpers.ts'
+import { chosenOption, pollResults, synced } from './harness/clients.ts'
+import { seededRandom } from './harness/random.ts'
+import { tempDir } from './harness/system.ts'
 
 const SECRET = 'bad-input-secret-Zq7xK2vP9mW4'
 const POLL = 'hat-start'
@@ -30,7 +31,7 @@ async function start(deckDir?: string): Promise<Started> {
     PRESENTER_SECRET: SECRET,
     MAX_CONNECTIONS_PER_ADDRESS: '1000',
   })
-  const server = await startServer(settings, deckDir)
+  const server = await startKit(settings, { deckDir })
   const port = (server.httpServer.address() as { port: number }).port
   return { server, port, url: `http://127.0.0.1:${port}`, sockets: [], remove: dir.remove }
 }
@@ -48,34 +49,7 @@ function connect(s: Started, auth: Record<string, unknown>): Socket {
   return socket
 }
 
-function synced(socket: Socket, ms = 10_000): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no sync')), ms)
-    socket.once('sync', (state: Record<string, unknown>) => {
-      clearTimeout(timer)
-      resolve(state)
-    })
-    socket.once('connect_error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-  })
-}
-
-async function tallyOf(url: string, pollId = POLL) {
-  return (await (await fetch(`${url}/api/polls/${pollId}`)).json()) as { total: number; counts: Record<string, number> }
-}
-
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const tallyOf = (url: string, pollId = POLL) => pollResults(url, pollId)
 
 // ---------------------------------------------------------------------------------------------
 // The generator. Every case is broken by construction: nothing it makes is a valid message
@@ -222,7 +196,7 @@ const UNKNOWN_EVENTS = [
 ]
 
 function generate(total: number, seed = 20_261_128): Case[] {
-  const rnd = random(seed)
+  const rnd = seededRandom(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T
   const cases: Case[] = []
   const validVote = () =>
@@ -344,7 +318,7 @@ describe('malformed messages over real sockets', () => {
       const option = options[(i + round) % options.length] as string
       const result = await (honest[i] as Socket)
         .timeout(10_000)
-        .emitWithAck('vote', votePayload(POLL, option, `honest-${i}-${round}`))
+        .emitWithAck('vote', { pollId: POLL, answer: option, voteId: `honest-${i}-${round}` })
       expect(result).toMatchObject({ ok: true })
       expect(chosenOption(result)).toBe(option)
       expected[`honest-voter-${i}`] = option
@@ -457,9 +431,10 @@ describe('malformed messages over real sockets', () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200)
     const after = connect(s, { role: 'voter', participantId: 'after-oversize' })
     await synced(after)
-    expect((await after.timeout(5000).emitWithAck('vote', votePayload(POLL, 'managing', 'after-oversize-1'))).ok).toBe(
-      true,
-    )
+    expect(
+      (await after.timeout(5000).emitWithAck('vote', { pollId: POLL, answer: 'managing', voteId: 'after-oversize-1' }))
+        .ok,
+    ).toBe(true)
   }, 30_000)
 
   it('survives packets that are not valid Socket.IO at all (raw engine.io frames), and stays up', async () => {
@@ -495,7 +470,9 @@ describe('malformed messages over real sockets', () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200)
     const after = connect(s, { role: 'voter', participantId: 'after-raw-frames' })
     await synced(after)
-    expect((await after.timeout(5000).emitWithAck('vote', votePayload(POLL, 'not-sure', 'after-raw-1'))).ok).toBe(true)
+    expect(
+      (await after.timeout(5000).emitWithAck('vote', { pollId: POLL, answer: 'not-sure', voteId: 'after-raw-1' })).ok,
+    ).toBe(true)
   }, 30_000)
 
   // Socket.IO passes the acknowledgement callback last, whatever came before it.
@@ -566,15 +543,17 @@ describe('a flood from one participant', () => {
 
     const sent = 300
     const pending = Array.from({ length: sent }, (_, i) =>
-      flooder
-        .timeout(20_000)
-        .emitWithAck('vote', votePayload(POLL, options[i % options.length] as string, `flood-vote-${i}`)),
+      flooder.timeout(20_000).emitWithAck('vote', {
+        pollId: POLL,
+        answer: options[i % options.length] as string,
+        voteId: `flood-vote-${i}`,
+      }),
     )
-    for (let i = 0; i < 50; i++) flooder.emit('vote', votePayload(POLL, 'leading', `flood-noack-${i}`))
+    for (let i = 0; i < 50; i++) flooder.emit('vote', { pollId: POLL, answer: 'leading', voteId: `flood-noack-${i}` })
     // A calm phone votes in the middle of the flood and is not slowed down.
     const calm = await bystander
       .timeout(5000)
-      .emitWithAck('vote', votePayload(POLL, options[1] as string, 'calm-vote-1'))
+      .emitWithAck('vote', { pollId: POLL, answer: options[1] as string, voteId: 'calm-vote-1' })
     expect(calm).toMatchObject({ ok: true })
     const all = (await Promise.all(pending)) as { ok: boolean; error?: string }[]
 
@@ -603,7 +582,9 @@ describe('a flood from one participant', () => {
     // Once it slows down, it may vote again.
     await new Promise((r) => setTimeout(r, 2000))
     expect(
-      await flooder.timeout(5000).emitWithAck('vote', votePayload(POLL, options[2] as string, 'flood-after')),
+      await flooder
+        .timeout(5000)
+        .emitWithAck('vote', { pollId: POLL, answer: options[2] as string, voteId: 'flood-after' }),
     ).toMatchObject({ ok: true })
     expect((await tallyOf(s.url)).counts[options[2] as string]).toBe(1)
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { lanAddress, ROOT } from '../server/settings.ts'
-import { freePort, tempDir } from './helpers.ts'
+import { freePort, tempDir } from './harness/system.ts'
 
 const children: ChildProcess[] = []
 const dirs: ReturnType<typeof tempDir>[] = []

@@ -6,11 +6,11 @@ import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
+import { type RunningServer, startKit } from '../server/kit.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
 import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { type RunningServer, startServer } from '../server/start.ts'
 import { slideNumberOfPoll } from './deck-helpers.ts'
-import { tempDir } from './helpers.ts'
+import { tempDir } from './harness/system.ts'
 
 const SECRET = 'deck-kinds-secret'
 const DECK = join(SLIDES_DIR, 'workshop.md')
@@ -23,9 +23,9 @@ const phones: Socket<ServerToClientEvents, ClientToServerEvents>[] = []
 beforeAll(async () => {
   if (deckIsStale('workshop')) await buildDeck('workshop')
   dir = tempDir()
-  server = await startServer(
+  server = await startKit(
     { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
-    deckOutDir('workshop'),
+    { deckDir: deckOutDir('workshop') },
   )
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })

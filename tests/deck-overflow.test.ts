@@ -14,13 +14,13 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckEntry, deckIsStale, deckNames, deckOutDir } from '../server/deck.ts'
+import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import { readSettings, SLIDES_DIR } from '../server/settings.ts'
 import { openSqliteStore } from '../server/sqlite-store.ts'
-import { type RunningServer, startServer } from '../server/start.ts'
 import type { Store, Vote } from '../server/store.ts'
-import { tempDir } from './helpers.ts'
+import { tempDir } from './harness/system.ts'
 
 const SECRET = 'overflow-presenter-secret'
 const VIEWPORT = { width: 1280, height: 720 }
@@ -335,7 +335,7 @@ describe('every slide fits its frame', () => {
       const audience = await browser.newContext({ viewport: VIEWPORT })
       const presenter = await browser.newContext({ viewport: VIEWPORT })
       try {
-        server = await startServer(settings, deckOutDir(deck))
+        server = await startKit(settings, { deckDir: deckOutDir(deck) })
         const engine = server.engine
         // Open every poll, as the presenter would on its slide: footers show "Voting open" and
         // the join address, the longest they get.

@@ -5,10 +5,10 @@ import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
+import { type RunningServer, startKit } from '../server/kit.ts'
 import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { type RunningServer, startServer } from '../server/start.ts'
 import { slideNumberOfPoll } from './deck-helpers.ts'
-import { tempDir } from './helpers.ts'
+import { tempDir } from './harness/system.ts'
 
 const SECRET = 'e2e-presenter-secret'
 let dir: ReturnType<typeof tempDir>
@@ -24,7 +24,7 @@ beforeAll(async () => {
     ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]),
     secret: SECRET,
   }
-  server = await startServer(settings, deckOutDir('workshop'))
+  server = await startKit(settings, { deckDir: deckOutDir('workshop') })
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
 })
 

@@ -1,63 +1,36 @@
 // Faults a workshop really meets: the laptop's server dies in the middle of a vote burst, a phone
 // taps while the Wi-Fi is gone, the data folder cannot be written or the disk is full. The server
-// runs as a real child process (bench/server.ts: startServer on 127.0.0.1, no deck) so it can
+// runs as a real child process (tests/harness/server-main.ts: the kit on 127.0.0.1, no deck) so it can
 // be killed with SIGKILL and started again on the same data folder and the same port; phones
 // are real socket.io-client connections with their normal automatic reconnection.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { chosenOption, votePayload } from '../bench/common.ts'
-import { ROOT } from '../server/settings.ts'
-import { tempDir } from './helpers.ts'
+import {
+  type Client,
+  chosenOption,
+  closeClients,
+  connect as connectClient,
+  pollResults,
+  synced,
+} from './harness/clients.ts'
+import { type ServerProcess, spawnServer } from './harness/server-process.ts'
+import { stopChildren, tempDir, until } from './harness/system.ts'
 
 const SECRET = 'faults-presenter-secret'
 const POLL = 'hat-start'
 
-const children: ChildProcess[] = []
-const sockets: Socket[] = []
 const cleanups: (() => void)[] = []
 afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close()
-  for (const child of children.splice(0)) child.kill('SIGKILL')
+  closeClients()
+  stopChildren()
   for (const cleanup of cleanups.splice(0).reverse()) cleanup()
 })
 
-interface ServerProcess {
-  child: ChildProcess
-  /** Resolves with the port once the server listens; rejects with its output if it exits. */
-  listening: Promise<number>
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  stdout: () => string
-  stderr: () => string
-}
-
 function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'server.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PRESENTER_SECRET: SECRET, MAX_CONNECTIONS_PER_ADDRESS: '1000', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout?.on('data', (chunk) => (out += chunk))
-  child.stderr?.on('data', (chunk) => (err += chunk))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  )
-  const listening = new Promise<number>((resolve, reject) => {
-    child.stdout?.on('data', () => {
-      const line = out.split('\n').find((l) => l.includes('"listening"'))
-      if (line) resolve(JSON.parse(line).port)
-    })
-    void exited.then(({ code, signal }) => reject(new Error(`server exited (${signal ?? code}):\n${out}\n${err}`)))
-  })
-  // Start-up failure tests wait for the exit instead; no unhandled rejection for them.
-  listening.catch(() => undefined)
-  return { child, listening, exited, stdout: () => out, stderr: () => err }
+  return spawnServer({ PRESENTER_SECRET: SECRET, MAX_CONNECTIONS_PER_ADDRESS: '1000', ...env })
 }
 
 async function pollOptions(url: string): Promise<string[]> {
@@ -66,51 +39,21 @@ async function pollOptions(url: string): Promise<string[]> {
   return poll.options.map((option) => option.id)
 }
 
-async function tallyOf(url: string): Promise<{ total: number; counts: Record<string, number> }> {
-  return (await (await fetch(`${url}/api/polls/${POLL}`)).json()) as { total: number; counts: Record<string, number> }
-}
+const tallyOf = (url: string) => pollResults(url, POLL)
 
-function connect(url: string, auth: Record<string, unknown>, reconnect = true): Socket {
-  const socket = io(url, {
-    auth,
-    transports: ['websocket'],
-    forceNew: true,
-    // Reconnection as a phone has it, only quicker so the test stays short.
-    reconnection: reconnect,
-    reconnectionDelay: 100,
-    reconnectionDelayMax: 400,
-  })
-  sockets.push(socket)
-  return socket
-}
-
-function once<T>(socket: Socket, event: string, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms)
-    socket.once(event, (value: T) => {
-      clearTimeout(timer)
-      resolve(value)
-    })
-  })
-}
+/** A phone (or a deck) with a phone's automatic reconnection, only quicker so the test stays short. */
+const connect = (url: string, auth: Record<string, unknown>, reconnect = true): Client =>
+  connectClient(url, auth, { reconnection: reconnect, reconnectionDelayMax: 400 })
 
 async function openPoll(url: string): Promise<void> {
   const deck = connect(url, { role: 'deck', secret: SECRET }, false)
-  await once(deck, 'sync')
+  await synced(deck)
   expect(await deck.timeout(10_000).emitWithAck('control', { pollId: POLL, action: 'open' })).toEqual({ ok: true })
   deck.close()
 }
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
 interface Phone {
-  socket: Socket
+  socket: Client
   /** Every `sync` this phone received, with when. */
   syncs: { at: number; mine: unknown }[]
 }
@@ -125,7 +68,7 @@ async function phone(url: string, participantId: string): Promise<Phone> {
   return { socket, syncs }
 }
 
-const vote = (option: string, voteId: string) => votePayload(POLL, option, voteId)
+const vote = (option: string, voteId: string) => ({ pollId: POLL, answer: option, voteId })
 
 describe('the server dies in the middle of a burst', () => {
   it('keeps every acknowledged vote; phones reconnect by themselves and are told their answers', async () => {
@@ -231,7 +174,7 @@ describe('a phone that taps while offline', () => {
     const p = await phone(url, 'offline-phone-1')
 
     // A planned stop (SIGTERM, like Ctrl-C on `npm start`), then the tap while offline.
-    const gone = once(p.socket, 'disconnect')
+    const gone = new Promise((resolve) => p.socket.once('disconnect', resolve))
     first.child.kill('SIGTERM')
     expect(await gone).toBe('transport close')
     expect(await first.exited).toMatchObject({ code: 0 })

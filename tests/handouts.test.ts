@@ -17,7 +17,7 @@ import { loadPolls } from '../server/polls.ts'
 import type { PollResult } from '../server/results.ts'
 import { ROOT, SLIDES_DIR } from '../server/settings.ts'
 import { openSqliteStore } from '../server/sqlite-store.ts'
-import { tempDir } from './helpers.ts'
+import { tempDir } from './harness/system.ts'
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
 const CLI = join(ROOT, 'handouts', 'cli.ts')

@@ -3,7 +3,8 @@ import { get, type IncomingMessage } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SECRET, startTestServer, tempDir } from './helpers.ts'
+import { SECRET, startTestServer } from './harness/kit.ts'
+import { tempDir } from './harness/system.ts'
 
 let dir: ReturnType<typeof tempDir>
 let server: Awaited<ReturnType<typeof startTestServer>>

@@ -3,20 +3,22 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROOT } from '../server/settings.ts'
-import { KIND_POLLS, next, SECRET, startTestServer, type TestSocket, tempDir, voteId } from './helpers.ts'
+import { type Client, nextEvent, voteId } from './harness/clients.ts'
+import { KIND_POLLS, SECRET, startTestServer } from './harness/kit.ts'
+import { tempDir } from './harness/system.ts'
 
 const POLLS = KIND_POLLS
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 let dir: ReturnType<typeof tempDir>
 let server: Server
-let deck: TestSocket
+let deck: Client
 
 beforeEach(async () => {
   dir = tempDir()
   server = await startTestServer({ dataDir: dir.path, polls: POLLS })
   deck = server.connect({ role: 'deck', secret: SECRET })
-  await next(deck, 'sync')
+  await nextEvent(deck, 'sync')
   for (const poll of POLLS)
     expect(await deck.emitWithAck('control', { pollId: poll.id, action: 'open' })).toEqual({
       ok: true,
@@ -27,12 +29,12 @@ afterEach(async () => {
   dir.remove()
 })
 
-async function phone(name: string): Promise<TestSocket> {
+async function phone(name: string): Promise<Client> {
   const socket = server.connect({ role: 'voter', participantId: `participant-${name}` })
-  await next(socket, 'sync')
+  await nextEvent(socket, 'sync')
   return socket
 }
-const vote = (socket: TestSocket, pollId: string, answer: string | number | string[]) =>
+const vote = (socket: Client, pollId: string, answer: string | number | string[]) =>
   socket.emitWithAck('vote', { pollId, answer, voteId: voteId() })
 
 describe('multiple choice', () => {
@@ -97,7 +99,9 @@ describe('words', () => {
     expect(await d.emitWithAck('control', { pollId: 'word', action: 'hide', word: 'honest' })).toMatchObject({
       ok: false,
     })
-    const hidden = next(deck, 'tally', (tallies) => tallies.some((t) => t.pollId === 'word' && !('honest' in t.counts)))
+    const hidden = nextEvent(deck, 'tally', (tallies) =>
+      tallies.some((t) => t.pollId === 'word' && !('honest' in t.counts)),
+    )
     expect(await deck.emitWithAck('control', { pollId: 'word', action: 'hide', word: 'HONEST' })).toEqual({ ok: true })
     await hidden
     await vote(await phone('e'), 'word', 'honest')
@@ -108,7 +112,7 @@ describe('words', () => {
 describe('quiz', () => {
   it('keeps the answer from everyone until the reveal, then tells the phones', async () => {
     const a = await phone('a')
-    const state = await next(server.connect({ role: 'voter', participantId: 'participant-late' }), 'sync')
+    const state = await nextEvent(server.connect({ role: 'voter', participantId: 'participant-late' }), 'sync')
     expect(JSON.stringify(state)).not.toContain('correct')
     expect(JSON.stringify(state)).not.toContain('A bold move')
     expect(JSON.stringify(await (await fetch(`${server.url}/api/polls/scenario`)).json())).not.toContain('correct')
@@ -117,7 +121,7 @@ describe('quiz', () => {
       ok: false,
     })
 
-    const told = next(a, 'poll:state', (poll) => poll.id === 'scenario' && poll.revealed)
+    const told = nextEvent(a, 'poll:state', (poll) => poll.id === 'scenario' && poll.revealed)
     expect(await deck.emitWithAck('control', { pollId: 'scenario', action: 'reveal' })).toEqual({
       ok: true,
     })
@@ -129,7 +133,7 @@ describe('quiz', () => {
 describe('reactions', () => {
   it('floats taps to the deck, counts them, and limits each participant', async () => {
     const a = await phone('a')
-    const burst = next(deck, 'reactions', (bursts) => bursts.some((b) => b.pollId === 'vibe'))
+    const burst = nextEvent(deck, 'reactions', (bursts) => bursts.some((b) => b.pollId === 'vibe'))
     const results = []
     for (let i = 0; i < 7; i++) results.push(await a.emitWithAck('react', { pollId: 'vibe', emoji: '👏' }))
     expect(results.filter((r) => r.ok)).toHaveLength(5)
@@ -160,7 +164,7 @@ describe('results hidden until reveal', () => {
       total: 1,
       hidden: true,
     })
-    const shown = next(deck, 'tally', (tallies) =>
+    const shown = nextEvent(deck, 'tally', (tallies) =>
       tallies.some((t) => t.pollId === 'secret-ballot' && t.counts.yes === 1),
     )
     await deck.emitWithAck('control', { pollId: 'secret-ballot', action: 'reveal' })

@@ -2,7 +2,8 @@
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
-import { KIND_POLLS, startTestServer, tempDir } from './helpers.ts'
+import { KIND_POLLS, startTestServer } from './harness/kit.ts'
+import { tempDir } from './harness/system.ts'
 
 const POLLS = KIND_POLLS
 

@@ -1,7 +1,9 @@
 // The live loop over real sockets: voters vote, the deck sees coalesced tallies, the presenter
 // controls polls, and bad messages are refused with a reason and change nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { next, SECRET, startTestServer, type TestSocket, tempDir, voteId } from './helpers.ts'
+import { type Client, nextEvent, voteId } from './harness/clients.ts'
+import { SECRET, startTestServer } from './harness/kit.ts'
+import { tempDir } from './harness/system.ts'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 let dir: ReturnType<typeof tempDir>
@@ -16,20 +18,20 @@ afterEach(async () => {
   dir.remove()
 })
 
-async function presenter(s: Server = server): Promise<TestSocket> {
+async function presenter(s: Server = server): Promise<Client> {
   const socket = s.connect({ role: 'deck', secret: SECRET })
-  const state = await next(socket, 'sync')
+  const state = await nextEvent(socket, 'sync')
   expect(state.presenter).toBe(true)
   return socket
 }
 
-async function voter(participantId: string, s: Server = server): Promise<TestSocket> {
+async function voter(participantId: string, s: Server = server): Promise<Client> {
   const socket = s.connect({ role: 'voter', participantId })
-  await next(socket, 'sync')
+  await nextEvent(socket, 'sync')
   return socket
 }
 
-const open = (socket: TestSocket, pollId = 'hat') => socket.emitWithAck('control', { pollId, action: 'open' })
+const open = (socket: Client, pollId = 'hat') => socket.emitWithAck('control', { pollId, action: 'open' })
 
 describe('voting', () => {
   it('counts votes from two phones and shows them on the deck', async () => {
@@ -38,7 +40,7 @@ describe('voting', () => {
     const alice = await voter('participant-alice')
     const bob = await voter('participant-bob')
 
-    const tally = next(deck, 'tally', (tallies) => tallies.some((t) => t.pollId === 'hat' && t.total === 2))
+    const tally = nextEvent(deck, 'tally', (tallies) => tallies.some((t) => t.pollId === 'hat' && t.total === 2))
     expect(await alice.emitWithAck('vote', { pollId: 'hat', answer: 'leading', voteId: voteId() })).toEqual({
       ok: true,
       answer: ['leading'],
@@ -83,7 +85,7 @@ describe('voting', () => {
     await phone.emitWithAck('vote', { pollId: 'hat', answer: 'not-sure', voteId: voteId() })
     phone.disconnect()
     const again = server.connect({ role: 'voter', participantId: 'participant-dave' })
-    const state = await next(again, 'sync')
+    const state = await nextEvent(again, 'sync')
     expect(state.mine).toEqual({ hat: ['not-sure'] })
     expect(state.polls.find((p) => p.id === 'hat')?.state).toBe('open')
   })
@@ -141,9 +143,9 @@ describe('refusals change nothing', () => {
 
   it('refuses presenter actions without the secret', async () => {
     const guest = server.connect({ role: 'deck' })
-    expect((await next(guest, 'sync')).presenter).toBe(false)
+    expect((await nextEvent(guest, 'sync')).presenter).toBe(false)
     const wrong = server.connect({ role: 'deck', secret: 'guess' })
-    expect((await next(wrong, 'sync')).presenter).toBe(false)
+    expect((await nextEvent(wrong, 'sync')).presenter).toBe(false)
     const phone = await voter('participant-eve')
     for (const socket of [guest, wrong, phone]) {
       for (const action of ['open', 'close', 'reset'] as const) {
@@ -156,12 +158,12 @@ describe('refusals change nothing', () => {
 
   it('answers unknown events and oversized messages with a reason, and stays up', async () => {
     const phone = await voter('participant-frank')
-    const rejected = next(phone, 'rejected')
+    const rejected = nextEvent(phone, 'rejected')
     ;(phone as unknown as { emit: (event: string, ...args: unknown[]) => void }).emit('shout', 'hello')
     expect(await rejected).toEqual({ event: 'shout', error: 'Unknown event.' })
 
     const big = server.connect({ role: 'voter', participantId: 'participant-big' })
-    await next(big, 'sync')
+    await nextEvent(big, 'sync')
     const dropped = new Promise((resolve) => big.on('disconnect', resolve))
     big.emit('vote', { pollId: 'hat', answer: 'x'.repeat(10_000), voteId: voteId() } as never, () => undefined)
     expect(await dropped).toBe('transport close')
@@ -181,18 +183,18 @@ describe('presenter controls', () => {
   it('opens and closes a poll for every phone, and reset clears the votes', async () => {
     const deck = await presenter()
     const phone = await voter('participant-gina')
-    const opened = next(phone, 'poll:state', (p) => p.state === 'open')
+    const opened = nextEvent(phone, 'poll:state', (p) => p.state === 'open')
     await open(deck)
     expect((await opened).id).toBe('hat')
     await phone.emitWithAck('vote', { pollId: 'hat', answer: 'leading', voteId: voteId() })
 
-    const closed = next(phone, 'poll:state', (p) => p.state === 'closed')
+    const closed = nextEvent(phone, 'poll:state', (p) => p.state === 'closed')
     expect(await deck.emitWithAck('control', { pollId: 'hat', action: 'close' })).toEqual({
       ok: true,
     })
     await closed
 
-    const resynced = next(phone, 'sync', (state) => !state.mine?.hat)
+    const resynced = nextEvent(phone, 'sync', (state) => !state.mine?.hat)
     expect(await deck.emitWithAck('control', { pollId: 'hat', action: 'reset' })).toEqual({
       ok: true,
     })
@@ -218,7 +220,7 @@ describe('durability', () => {
 
     server = await startTestServer({ dataDir: dir.path })
     const again = server.connect({ role: 'deck' })
-    const state = await next(again, 'sync')
+    const state = await nextEvent(again, 'sync')
     expect(state.tallies?.find((t) => t.pollId === 'hat')).toEqual({
       pollId: 'hat',
       counts: { leading: 0, managing: 3, 'not-sure': 0 },

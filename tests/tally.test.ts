@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PollTally } from '../server/tally.ts'
-import { HAT_POLL } from './helpers.ts'
+import { HAT_POLL } from './harness/kit.ts'
 
 describe('PollTally', () => {
   it('counts one answer per participant and moves changed answers', () => {

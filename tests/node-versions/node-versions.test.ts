@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../../handouts/chromium.ts'
 import type { PollResults } from '../../server/protocol.ts'
 import { ROOT } from '../../server/settings.ts'
-import { freePort, tempDir } from '../helpers.ts'
+import { freePort, tempDir } from '../harness/system.ts'
 
 const SECRET = 'node-versions-presenter-secret'
 const MAJORS = ['22', '24']

@@ -1,59 +1,40 @@
 // Several server processes sharing one Redis (`npm run test:scale`): decks on either process see
 // the same tallies; a killed process's phones reconnect to another and lose no acknowledged
 // vote; Redis restarting mid-vote loses no acknowledged vote either.
-import { io, type Socket } from 'socket.io-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ClientToServerEvents, ServerToClientEvents, Tally } from '../../server/protocol.ts'
-import { freePort } from '../helpers.ts'
-import { killAll, RedisServer, type ServerProcess, startForwarder, startServerProcess } from './cluster.ts'
+import type { Tally } from '../../server/protocol.ts'
+import { type Client, closeClients, connect as connectClient, synced } from '../harness/clients.ts'
+import { RedisServer } from '../harness/redis.ts'
+import { type RunningProcess, startServerProcess } from '../harness/server-process.ts'
+import { freePort, stopChildren, until } from '../harness/system.ts'
+import { startForwarder } from './forwarder.ts'
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 const SECRET = 'scale-presenter-secret'
 const POLL = 'hat-start'
 const OPTIONS = ['leading', 'managing', 'switching-all-day', 'not-sure']
 
 let redis: RedisServer
-const clients: Client[] = []
 beforeEach(async () => {
-  redis = new RedisServer(await freePort())
-  await redis.start()
+  redis = await RedisServer.start()
 })
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.close()
-  killAll()
+  closeClients()
+  stopChildren()
   await redis.stop()
 })
 
 const serverEnv = () => ({ REDIS_URL: redis.url, PRESENTER_SECRET: SECRET, MAX_CONNECTIONS_PER_ADDRESS: '10000' })
 
-function connect(url: string, auth: object, reconnection = false): Client {
-  const client: Client = io(url, {
-    auth,
-    transports: ['websocket'],
-    reconnection,
-    reconnectionDelay: 100,
-    reconnectionDelayMax: 500,
-  })
-  clients.push(client)
-  return client
-}
-const synced = (client: Client) => new Promise<void>((resolve) => client.once('sync', () => resolve()))
+const connect = (url: string, auth: Record<string, unknown>, reconnection = false): Client =>
+  connectClient(url, auth, { reconnection })
 
-async function deckOn(server: ServerProcess): Promise<{ client: Client; latest: () => Tally | undefined }> {
+async function deckOn(server: RunningProcess): Promise<{ client: Client; latest: () => Tally | undefined }> {
   const client = connect(server.url, { role: 'deck', secret: SECRET })
   let latest: Tally | undefined
   client.on('sync', (state) => (latest = state.tallies?.find((t) => t.pollId === POLL) ?? latest))
   client.on('tally', (tallies) => (latest = tallies.find((t) => t.pollId === POLL) ?? latest))
   await synced(client)
   return { client, latest: () => latest }
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 async function finalTally(url: string): Promise<Tally & { counts: Record<string, number> }> {
@@ -193,7 +174,7 @@ describe('two processes on one Redis', () => {
     })
     await redis.kill()
     await new Promise((resolve) => setTimeout(resolve, 700))
-    await redis.start() // same port, same append-only file
+    await redis.restart() // same port, same append-only file
     await new Promise((resolve) => setTimeout(resolve, 1500))
     stop = true
     await voting
@@ -217,7 +198,7 @@ describe('two processes on one Redis', () => {
     const failed = startServerProcess({ ...serverEnv(), REDIS_URL: `redis://127.0.0.1:${nobody}` })
     await expect(failed).rejects.toThrow(
       new RegExp(
-        `server exited \\(1\\): Cannot reach Redis at redis://127.0.0.1:${nobody} .*start Redis, or unset REDIS_URL`,
+        `server exited \\(1\\):\\s+Cannot reach Redis at redis://127.0.0.1:${nobody} .*start Redis, or unset REDIS_URL`,
       ),
     )
   }, 60_000)

@@ -1,24 +1,25 @@
-// The real poll server (startServer, no deck) in a process of its own, for the benchmark and the
-// fault tests. It listens on 127.0.0.1; everything else comes from the environment:
+// The real kit (startKit, as `npm start` assembles it, without a deck) in a process of its own,
+// for the fault, stop and multi-process tests and the benchmark. It listens on 127.0.0.1;
+// everything else comes from the environment:
 //
 //   PORT                 port to listen on (default 0: any free port)
 //   DATA_DIR             data folder (default: a fresh temporary folder, removed on exit)
 //   PRESENTER_SECRET     the presenter secret (default: a random one)
 //   BENCH_RECORD_ORDER=1 record the order in which votes enter this process's tally (for the
-//                        benchmark's latency measure; see run.ts), and count durable writes
+//                        benchmark's latency measure; see bench/run.ts), and count durable writes
 //   REDIS_URL            several processes share one Redis (as with `npm start`); each records
 //                        its own tally order, which includes the votes other processes made
 //
 // Once listening it prints one JSON line on stdout: {"type":"listening","port":…,"dataDir":…}
 // (and sends the same object over IPC when forked). Asked with {"type":"stats"} (IPC message,
 // or the line `stats` on stdin) it answers with RSS, CPU time and event-loop delay.
-// Start-up problems are printed as the server's one-sentence message, exit code 1, the same
-// rule `npm start` follows (server/cli.ts).
+// SIGTERM and SIGINT stop it as `npm start` does. Start-up problems are printed as the server's
+// one-sentence message, exit code 1, the same rule `npm start` follows (server/cli.ts).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { chosenOption, processMeter } from './common.ts'
+import { processMeter } from './meter.ts'
 
 // Whoever started us. If it is killed (say `tsx bench/server.ts` and the tsx wrapper gets
 // SIGKILL), the signal never reaches this process: notice within 100 ms and die the same way,
@@ -56,41 +57,41 @@ function say(message: object): void {
 }
 
 // The server's modules are imported only now, so the watch above runs during their loading.
-const { readSettings, SettingsError } = await import('../server/settings.ts')
-const { StartupError, startServer } = await import('../server/start.ts')
+const { readSettings } = await import('../../server/settings.ts')
+const { KitError } = await import('../../server/errors.ts')
+const { openStore, startKit } = await import('../../server/kit.ts')
 
 async function main(): Promise<void> {
   const settings = readSettings(
     ['--host', '127.0.0.1', '--port', process.env.PORT || '0', '--data-dir', dataDir],
     process.env,
   )
-  const server = await startServer(settings)
-
+  const opened = await openStore(settings, { adapter: true })
   if (process.env.BENCH_RECORD_ORDER === '1') {
-    // The order in which votes ENTER THIS PROCESS'S TALLY, recorded where it happens: every vote
-    // reaches a tally through PollTally.apply, whether the engine applies its own batch right
-    // after the durable write (flush) or mirrors a batch another process made durable
-    // (applyRemote, when several processes share one Redis). A vote apply() ignores (an older
-    // answer than the one held) is not recorded: it never shows in the tally. The tally a deck
-    // receives is always a snapshot of some prefix of this order. Votes already in the store
-    // at start-up (applied while loading) are not recorded: recording starts here.
-    const { PollTally } = await import('../server/tally.ts')
-    const apply = PollTally.prototype.apply
-    PollTally.prototype.apply = function (this: InstanceType<typeof PollTally>, vote) {
-      apply.call(this, vote)
-      if (this.isDuplicate(vote.participantId, vote.voteId)) order.push(vote.voteId)
-    }
     // Durable writes of this process's own vote batches, for the report.
-    const store = server.store as unknown as { saveVotes: (votes: readonly { voteId: string }[]) => Promise<void> }
-    const save = store.saveVotes.bind(store)
-    store.saveVotes = async (votes) => {
-      const started = performance.now()
-      await save(votes)
-      writes.ms += performance.now() - started
-      writes.batches++
-      writes.votes += votes.length
-      writes.maxBatch = Math.max(writes.maxBatch, votes.length)
+    const saveVotes = opened.store.saveVotes
+    opened.store = {
+      ...opened.store,
+      async saveVotes(votes) {
+        const started = performance.now()
+        await saveVotes(votes)
+        writes.ms += performance.now() - started
+        writes.batches++
+        writes.votes += votes.length
+        writes.maxBatch = Math.max(writes.maxBatch, votes.length)
+      },
     }
+  }
+  const server = await startKit(settings, { opened })
+  if (process.env.BENCH_RECORD_ORDER === '1') {
+    // The order in which votes ENTER THIS PROCESS'S TALLY: every vote reaches a tally by the
+    // engine applying the store's log, this process's own batches and other processes' alike.
+    // A vote the tally ignores (an older answer than the one held) is not counted: it never
+    // shows in a tally. A deck's tally is always a snapshot of some prefix of this order.
+    // Votes already in the store at start-up are not recorded: recording starts here.
+    server.engine.on('counted', (votes) => {
+      for (const vote of votes) order.push(vote.voteId)
+    })
   }
 
   let stopping = false
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
       void server.store.loadSession(server.engine.session.id).then(({ votes }) => {
         const answers = votes
           .filter((vote) => vote.pollId === message.pollId)
-          .map((vote) => [vote.participantId, chosenOption(vote.answer) ?? null])
+          .map((vote) => [vote.participantId, vote.answer[0] ?? null])
         process.send?.({ type: 'answers', answers })
       })
     }
@@ -138,8 +139,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (ownDataDir) rmSync(dataDir, { recursive: true, force: true })
-  const known = error instanceof StartupError || error instanceof SettingsError
-  const message = known ? (error as Error).message : String((error as Error)?.stack ?? error)
+  const message = error instanceof KitError ? error.message : String((error as Error)?.stack ?? error)
   process.send?.({ type: 'error', error: message })
   console.error(message)
   process.exit(1)

@@ -1,0 +1,267 @@
+// The kit, assembled once: the store chosen from the settings, the poll engine, the realtime
+// channel and the HTTP routes. `npm start`, `npm run dev` (the Vite plugin), the tests and the
+// benchmark build it here; `npm run results` and `npm run handouts` open the store here. Every
+// failure a facilitator can fix becomes a StartupError whose message names the fix.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
+import type express from 'express'
+import type { ServerOptions } from 'socket.io'
+import { createApp } from './app.ts'
+import { PollEngine } from './engine.ts'
+import { StartupError } from './errors.ts'
+import type { PollDefinition } from './poll-definition.ts'
+import { createPollServer, type PollServer } from './poll-server.ts'
+import { loadPolls, PollDefinitionError } from './polls.ts'
+import { connectRedis, disconnectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
+import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
+import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
+import type { Store } from './store.ts'
+import { buildVoterPage, type VoterPage } from './voter-page.ts'
+
+export { StartupError }
+
+/** Where results live, and (several processes) the Socket.IO adapter that links the processes. */
+export interface OpenedStore {
+  store: Store
+  adapter?: ServerOptions['adapter']
+}
+
+/**
+ * Opens the results store the settings name: Redis when REDIS_URL is set, otherwise SQLite in
+ * the data folder. `adapter` also links Socket.IO servers through Redis (for a server, not for
+ * commands that only read results).
+ */
+export async function openStore(
+  settings: Pick<Settings, 'dataDir' | 'redisUrl'>,
+  options: { adapter?: boolean } = {},
+): Promise<OpenedStore> {
+  if (settings.redisUrl) return openRedis(settings.redisUrl, options.adapter ?? false)
+  return { store: openSqlite(settings.dataDir) }
+}
+
+function openSqlite(dataDir: string): Store {
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    // Probe with a real write: permission bits alone miss read-only mounts and full disks.
+    const probe = join(dataDir, '.write-test')
+    writeFileSync(probe, 'ok')
+    rmSync(probe)
+  } catch (error) {
+    throw storeError(dataDir, error)
+  }
+  try {
+    return openSqliteStore(dataDir)
+  } catch (error) {
+    throw storeError(dataDir, error)
+  }
+}
+
+function storeError(dataDir: string, error: unknown): unknown {
+  const { code = '', message = String(error) } = error as NodeJS.ErrnoException
+  const writable = 'choose a writable folder with DATA_DIR=/path or --data-dir /path'
+  if (code === 'ERR_DLOPEN_FAILED') {
+    // Installed under one Node.js, run under another (`nvm use 22` after installing on 20).
+    const builtFor = /NODE_MODULE_VERSION (\d+)/.exec(message)?.[1]
+    return new StartupError(
+      builtFor
+        ? `The SQLite module (better-sqlite3) was installed for another Node.js version (module version ${builtFor}; this is Node.js ${process.version}, module version ${process.versions.modules}): run \`npm rebuild better-sqlite3\` once under this version, or switch back to the Node.js you installed with.`
+        : `The SQLite module (better-sqlite3) could not be loaded (${message.split('\n')[0]}): run \`npm rebuild better-sqlite3\`.`,
+    )
+  }
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+    return new StartupError(`The disk holding the data folder ${dataDir} is full: free some space or ${writable}.`)
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new StartupError(
+      `${join(dataDir, DATABASE_FILE)} is not a readable results database (${code}): move it aside (earlier results are in it) or ${writable}.`,
+    )
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StartupError(
+      `Another program holds ${join(dataDir, DATABASE_FILE)} locked (${code}): stop it (is the kit already running?) or ${writable}.`,
+    )
+  }
+  if (/^(E[A-Z]+|SQLITE_(CANTOPEN|READONLY|IOERR|PERM|AUTH)\w*)$/.test(code)) {
+    return new StartupError(`Cannot write to the data folder ${dataDir} (${code}): ${writable}.`)
+  }
+  // Anything else is not a known cause: show it as it is rather than guess.
+  return error
+}
+
+async function openRedis(url: string, withAdapter: boolean): Promise<OpenedStore> {
+  let client: RedisClient
+  try {
+    client = await connectRedis(url)
+  } catch (error) {
+    throw new StartupError(
+      `Cannot reach Redis at ${url} (${(error as Error).message}): start Redis, or unset REDIS_URL to run on one machine with SQLite.`,
+    )
+  }
+  const config = (await client.configGet('append*').catch(() => ({}))) as Record<string, string>
+  if (config.appendonly !== 'yes' || config.appendfsync !== 'always') {
+    console.warn(
+      'Redis does not write each change to disk before answering (appendonly yes, appendfsync always): a Redis crash could lose acknowledged votes. Start it with --appendonly yes --appendfsync always.',
+    )
+  }
+  const store = openRedisStore(client)
+  if (!withAdapter) return { store }
+  // The adapter reads its own stream with blocking calls, so it gets a connection of its own. It
+  // retries a failed read at once: with commands refused while Redis is away (the store's rule)
+  // that retry loop would hold the event loop, and the process could not even be stopped. Its
+  // commands wait for the connection instead; it carries no votes, only messages to phones.
+  const adapterClient = client.duplicate({ disableOfflineQueue: false })
+  adapterClient.on('error', () => undefined) // the store's client reports Redis being away
+  await adapterClient.connect()
+  // The adapter publishes without waiting; a failure while Redis is away must not stop the
+  // process (messages to phones are also sent again by the full sync on reconnect).
+  process.on('unhandledRejection', (error) => console.error('Redis:', (error as Error)?.message ?? error))
+  return {
+    store: {
+      ...store,
+      async close() {
+        await Promise.all([disconnectRedis(adapterClient), store.close()])
+      },
+    },
+    adapter: createAdapter(adapterClient),
+  }
+}
+
+export async function loadPollsOrExplain(slidesDir = SLIDES_DIR): Promise<PollDefinition[]> {
+  try {
+    return await loadPolls(slidesDir)
+  } catch (error) {
+    if (error instanceof PollDefinitionError) throw new StartupError(`A poll needs fixing: ${error.message}`)
+    throw error
+  }
+}
+
+export function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Port ${port} is already in use (is the kit already running?): stop the other program or choose another port with PORT=${port + 1} npm start.`,
+          ),
+        )
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new StartupError(`This machine has no address ${host}: leave HOST unset to listen on every network.`))
+      } else if (error.code === 'EACCES') {
+        reject(new StartupError(`Port ${port} needs administrator rights: choose a port above 1023 with PORT=3030.`))
+      } else reject(error)
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
+
+let voterPage: Promise<VoterPage> | null = null
+
+export interface Kit {
+  engine: PollEngine
+  store: Store
+  io: PollServer
+  /** The HTTP routes: the request handler of `npm start`'s server, middleware in Vite's. */
+  app: express.Express
+  /** The address phones use (known once the server listens; shown on the join slide). */
+  joinUrl: string
+  /** Stops taking answers, writes what was acknowledged, closes the store: within a few seconds. */
+  close(): Promise<void>
+}
+
+export interface KitOptions {
+  /** The polls; default: every poll declared in the slides. */
+  polls?: PollDefinition[]
+  /** A built deck to serve at / (`npm start`). */
+  deckDir?: string
+  /** An already opened store; default: the one the settings name. */
+  opened?: OpenedStore
+  /** The routes are middleware in another server (Vite): unknown requests pass on. */
+  middleware?: boolean
+}
+
+/**
+ * Builds the kit on an HTTP server: its requests go to `kit.app`, unless the routes are
+ * middleware of another server (`middleware`), which then routes to them itself.
+ */
+export async function createKit(httpServer: HttpServer, settings: Settings, options: KitOptions = {}): Promise<Kit> {
+  const polls = options.polls ?? (await loadPollsOrExplain())
+  const { store, adapter } = options.opened ?? (await openStore(settings, { adapter: true }))
+  const engine = new PollEngine(store, polls)
+  voterPage ??= buildVoterPage()
+  const app = createApp({
+    engine,
+    store,
+    voterPage: await voterPage,
+    secret: settings.secret,
+    resultsPublic: settings.resultsPublic,
+    joinUrl: () => kit.joinUrl,
+    deckDir: options.deckDir,
+    passOn: options.middleware,
+  })
+  // Before Socket.IO attaches: it serves /socket.io/ itself and passes everything else on.
+  if (!options.middleware) httpServer.on('request', app)
+  const io = createPollServer(httpServer, {
+    engine,
+    secret: settings.secret,
+    allowedOrigins: settings.allowedOrigins,
+    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+    adapter,
+  })
+  try {
+    await engine.start()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const kit: Kit = {
+    engine,
+    store,
+    io,
+    app,
+    joinUrl: '',
+    async close() {
+      const closing = (async () => {
+        await engine.drain()
+        await new Promise<void>((resolve) => io.close(() => resolve()))
+      })()
+      // Whatever Redis or SQLite is doing, stopping must not hang: what was acknowledged is
+      // already stored, and whatever is still in flight was never acknowledged.
+      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3000).unref())])
+      httpServer.closeAllConnections?.()
+      await store.close()
+    },
+  }
+  return kit
+}
+
+export interface RunningServer extends Kit {
+  url: string
+  presenterUrl: string
+  httpServer: HttpServer
+}
+
+/** The kit on its own HTTP server, listening on the settings' port and host. */
+export async function startKit(settings: Settings, options: KitOptions = {}): Promise<RunningServer> {
+  const httpServer = createServer()
+  const kit = await createKit(httpServer, settings, options)
+  try {
+    await listen(httpServer, settings.port, settings.host)
+  } catch (error) {
+    await kit.close()
+    throw error
+  }
+  const { port } = httpServer.address() as AddressInfo
+  kit.joinUrl = `${publicBase(settings, port)}/vote`
+  return Object.assign(kit, {
+    url: `http://localhost:${port}`,
+    presenterUrl: `http://localhost:${port}/present?key=${encodeURIComponent(settings.secret)}`,
+    httpServer,
+  })
+}

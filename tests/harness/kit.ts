@@ -1,0 +1,75 @@
+// The kit in this test's own process: a real server on a random loopback port, real SQLite files
+// in a temporary folder, the polls the tests share (one of every kind).
+import type { AddressInfo } from 'node:net'
+import { startKit } from '../../server/kit.ts'
+import { type PollDefinition, PollDefinitionSchema } from '../../server/poll-definition.ts'
+import { readSettings } from '../../server/settings.ts'
+import { connect } from './clients.ts'
+
+export const SECRET = 'test-presenter-secret'
+
+export const HAT_POLL: PollDefinition = PollDefinitionSchema.parse({
+  id: 'hat',
+  question: 'Which hat are you wearing right now?',
+  options: ['Leading', 'Managing', 'Not sure'],
+})
+
+/** One poll of every kind (and a hidden-results one), for the integration and browser tests. */
+export const KIND_POLLS: PollDefinition[] = [
+  {
+    id: 'seen',
+    kind: 'multiple',
+    question: 'Seen in your team?',
+    options: ['Confusion', 'Misalignment', 'Burnout'],
+    max: 2,
+  },
+  {
+    id: 'week',
+    kind: 'scale',
+    question: 'Your week?',
+    min: 0,
+    max: 10,
+    minLabel: 'All managing',
+    maxLabel: 'All leading',
+  },
+  {
+    id: 'word',
+    kind: 'words',
+    question: 'One word for the leader you would follow',
+    maxLength: 30,
+  },
+  {
+    id: 'scenario',
+    kind: 'quiz',
+    question: 'Launching a new idea?',
+    options: ['Leader hat', 'Manager hat'],
+    correct: 'Leader hat',
+    explain: 'A bold move: a new idea.',
+  },
+  { id: 'vibe', kind: 'reactions', question: 'How does this land?' },
+  {
+    id: 'secret-ballot',
+    question: 'Hidden until reveal',
+    options: ['Yes', 'No'],
+    results: 'hidden',
+  },
+  { id: 'my-steps', kind: 'steps', question: 'Your action steps', count: 3 },
+].map((poll) => PollDefinitionSchema.parse(poll))
+
+/** The kit in this process, as `npm start` assembles it, on a random loopback port. */
+export async function startTestServer(options: { dataDir: string; polls?: PollDefinition[] }) {
+  const settings = {
+    ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir]),
+    secret: SECRET,
+  }
+  const server = await startKit(settings, { polls: options.polls ?? [HAT_POLL] })
+  server.joinUrl = 'http://192.0.2.1:3030/vote'
+  const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`
+  return {
+    url,
+    engine: server.engine,
+    store: server.store,
+    connect: (auth: Record<string, unknown>, extra: Parameters<typeof connect>[2] = {}) => connect(url, auth, extra),
+    close: () => server.close(),
+  }
+}

@@ -1,0 +1,11 @@
+// One seeded pseudo-random generator (mulberry32) for generated inputs, seeded votes and the
+// benchmark's choices: a failing run can be replayed from its seed.
+export function seededRandom(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -1,0 +1,186 @@
+// What every store promises the engine (server/store.ts), as one suite that runs against SQLite
+// (tests/store.test.ts) and against a real Redis (tests/scale/store-redis.test.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Change, isAfter, type Position, type Store, type Vote } from '../../server/store.ts'
+
+export interface StoreUnderTest {
+  /** A store on fresh, empty storage. */
+  open(): Promise<Store>
+  /** Another store on the same storage (a restart, or a second process). */
+  reopen(): Promise<Store>
+  /** Several processes share it, and so its log (Redis); an SQLite file has one process. */
+  shared: boolean
+  cleanup(): Promise<void>
+}
+
+const vote = (sessionId: number, participantId: string, answer: string, at = 1, pollId = 'hat'): Vote => ({
+  sessionId,
+  pollId,
+  participantId,
+  answer: [answer],
+  voteId: `${participantId}-${answer}-${at}`,
+  at,
+})
+
+/** Every change the store logs from now on, with its position. */
+function record(store: Store): { changes: Change[]; positions: Position[] } {
+  const log = { changes: [] as Change[], positions: [] as Position[] }
+  store.onChange((change, position) => {
+    log.changes.push(change)
+    log.positions.push(position)
+  })
+  return log
+}
+
+async function logged(log: { changes: Change[] }, count: number): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (log.changes.length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} logged changes, saw ${log.changes.length}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+export function storeContract(name: string, underTest: () => StoreUnderTest): void {
+  describe(`${name} store`, () => {
+    let subject: StoreUnderTest
+    let store: Store
+    const opened: Store[] = []
+    beforeEach(async () => {
+      subject = underTest()
+      store = await subject.open()
+      opened.push(store)
+    })
+    afterEach(async () => {
+      for (const each of opened.splice(0)) await each.close()
+      await subject.cleanup()
+    })
+    const reopen = async () => {
+      const again = await subject.reopen()
+      opened.push(again)
+      return again
+    }
+
+    it('creates a first session once, then starts and renames sessions and lists them all', async () => {
+      const first = await store.currentSession()
+      expect(first.name).toBe('First session')
+      expect((await store.currentSession()).id).toBe(first.id)
+      const second = await store.startSession('Berlin, March cohort')
+      expect(second.id).toBeGreaterThan(first.id)
+      expect((await store.currentSession()).id).toBe(second.id)
+      expect((await store.renameSession(second.id, 'Berlin, April')).name).toBe('Berlin, April')
+      expect((await store.listSessions()).map((session) => session.name)).toEqual(['First session', 'Berlin, April'])
+    })
+
+    it('keeps one answer per participant and poll: the later one, whatever order they arrive in', async () => {
+      const { id } = await store.currentSession()
+      await store.saveVotes([vote(id, 'a', 'leading', 1), vote(id, 'b', 'leading', 1)])
+      await store.saveVotes([vote(id, 'a', 'managing', 3)])
+      // An older answer that reached the store late (another process) does not replace it.
+      await store.saveVotes([vote(id, 'a', 'not-sure', 2)])
+      const { votes } = await store.loadSession(id)
+      expect(votes.map((v) => [v.participantId, v.answer[0]]).sort()).toEqual([
+        ['a', 'managing'],
+        ['b', 'leading'],
+      ])
+    })
+
+    it('counts a retried vote once', async () => {
+      const { id } = await store.currentSession()
+      const tap = vote(id, 'a', 'leading', 5)
+      await store.saveVotes([tap])
+      await store.saveVotes([tap])
+      expect((await store.loadSession(id)).votes).toHaveLength(1)
+    })
+
+    it('resets one poll: its answers and reactions go, its new record is written, other polls stay', async () => {
+      const { id } = await store.currentSession()
+      await store.setPollState(id, { pollId: 'hat', state: 'open', openedAt: 5, revealed: true })
+      await store.saveVotes([vote(id, 'a', 'leading'), vote(id, 'a', 'yes', 1, 'other')])
+      await store.addReactions(id, [{ pollId: 'hat', emoji: '👍', count: 2 }])
+      await store.resetPoll(id, { pollId: 'hat', state: 'open', openedAt: 5, revealed: false })
+      const snapshot = await store.loadSession(id)
+      expect(snapshot.polls).toEqual([{ pollId: 'hat', state: 'open', openedAt: 5, revealed: false }])
+      expect(snapshot.votes.map((v) => v.pollId)).toEqual(['other'])
+      expect(snapshot.reactions).toEqual([])
+    })
+
+    it('keeps reveals, hidden words, reaction counts and follow mode per session', async () => {
+      const first = await store.currentSession()
+      await store.setPollState(first.id, { pollId: 'quiz', state: 'closed', openedAt: 7, revealed: true })
+      await store.hideWord(first.id, 'words', 'rude')
+      await store.addReactions(first.id, [{ pollId: 'vibe', emoji: '👏', count: 2 }])
+      await store.addReactions(first.id, [{ pollId: 'vibe', emoji: '👏', count: 3 }])
+      await store.setFollowSlides(first.id, true)
+      const second = await store.startSession('Next group')
+      expect(await store.loadSession(second.id)).toEqual({
+        polls: [],
+        votes: [],
+        hiddenWords: [],
+        reactions: [],
+        followSlides: false,
+      })
+      expect(await store.loadSession(first.id)).toEqual({
+        polls: [{ pollId: 'quiz', state: 'closed', openedAt: 7, revealed: true }],
+        votes: [],
+        hiddenWords: [{ pollId: 'words', word: 'rude' }],
+        reactions: [{ pollId: 'vibe', emoji: '👏', count: 5 }],
+        followSlides: true,
+      })
+    })
+
+    it('is durable: after a restart everything written is there, earlier sessions too', async () => {
+      const first = await store.currentSession()
+      await store.saveVotes([vote(first.id, 'a', 'leading')])
+      const second = await store.startSession('Afternoon')
+      await store.saveVotes([vote(second.id, 'b', 'managing')])
+      await store.setPollState(second.id, { pollId: 'hat', state: 'open', openedAt: 9, revealed: false })
+      const before = [await store.loadSession(first.id), await store.loadSession(second.id)]
+      await store.close()
+      opened.splice(opened.indexOf(store), 1)
+      const again = await reopen()
+      expect((await again.currentSession()).id).toBe(second.id)
+      expect([await again.loadSession(first.id), await again.loadSession(second.id)]).toEqual(before)
+    })
+
+    it('logs every change in order, with the new state it made, to every store on the same storage', async () => {
+      const { id } = await store.currentSession()
+      const mine = record(store)
+      const other = await reopen()
+      const theirs = record(other)
+      // Reading the position starts the log for this store (Redis reads it from there on).
+      const start = await store.position()
+      await other.position()
+      await store.saveVotes([vote(id, 'a', 'leading')])
+      await store.addReactions(id, [{ pollId: 'vibe', emoji: '👍', count: 2 }])
+      await store.addReactions(id, [{ pollId: 'vibe', emoji: '👍', count: 1 }])
+      const reset = await store.resetPoll(id, { pollId: 'hat', state: 'closed', openedAt: null, revealed: false })
+      await store.hideWord(id, 'words', 'rude')
+      await store.setFollowSlides(id, true)
+      const renamed = await store.renameSession(id, 'Renamed')
+      await logged(mine, 7)
+      expect(mine.changes).toEqual([
+        { type: 'votes', sessionId: id, votes: [vote(id, 'a', 'leading')] },
+        { type: 'reactions', sessionId: id, reactions: [{ pollId: 'vibe', emoji: '👍', count: 2, added: 2 }] },
+        { type: 'reactions', sessionId: id, reactions: [{ pollId: 'vibe', emoji: '👍', count: 3, added: 1 }] },
+        {
+          type: 'poll',
+          sessionId: id,
+          record: { pollId: 'hat', state: 'closed', openedAt: null, revealed: false },
+          cleared: true,
+        },
+        { type: 'hide', sessionId: id, pollId: 'words', word: 'rude' },
+        { type: 'follow', sessionId: id, on: true },
+        { type: 'session', session: renamed },
+      ])
+      for (const [i, position] of mine.positions.entries()) {
+        expect(isAfter(position, i === 0 ? start : (mine.positions[i - 1] as Position))).toBe(true)
+      }
+      expect(mine.positions).toContain(reset)
+      expect(isAfter(await store.position(), reset)).toBe(true)
+      // With Redis a second process reads the same log; an SQLite file has one process (its log
+      // lives in that process), so there the other store hears nothing of this one's writes.
+      if (subject.shared) await logged(theirs, 7)
+      expect(theirs.changes).toEqual(subject.shared ? mine.changes : [])
+    })
+  })
+}
