@@ -1,10 +1,16 @@
-// Slidev's export prints the page as soon as its network is idle and every `[data-waitfor]`
-// element on it holds a visible match. On a busy machine the network can go idle before the app
-// has drawn a single slide, and the PDF came out blank. So slides/index.html ships one
-// `[data-waitfor]` element, and the deck fills it only once everything to print is drawn: every
-// slide of the range laid out, fonts loaded, stored results fetched. If that never happens the
-// export fails with Slidev's timeout instead of printing an empty page.
+// Slidev's export prints the page once its network has been idle for half a second. On a busy
+// machine that could happen before the app had drawn a single slide, and the PDF came out
+// blank. So while printing, slides/index.html keeps one request open (server/vite-plugin.ts
+// holds it) and the deck lets go of it only once everything to print is drawn: every slide of
+// the range laid out, fonts loaded, stored results fetched. If that never happens the export
+// fails with its timeout instead of printing an empty page.
 import { ref } from 'vue'
+
+declare global {
+  interface Window {
+    __printHold?: AbortController
+  }
+}
 
 const pending = ref(0)
 
@@ -26,8 +32,8 @@ function drawn(expectedSlides: number): boolean {
   )
 }
 
-/** Puts the mark that slides/index.html's `[data-waitfor]` asks for, once the page is complete. */
-export async function markWhenPrintReady(expectedSlides: number): Promise<void> {
+/** Releases the request that keeps the exporter waiting, once the printed page is complete. */
+export async function releaseWhenPrintReady(expectedSlides: number): Promise<void> {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 50))
     if (!drawn(expectedSlides)) continue
@@ -37,8 +43,5 @@ export async function markWhenPrintReady(expectedSlides: number): Promise<void> 
     await nextFrame()
     if (drawn(expectedSlides) && document.fonts.status === 'loaded') break
   }
-  const mark = document.createElement('i')
-  mark.className = 'print-ready-mark'
-  mark.style.cssText = 'display: block; width: 1px; height: 1px'
-  document.getElementById('print-ready')?.append(mark)
+  window.__printHold?.abort()
 }

@@ -5,9 +5,10 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { deckEntry } from '../server/deck.ts'
+import { KitError } from '../server/errors.ts'
 import { ROOT } from '../server/settings.ts'
 
-export class ExportError extends Error {}
+export class ExportError extends KitError {}
 
 export const SLIDEV = join(ROOT, 'node_modules', '.bin', 'slidev')
 
@@ -29,10 +30,12 @@ export function stopExports(): void {
 export async function exportSlides(
   deck: string,
   output: string,
-  options: { chromium: string; dataDir: string; timeoutMs?: number; env?: Record<string, string> },
+  options: { chromium: string; dataDir: string; timeoutMs?: number; env?: Record<string, string>; range?: string },
 ): Promise<void> {
   if (!existsSync(SLIDEV)) throw new ExportError('Slidev is not installed: run `npm install` first.')
-  const timeout = options.timeoutMs ?? 60_000
+  // How long the deck may take to be complete in the browser (components/usePrintReady.ts): a
+  // guard against a page that never completes, generous for a busy laptop.
+  const timeout = options.timeoutMs ?? 180_000
   const args = [
     'export',
     deckEntry(deck),
@@ -42,6 +45,7 @@ export async function exportSlides(
     options.chromium,
     '--timeout',
     String(timeout),
+    ...(options.range ? ['--range', options.range] : []),
   ]
   const log: Buffer[] = []
   const code = await new Promise<number | null>((done) => {

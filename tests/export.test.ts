@@ -1,14 +1,14 @@
 // The deck exports to PDF offline through Slidev's own exporter and the system Chromium, and the
 // poll slide in the PDF shows the results stored in the data folder (not a spinner).
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findChromium } from '../handouts/chromium.ts'
-import { ROOT, SLIDES_DIR } from '../server/settings.ts'
+import { exportSlides } from '../handouts/slides-export.ts'
+import { SLIDES_DIR } from '../server/settings.ts'
 import { openSqliteStore } from '../server/sqlite-store.ts'
 import { slideNumberOfPoll } from './deck-helpers.ts'
-import { tempDir } from './helpers.ts'
+import { tempDir } from './harness/system.ts'
 
 let dir: ReturnType<typeof tempDir>
 beforeAll(async () => {
@@ -32,37 +32,14 @@ afterAll(() => dir.remove())
 
 describe('PDF export', () => {
   it('shows the stored results on the poll slide', async () => {
-    const deck = join(SLIDES_DIR, 'workshop.md')
-    const slide = await slideNumberOfPoll(deck, 'hat-start')
+    const slide = await slideNumberOfPoll(join(SLIDES_DIR, 'workshop.md'), 'hat-start')
     const pdf = join(dir.path, 'deck.pdf')
-    const result = spawnSync(
-      join(ROOT, 'node_modules', '.bin', 'slidev'),
-      [
-        'export',
-        deck,
-        '--output',
-        pdf,
-        '--range',
-        String(slide),
-        '--executable-path',
-        findChromium(),
-        '--timeout',
-        '60000',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, DATA_DIR: dir.path },
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    )
-    expect(result.status, result.stderr + result.stdout).toBe(0)
-    expect(existsSync(pdf)).toBe(true)
+    await exportSlides('workshop', pdf, { chromium: findChromium(), dataDir: dir.path, range: String(slide) })
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
     expect(text).toContain('7 answers')
     expect(text).not.toMatch(/Loading results|Connecting to the poll/)
     // The two seeded counts appear as bar values.
     expect(text).toMatch(/\b3\b/)
     expect(text).toMatch(/\b4\b/)
-  }, 150_000)
+  }, 240_000)
 })

@@ -5,11 +5,11 @@
 import { useNav } from '@slidev/client'
 import { watch } from 'vue'
 import { sendControl, sendFollow, sendSlide, usePollChannel } from '../../components/usePollChannel'
-import { markWhenPrintReady } from '../../components/usePrintReady'
+import { releaseWhenPrintReady } from '../../components/usePrintReady'
 
 export default function setupPollPresenter() {
   const nav = useNav()
-  if (nav.isPrintMode.value) return void markWhenPrintReady(nav.printRange.value.length)
+  if (nav.isPrintMode.value) return void releaseWhenPrintReady(nav.printRange.value.length)
   const channel = usePollChannel()
   const currentPollId = () => {
     const poll = nav.currentSlideRoute.value?.meta?.slide?.frontmatter?.poll as { id?: unknown } | undefined
