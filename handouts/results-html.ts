@@ -52,7 +52,7 @@ function bars(result: PollResult, poll?: PollDefinition): string {
     const classes = ['bar-row', `tone-${tone(option.label)}`]
     if (count === max && max > 0) classes.push('top')
     if (correct.has(option.id)) classes.push('correct')
-    const mark = correct.has(option.id) ? '<span class="mark">✓ right answer</span>' : ''
+    const mark = correct.has(option.id) ? '<span class="mark">✓ suggested answer</span>' : ''
     return `<div class="${classes.join(' ')}">
       <div class="bar-label">${esc(option.label)}${mark}</div>
       <div class="bar-track"><div class="bar-fill" style="width:${width.toFixed(2)}%"></div></div>
@@ -151,7 +151,7 @@ export function pollCard(
   const notes: string[] = []
   if (result.kind === 'multiple' && result.total > 0)
     notes.push('People could pick more than one answer; shares are of people.')
-  if (result.kind === 'quiz' && poll?.explain) notes.push(`Why: ${poll.explain}`)
+  if (result.kind === 'quiz' && poll?.explain) notes.push(poll.explain)
   // The slide's title helps tell apart polls that ask the same thing, unless it repeats the question.
   const fold = (text: string) =>
     text

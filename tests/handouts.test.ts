@@ -375,7 +375,7 @@ describe('handout building blocks', () => {
     expect(singleHtml).toContain('Manager &lt;hat&gt;')
     expect(singleHtml).toMatch(/<strong>3<\/strong><span>75%<\/span>/)
     const quiz = define({ id: 'q', kind: 'quiz', question: 'Q', options: ['A', 'B'], correct: 'B' })
-    expect(pollCard(result(quiz, { a: 1, b: 2 }, 3), quiz)).toContain('right answer')
+    expect(pollCard(result(quiz, { a: 1, b: 2 }, 3), quiz)).toContain('suggested answer')
     const scale = define({ id: 's', kind: 'scale', question: 'S', min: 1, max: 5, maxLabel: '<max>' })
     const scaleHtml = pollCard(result(scale, { 1: 1, 5: 1 }, 2, 3), scale)
     expect(scaleHtml).toContain('average 3.0')

@@ -73,12 +73,12 @@ describe('the phone page, kind by kind', () => {
     await close('word')
   })
 
-  it('quiz: answer, then learn at the reveal whether it was right', async () => {
+  it('quiz: answer, then see the suggested answer at the reveal', async () => {
     await showing('scenario', 'Launching a new idea?')
     await page.getByRole('button', { name: 'Manager hat', exact: true }).click()
     await expect.poll(status).toContain('Your vote counted')
     await server.engine.control({ pollId: 'scenario', action: 'reveal' })
-    await expect.poll(status).toBe('Not this time: the answer was Leader hat.')
+    await expect.poll(status).toBe('The suggested answer was Leader hat. Your pick has a case too: see the screen.')
     await close('scenario')
   })
 

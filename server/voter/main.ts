@@ -76,9 +76,10 @@ function answeredText(poll: PollView): string {
   const answer = mine[poll.id]
   if (!answer) return ''
   if (poll.kind === 'quiz' && poll.revealed && poll.correct) {
+    // A suggested answer, not a score: the screen shows the reasoning and the other case.
     return poll.correct.includes(answer[0] ?? '')
-      ? 'Right! Well spotted.'
-      : `Not this time: the answer was ${poll.correct.map((id) => labelOf(poll, id)).join(' or ')}.`
+      ? 'You picked the suggested answer. The other case is on the screen.'
+      : `The suggested answer was ${poll.correct.map((id) => labelOf(poll, id)).join(' or ')}. Your pick has a case too: see the screen.`
   }
   if (poll.kind === 'words') return `You said "${answer[0]}". Send another to change it.`
   if (poll.kind === 'steps') return 'Saved. Open "My takeaway" at the end to keep them.'
