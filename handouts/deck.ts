@@ -12,7 +12,12 @@ export interface AgendaRow {
   hat: 'lead' | 'manage' | 'both'
   /** Minutes from the start. */
   start: number
+  /** Slack for overruns and questions (`buffer: true`), not a block of slides. */
+  buffer: boolean
 }
+
+/** Where attendees talk to each other: a slide's `activity: pairs` or `activity: tables`. */
+export type Activity = 'pairs' | 'tables'
 
 export interface Timing {
   /** Planned length of the slide in this deck, in seconds (undefined when the notes give none). */
@@ -34,6 +39,7 @@ export interface SlideInfo {
   startsAt: number
   pollId?: string
   layout?: string
+  activity?: Activity
 }
 
 export interface DeckInfo {
@@ -128,7 +134,7 @@ function agendaOf(frontmatter: Record<string, unknown>): AgendaRow[] {
   return list.map((item: Record<string, unknown>) => {
     const minutes = Number(item?.minutes) || 0
     const hat = item?.hat === 'manage' || item?.hat === 'both' ? item.hat : 'lead'
-    const row = { title: String(item?.title ?? ''), minutes, hat, start } as AgendaRow
+    const row = { title: String(item?.title ?? ''), minutes, hat, start, buffer: item?.buffer === true } as AgendaRow
     start += minutes
     return row
   })
@@ -161,6 +167,8 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
     if (!agenda.length) agenda = agendaOf(frontmatter)
     const { timing, notes } = parseTiming(slide.note ?? '', deck)
     const poll = frontmatter.poll as { id?: unknown } | undefined
+    const activity =
+      frontmatter.activity === 'pairs' || frontmatter.activity === 'tables' ? frontmatter.activity : undefined
     slides.push({
       number: slides.length + 1,
       title: plainTitle(String(frontmatter.title ?? slide.title ?? '')) || `Slide ${slides.length + 1}`,
@@ -169,6 +177,7 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
       startsAt: clock,
       ...(typeof poll?.id === 'string' ? { pollId: poll.id } : {}),
       ...(typeof frontmatter.layout === 'string' ? { layout: frontmatter.layout } : {}),
+      ...(activity ? { activity } : {}),
     })
     clock += timing.seconds ?? 0
   }
@@ -180,6 +189,31 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
     slides,
     agenda,
   }
+}
+
+export interface Block {
+  row: AgendaRow
+  /** The slides that fall inside the block's minutes, by their planned start. */
+  slides: SlideInfo[]
+  /** Planned seconds of those slides: equal to the block's minutes when the timings add up. */
+  seconds: number
+}
+
+/**
+ * The agenda's blocks (buffer rows left out) with the slides each one holds: a slide belongs to
+ * the block its planned start falls in, counting the blocks' minutes without the buffer.
+ */
+export function blocksOf(deck: DeckInfo): Block[] {
+  const rows = deck.agenda.filter((row) => !row.buffer)
+  let start = 0
+  return rows.map((row, i) => {
+    const from = start * 60
+    start += row.minutes
+    const last = i === rows.length - 1
+    const slides = deck.slides.filter((slide) => slide.startsAt >= from && (last || slide.startsAt < start * 60))
+    const seconds = slides.reduce((sum, slide) => sum + (slide.timing.seconds ?? 0), 0)
+    return { row, slides, seconds }
+  })
 }
 
 /** 95 → "1:35" (minutes:seconds from the start). */
@@ -200,4 +234,10 @@ export function lengthText(totalSeconds: number): string {
   const rest = Math.round(totalSeconds % 60)
   if (!minutes) return `${rest} s`
   return rest ? `${minutes} min ${rest} s` : `${minutes} min`
+}
+
+/** The text of the notes paragraph that starts with a bold cue ("**Without phones:** …"), plain. */
+export function cueText(notes: string, cue: string): string | undefined {
+  const match = new RegExp(`^\\*\\*${cue}:\\*\\*[ \\t]*((?:.+\\n?)+)`, 'm').exec(notes)
+  return match?.[1]?.replace(/[*`]+/g, '').replace(/\s+/g, ' ').trim() || undefined
 }

@@ -105,11 +105,11 @@ describe('the deck shows every kind', () => {
   })
 
   it('reactions: taps float up and are counted', async () => {
-    await server.engine.control({ pollId: 'reactions-meaning', action: 'open' })
-    const poll = await show('reactions-meaning')
+    await server.engine.control({ pollId: 'same-call', action: 'open' })
+    const poll = await show('same-call')
     const tapper = await phone()
     for (let i = 0; i < 3; i++)
-      expect((await tapper.emitWithAck('react', { pollId: 'reactions-meaning', emoji: '👍' })).ok).toBe(true)
+      expect((await tapper.emitWithAck('react', { pollId: 'same-call', emoji: '👍' })).ok).toBe(true)
     await expect.poll(() => poll.locator('[data-option="👍"] .count').textContent()).toBe('3')
   })
 
