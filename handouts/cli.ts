@@ -1,5 +1,6 @@
 // `npm run handouts`: the slides PDF of each deck (Slidev's own export, with the stored poll
-// results on the poll slides), a participant handout and a facilitator guide, into handouts/out/.
+// results on the poll slides), a participant handout, a facilitator guide and the follow-up
+// messages for each deck, and the scenario cards when a deck has table work, into handouts/out/.
 // Problems a facilitator can fix are printed as one sentence that names the fix, never as a
 // stack trace.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -15,21 +16,26 @@ import { DATABASE_FILE } from '../server/sqlite-store.ts'
 import { loadBreakdown } from './breakdown.ts'
 import { findChromium } from './chromium.ts'
 import { type DeckInfo, formatOf, loadDeck } from './deck.ts'
-import { buildGuide, buildHandout } from './documents.ts'
+import { buildCards, buildGuide, buildHandout } from './documents.ts'
+import { followUpMarkdown } from './follow-up.ts'
 import { formatDate } from './handout-html.ts'
 import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
 import { PAPERS, Printer } from './render.ts'
+import { scenarioKey } from './scenario-key.ts'
+import { loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
 import { exportSlides, stopExports } from './slides-export.ts'
 
 interface Written {
   label: string
   file: string
-  pages: number
+  /** "12 pages", "64 lines". */
+  length: string
   bytes: number
   seconds: number
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000
+const pages = (count: number) => `${count} ${count === 1 ? 'page' : 'pages'}`
 const size = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
 const shown = (path: string) => {
@@ -72,6 +78,11 @@ async function main(argv: string[]): Promise<void> {
   const decks = new Map<string, DeckInfo>()
   for (const name of options.docDecks) decks.set(name, await loadDeck(name))
   const breakdown = loadBreakdown()
+  const moments = loadMoments()
+  const goals = loadGoals()
+  const furtherReading = loadFurtherReading()
+  // The cards are for decks with table work; they are the same cards for every deck.
+  const cardsFor = options.docDecks.find((name) => decks.get(name)?.slides.some((slide) => slide.activity === 'tables'))
   // The join slide shows the address `npm start` gives phones on this network (PORT, PUBLIC_URL
   // respected), not the temporary port of the export's own server.
   const settings = readSettings([])
@@ -80,16 +91,27 @@ async function main(argv: string[]): Promise<void> {
 
   const steps = [
     ...options.slideDecks.map((deck) => `Slides PDF (${deck})`),
-    ...options.docDecks.flatMap((deck) => [`Participant handout (${deck})`, `Facilitator guide (${deck})`]),
+    ...options.docDecks.flatMap((deck) => [
+      `Participant handout (${deck})`,
+      `Facilitator guide (${deck})`,
+      ...(deck === cardsFor ? ['Scenario cards'] : []),
+      `Follow-up messages (${deck})`,
+    ]),
   ]
   const step = (label: string) => `[${steps.indexOf(label) + 1}/${steps.length}] ${label}`
   const written: Written[] = []
-  const write = (label: string, file: string, bytes: Uint8Array | undefined, pages: number, since: number) => {
+  const write = (
+    label: string,
+    file: string,
+    bytes: Uint8Array | string | undefined,
+    length: string,
+    since: number,
+  ) => {
     const path = join(options.out, file)
-    if (bytes) writeFileSync(path, bytes)
-    const entry = { label, file, pages, bytes: statSync(path).size, seconds: seconds(since) }
+    if (bytes !== undefined) writeFileSync(path, bytes)
+    const entry = { label, file, length, bytes: statSync(path).size, seconds: seconds(since) }
     written.push(entry)
-    console.log(`${step(label)}: ${file}, ${pages} pages, ${size(entry.bytes)}, ${entry.seconds.toFixed(1)} s`)
+    console.log(`${step(label)}: ${file}, ${length}, ${size(entry.bytes)}, ${entry.seconds.toFixed(1)} s`)
   }
 
   const where = [
@@ -119,7 +141,7 @@ async function main(argv: string[]): Promise<void> {
       const env = { PUBLIC_URL: joinBase, ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}) }
       await exportSlides(deck, output, { chromium, dataDir: options.dataDir, env })
       const doc = await PDFDocument.load(readFileSync(output))
-      write(label, file, undefined, doc.getPageCount(), since)
+      write(label, file, undefined, pages(doc.getPageCount()), since)
       return doc
     })
     slidesPdf.set(deck, done)
@@ -157,19 +179,35 @@ async function main(argv: string[]): Promise<void> {
           date,
           ...(results ? { session: { name: results.session.name }, results } : {}),
           breakdown,
+          moments,
+          furtherReading,
           polls,
           paper,
           slideRatio,
         },
         slides,
       )
-      write(label, `handout-${name}.pdf`, handout.bytes, handout.pages, since)
+      write(label, `handout-${name}.pdf`, handout.bytes, pages(handout.pages), since)
 
+      const key = scenarioKey(deck, polls, moments)
       label = `Facilitator guide (${name})`
       since = performance.now()
       console.log(`${step(label)}…`)
-      const guide = await buildGuide(await printer, { deck, format, polls, paper, slideRatio }, slides)
-      write(label, `facilitator-guide-${name}.pdf`, guide.bytes, guide.pages, since)
+      const guide = await buildGuide(await printer, { deck, format, polls, paper, slideRatio, goals, key }, slides)
+      write(label, `facilitator-guide-${name}.pdf`, guide.bytes, pages(guide.pages), since)
+
+      if (name === cardsFor) {
+        label = 'Scenario cards'
+        since = performance.now()
+        console.log(`${step(label)}…`)
+        const cards = await buildCards(await printer, { title: deck.title, moments, paper })
+        write(label, 'scenario-cards.pdf', cards.bytes, pages(cards.pages), since)
+      }
+
+      label = `Follow-up messages (${name})`
+      since = performance.now()
+      const message = followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading })
+      write(label, `follow-up-${name}.md`, message, `${message.split('\n').length} lines`, since)
     }
   })()
 
@@ -188,7 +226,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`\nWrote ${written.length} files to ${shown(options.out)}/:`)
   for (const entry of written) {
     console.log(
-      `  ${entry.file.padEnd(width)}  ${String(entry.pages).padStart(3)} pages  ${size(entry.bytes).padStart(7)}  ${entry.seconds.toFixed(1).padStart(5)} s`,
+      `  ${entry.file.padEnd(width)}  ${entry.length.padStart(9)}  ${size(entry.bytes).padStart(7)}  ${entry.seconds.toFixed(1).padStart(5)} s`,
     )
   }
   console.log(`Total time: ${total.toFixed(1)} s`)

@@ -1,6 +1,7 @@
-// Builds the two printed documents from their HTML: Chromium prints, pdf-lib assembles (cover +
+// Builds the printed documents from their HTML: Chromium prints, pdf-lib assembles (cover +
 // body) and puts the slides into their frames.
 import { PDFDocument } from 'pdf-lib'
+import { type CardsInput, cardsHtml } from './cards-html.ts'
 import { type GuideInput, guideHtml } from './guide-html.ts'
 import { coverHtml, type HandoutInput, handoutBodyHtml } from './handout-html.ts'
 import { joinPdfs, type Printer, stampSlides } from './render.ts'
@@ -40,6 +41,15 @@ export async function buildGuide(printer: Printer, input: GuideInput, slides: PD
   const doc = await PDFDocument.load(printed.pdf)
   await stampSlides(doc, slides, printed.slots, { firstPage: 0 })
   describe(doc, `${input.deck.title}: facilitator guide`, input.format)
+  const bytes = await doc.save()
+  return { bytes, pages: doc.getPageCount() }
+}
+
+export async function buildCards(printer: Printer, input: CardsInput): Promise<Built> {
+  const footer = `${input.title} · Scenario cards for the table activity`
+  const printed = await printer.print(cardsHtml(input), { paper: input.paper, footer, name: 'the scenario cards' })
+  const doc = await PDFDocument.load(printed.pdf)
+  describe(doc, `${input.title}: scenario cards`, 'One card per moment, for the table activity')
   const bytes = await doc.save()
   return { bytes, pages: doc.getPageCount() }
 }

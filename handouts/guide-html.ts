@@ -1,10 +1,17 @@
-// The facilitator guide: the agenda with timings, a short checklist, the polls, then every slide
-// with its thumbnail, its planned time and its notes (rendered from the notes' Markdown).
+// The facilitator guide: the goals, the agenda with its buffer, the practice, a checklist, how to
+// run the room (pre-work, remote, push-back: facilitation.md), the polls with their no-phone
+// versions, the scenario key, then every slide, block by block, with its thumbnail, its planned
+// time and its notes (rendered from the notes' Markdown).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo } from './deck.ts'
+import { blocksOf, cueText, type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo } from './deck.ts'
 import { HATS_MARK } from './handout-html.ts'
 import { escapeHtml as esc, notesToHtml } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
+import type { KeyEntry } from './scenario-key.ts'
+
+export const FACILITATION = join(import.meta.dirname, 'facilitation.md')
 
 export interface GuideInput {
   deck: DeckInfo
@@ -12,6 +19,11 @@ export interface GuideInput {
   polls: PollDefinition[]
   paper: Paper
   slideRatio?: number
+  /** "What you'll leave with", from the goals slide. */
+  goals: string[]
+  key: KeyEntry[]
+  /** How to run the room, as Markdown with `##` sections (facilitation.md by default). */
+  facilitation?: string
 }
 
 const HAT_NAMES = { lead: 'Leader hat', manage: 'Manager hat', both: 'Both hats' } as const
@@ -30,9 +42,10 @@ function agenda(deck: DeckInfo): string {
   if (!deck.agenda.length) return ''
   const total = deck.agenda.reduce((sum, row) => sum + row.minutes, 0)
   const rows = deck.agenda
-    .map(
-      (row) =>
-        `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${HAT_NAMES[row.hat]}</td><td class="min">${row.minutes} min</td></tr>`,
+    .map((row) =>
+      row.buffer
+        ? `<tr class="buffer"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot buffer"></span>${esc(row.title)}</td><td class="hat">Slack for overruns</td><td class="min">${row.minutes} min</td></tr>`
+        : `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${HAT_NAMES[row.hat]}</td><td class="min">${row.minutes} min</td></tr>`,
     )
     .join('')
   const warning =
@@ -55,30 +68,98 @@ function pollsTable(deck: DeckInfo, polls: PollDefinition[]): string {
     .filter((slide) => slide.pollId)
     .map((slide) => {
       const poll = byId.get(slide.pollId ?? '')
-      return `<tr><td class="num-cell">${slide.number}</td><td><code>${esc(slide.pollId)}</code></td><td>${esc(KIND_NAMES[poll?.kind ?? ''] ?? poll?.kind ?? '')}</td><td>${esc(poll?.question ?? slide.title)}</td></tr>`
+      const fallback = cueText(slide.notes, 'Without phones')
+      return `<tr><td class="num-cell">${slide.number}</td><td><code>${esc(slide.pollId)}</code></td><td>${esc(KIND_NAMES[poll?.kind ?? ''] ?? poll?.kind ?? '')}</td><td>${esc(poll?.question ?? slide.title)}${fallback ? `<span class="fallback">Without phones: ${esc(fallback)}</span>` : ''}</td></tr>`
     })
   if (!rows.length) return ''
   return `<section class="block splittable">
     <h2 class="section-title">Live polls in this deck</h2>
     <table class="polls">
-      <thead><tr><th>Slide</th><th>Poll</th><th>Kind</th><th>Question</th></tr></thead>
+      <thead><tr><th>Slide</th><th>Poll</th><th>Kind</th><th>Question, and without phones</th></tr></thead>
       <tbody>${rows.join('')}</tbody>
     </table>
   </section>`
 }
 
 function checklist(deck: DeckInfo): string {
+  const tables = deck.slides.some((slide) => slide.activity === 'tables')
   const steps = [
+    'A week before: send the pre-work (below) with the invitation.',
     'Run <code>npm start</code> on your laptop and open the <strong>presenter link</strong> it prints (on your laptop only: it carries the presenter secret).',
     'Join from your own phone with the QR code on slide 2, and vote once on a test poll. On venue Wi-Fi, check that phones can reach the laptop (no client isolation).',
-    'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>), so their results stay apart from earlier groups.',
-    `Print the participant handout, one per person, and bring pens: the reflection needs paper${deck.slides.some((s) => /focus/i.test(s.title + s.notes)) ? ' and ten quiet minutes' : ''}.`,
-    'Keep this guide open beside you: each slide below has its planned length, the minute it should start at, and what to say, ask and do.',
+    'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>; <em>Rename…</em> names it), so their results stay apart from earlier groups and the earlier-groups slide can compare them.',
+    `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong>, one sheet per table, and cut them' : ''}. Seat people${tables ? ' at tables of four to six' : ' so they can pair up'}.`,
+    '<strong>Privacy, to say out loud:</strong> votes are anonymous (a random id kept on the phone). Action steps typed on phones are private: the slide shows only how many people saved some, and exports and handouts leave the text out; it stays in the kit’s data file on this laptop so each phone can get its own steps back under <em>My takeaway</em>.',
+    'In presenter view: <kbd>Alt</kbd>+<kbd>O</kbd>, <kbd>C</kbd>, <kbd>R</kbd> open, close and reveal the slide’s poll; <em>Follow slides</em> (<kbd>Alt</kbd>+<kbd>F</kbd>) opens each poll as its slide comes up. Clicking a word in the word cloud hides it for good. The timers start from presenter view only.',
+    'Keep this guide beside you, printed: each slide below has its planned length, the minute it should start at, and what to say, ask and do.',
   ]
   return `<section class="block">
     <h2 class="section-title">Before you start</h2>
     <ul class="checklist">${steps.map((step) => `<li><span class="tick"></span><span>${step}</span></li>`).join('')}</ul>
   </section>`
+}
+
+function goalsBlock(goals: string[]): string {
+  if (!goals.length) return ''
+  return `<section class="block">
+    <h2 class="section-title">What participants leave with</h2>
+    <ol class="goals">${goals.map((goal) => `<li>${esc(goal)}</li>`).join('')}</ol>
+  </section>`
+}
+
+const ACTIVITY_NAMES = { pairs: 'Pairs', tables: 'Tables' } as const
+
+function practice(deck: DeckInfo): string {
+  const rows = deck.slides
+    .filter((slide) => slide.activity)
+    .map((slide) => {
+      const who = ACTIVITY_NAMES[slide.activity ?? 'pairs']
+      const time = slide.timing.seconds !== undefined ? lengthText(slide.timing.seconds) : ''
+      return `<tr><td class="num-cell">${slide.number}</td><td>${who}</td><td>${esc(slide.title)}</td><td class="min">${time}</td></tr>`
+    })
+  if (!rows.length) return ''
+  return `<section class="block">
+    <h2 class="section-title">People talking to each other</h2>
+    <table class="polls practice">
+      <thead><tr><th>Slide</th><th>Who</th><th>Activity (its debrief is in the notes)</th><th class="min">Length</th></tr></thead>
+      <tbody>${rows.join('')}</tbody>
+    </table>
+  </section>`
+}
+
+/** The `##` sections of facilitation.md (the title and its note to authors are left out). */
+function runningTheRoom(markdown: string): string {
+  return markdown
+    .split(/^## /m)
+    .slice(1)
+    .map((part) => {
+      const [title = '', ...body] = part.split('\n')
+      return `<section class="block room">
+    <h2 class="section-title">${esc(title.trim())}</h2>
+    <div class="notes">${notesToHtml(body.join('\n'))}</div>
+  </section>`
+    })
+    .join('\n')
+}
+
+function keyBlock(key: KeyEntry[]): string {
+  if (!key.length) return ''
+  const entries = key
+    .map(
+      (entry) =>
+        `<div class="key-entry"><h3>${esc(entry.label)}</h3><p class="key-moment">${esc(entry.moment)}</p><p>${esc(entry.suggestion)}</p></div>`,
+    )
+    .join('')
+  return `<section class="block scenario-key">
+    <h2 class="section-title">Scenario key: suggested readings</h2>
+    <p class="muted">For you, during the debriefs. Each is one reasonable reading with the other hat’s case, not the article’s answer: the article has no such scenarios. The participant handout has no key; the follow-up message shares it after the session.</p>
+    ${entries}
+  </section>`
+}
+
+function blockHead(block: ReturnType<typeof blocksOf>[number], index: number): string {
+  const end = block.row.start + block.row.minutes
+  return `<h3 class="block-head keep-with-next">Block ${index + 1} · ${esc(block.row.title)} <span>${block.row.minutes} min · ${hourClock(block.row.start)}–${hourClock(end)}</span></h3>`
 }
 
 function card(slide: SlideInfo, polls: Map<string, PollDefinition>): string {
@@ -117,15 +198,21 @@ export function guideHtml(input: GuideInput): string {
     ['Live polls', String(pollCount)],
     ['Slide timings add up to', lengthText(slideSeconds)],
   ]
-  const cards = deck.slides.map((slide) => card(slide, polls)).join('\n')
+  const heads = new Map(blocksOf(deck).map((block, i) => [block.slides[0]?.number, blockHead(block, i)]))
+  const cards = deck.slides.map((slide) => (heads.get(slide.number) ?? '') + card(slide, polls)).join('\n')
+  const facilitation = input.facilitation ?? readFileSync(FACILITATION, 'utf8')
   const body = `<div class="flow guide-flow" data-title="${esc(deck.title)} · facilitator guide">
   <div class="flow-intro">
     <div class="guide-title">${HATS_MARK}<div><p class="kicker">Facilitator guide</p><h1>${esc(deck.title)}</h1></div></div>
     <dl class="facts">${facts.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>
   </div>
+  ${goalsBlock(input.goals)}
   ${agenda(deck)}
+  ${practice(deck)}
   ${checklist(deck)}
+  ${runningTheRoom(facilitation)}
   ${pollsTable(deck, input.polls)}
+  ${keyBlock(input.key)}
   <h2 class="section-title keep-with-next slide-by-slide">Slide by slide</h2>
   ${cards}
 </div>`

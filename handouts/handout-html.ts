@@ -7,6 +7,7 @@ import type { DeckInfo, SlideInfo } from './deck.ts'
 import { escapeHtml as esc } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
 import { pollCard } from './results-html.ts'
+import type { Moment } from './slide-content.ts'
 
 export const SLIDES_PER_PAGE = 3
 
@@ -17,6 +18,10 @@ export interface HandoutInput {
   date: string
   session?: { name: string }
   breakdown: BreakdownRow[]
+  /** The table activity's moments (from their slide), for the worksheet: never their readings. */
+  moments: Moment[]
+  /** The article's further reading, from the thank-you slide. */
+  furtherReading: string[]
   results?: SessionResults
   polls: PollDefinition[]
   paper: Paper
@@ -121,7 +126,7 @@ function slidePages(deck: DeckInfo): string {
   return pages.join('\n')
 }
 
-function breakdownPage(rows: BreakdownRow[]): string {
+function breakdownPage(rows: BreakdownRow[], furtherReading: string[]): string {
   const body = rows
     .map(
       (row) =>
@@ -147,6 +152,7 @@ function breakdownPage(rows: BreakdownRow[]): string {
     <div class="cost"><strong>Misalignment</strong><span>Pushing strategy when the team needs structure.</span></div>
     <div class="cost"><strong>Burnout</strong><span>Trying to inspire while micromanaging.</span></div>
   </div>
+  <div class="further-reading"><h3>Further reading, from the article</h3><ul>${furtherReading.map((title) => `<li>${esc(title)}</li>`).join('')}</ul></div>
   <p class="closing-quote">Dream boldly. Deliver consistently.</p>
 </section>`
 }
@@ -157,24 +163,15 @@ const HAT_ICON = {
     '<svg class="hat-icon" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="2.3" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M8 1.5v2.2M8 12.3v2.2M1.5 8h2.2M12.3 8h2.2M3.4 3.4l1.6 1.6M11 11l1.6 1.6M3.4 12.6 5 11M11 5l1.6-1.6" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/></svg>',
 }
 
-const SELF_CHECK: { moment: string; hat: 'lead' | 'manage' }[] = [
-  { moment: 'A customer’s idea could become a whole new product. Do we go for it?', hat: 'lead' },
-  { moment: 'Launch is on Friday and three tasks still have no owner and no date.', hat: 'manage' },
-  { moment: 'A reorganization was just announced; people are anxious and rumours spread.', hat: 'lead' },
-  { moment: 'The weekly status report eats three hours of everyone’s Friday.', hat: 'manage' },
-  { moment: 'A new hire asks why the team’s work matters at all.', hat: 'lead' },
-  { moment: 'The quarter’s budget has to balance before the board meeting.', hat: 'manage' },
-]
-
-function worksheetPages(): string {
-  const checks = SELF_CHECK.map(
-    (row, i) =>
-      `<tr><td class="n">${i + 1}</td><td>${esc(row.moment)}</td><td class="box"><span></span></td><td class="box"><span></span></td></tr>`,
-  ).join('')
-  const key = (hat: 'lead' | 'manage') =>
-    SELF_CHECK.map((row, i) => (row.hat === hat ? i + 1 : 0))
-      .filter(Boolean)
-      .join(', ')
+function worksheetPages(moments: Moment[]): string {
+  // The moments only: their suggested readings are for the debrief (the guide) and the
+  // follow-up message, never for a handout that is often given out before the rounds.
+  const checks = moments
+    .map(
+      (moment) =>
+        `<tr><td class="n">${moment.number}</td><td><strong>${esc(moment.title)}.</strong> ${esc(moment.text)}</td><td class="box"><span></span></td><td class="box"><span></span></td></tr>`,
+    )
+    .join('')
   const own = [1, 2]
     .map(
       () =>
@@ -195,7 +192,7 @@ function worksheetPages(): string {
   const promptHtml = prompts
     .map(
       ([title, hint], i) =>
-        `<div class="prompt"><div class="prompt-head"><span class="num">${i + 1}</span><div><h3>${title}</h3><p class="hint">${esc(hint)}</p></div></div><div class="rules">${lines(3)}</div></div>`,
+        `<div class="prompt"><div class="prompt-head"><span class="num">${i + 1}</span><div><h3>${title}</h3><p class="hint">${esc(hint)}</p></div></div><div class="rules">${lines(2)}</div></div>`,
     )
     .join('')
   const plan = [
@@ -210,7 +207,11 @@ function worksheetPages(): string {
       'Manager hat',
       'Pick one moment that needs structure. Write the owner, the date and the first checkpoint.',
     ],
-    ['8:00–10:00', 'Commit', 'Choose your switch signal, book the first step in your calendar, tell one person.'],
+    [
+      '8:00–10:00',
+      'Commit',
+      'Choose your switch signal, book the first step in your calendar, and say it to one person, with the date.',
+    ],
   ]
   const planHtml = plan
     .map(
@@ -232,12 +233,11 @@ function worksheetPages(): string {
   <header class="running"><span>Worksheet</span><span>1 of 2</span></header>
   <p class="kicker">Worksheet · reflection</p>
   <h2 class="page-title">Which hat does this moment need?</h2>
-  <p class="lede">Tick the hat each moment calls for. There is a key at the bottom; the point is the reasoning, not the score.</p>
+  <p class="lede">Moments where both hats have a case. Tick the hat each one needs <em>first</em>, and ask what you would do in the first ten minutes and when you would switch. There is no key: the reasoning is the point.</p>
   <table class="self-check">
-    <thead><tr><th></th><th>The moment</th><th class="lead">Leader</th><th class="manage">Manager</th></tr></thead>
+    <thead><tr><th></th><th>The moment</th><th class="lead">Leader first</th><th class="manage">Manager first</th></tr></thead>
     <tbody>${checks}${own}</tbody>
   </table>
-  <p class="key">Key, following the article: leader hat ${key('lead')}; manager hat ${key('manage')}. Your own two: what made you choose?</p>
   <h2 class="section-title">Reflection prompts</h2>
   <div class="prompts">${promptHtml}</div>
 </section>
@@ -249,7 +249,6 @@ function worksheetPages(): string {
   <ol class="plan">${planHtml}</ol>
   <h2 class="section-title">Three action steps</h2>
   <div class="actions">${steps}</div>
-  <p class="closing-quote small">Lead the where. Manage the how. Switch on purpose.</p>
 </section>`
 }
 
@@ -283,6 +282,11 @@ export function formatDate(date: Date): string {
 }
 
 export function handoutBodyHtml(input: HandoutInput): string {
-  const body = [slidePages(input.deck), breakdownPage(input.breakdown), worksheetPages(), resultsFlow(input)].join('\n')
+  const body = [
+    slidePages(input.deck),
+    breakdownPage(input.breakdown, input.furtherReading),
+    worksheetPages(input.moments),
+    resultsFlow(input),
+  ].join('\n')
   return htmlDocument(input, body, false)
 }

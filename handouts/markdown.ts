@@ -1,6 +1,6 @@
 // A small, safe Markdown-to-HTML converter for facilitator notes. Everything is HTML-escaped
-// first; only the tags this file writes itself ever reach the page: paragraphs, lists, strong,
-// em, code, and links shown as text. Raw HTML in notes is shown as text, never run.
+// first; only the tags this file writes itself ever reach the page: paragraphs, lists, quotes,
+// strong, em, code, and links shown as text. Raw HTML in notes is shown as text, never run.
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -39,6 +39,7 @@ export function notesToHtml(markdown: string): string {
   const out: string[] = []
   let paragraph: string[] = []
   let list: { tag: 'ul' | 'ol'; items: string[] } | null = null
+  let quote: string[] = []
 
   const flushParagraph = () => {
     if (!paragraph.length) return
@@ -52,6 +53,11 @@ export function notesToHtml(markdown: string): string {
     out.push(`<p>${html}</p>`)
     paragraph = []
   }
+  const flushQuote = () => {
+    if (!quote.length) return
+    out.push(`<blockquote><p>${inline(quote.join(' ').trim())}</p></blockquote>`)
+    quote = []
+  }
   const flushList = () => {
     if (!list) return
     out.push(`<${list.tag}>${list.items.map((item) => `<li>${inline(item)}</li>`).join('')}</${list.tag}>`)
@@ -62,9 +68,15 @@ export function notesToHtml(markdown: string): string {
     const line = raw.trimEnd()
     const bullet = /^\s*[-*+]\s+(.*)$/.exec(line)
     const numbered = /^\s*\d+[.)]\s+(.*)$/.exec(line)
+    const quoted = /^\s*&gt;\s?(.*)$/.exec(line)
     if (!line.trim()) {
       flushParagraph()
       flushList()
+      flushQuote()
+    } else if (quoted) {
+      flushParagraph()
+      flushList()
+      quote.push(quoted[1] ?? '')
     } else if (bullet || numbered) {
       flushParagraph()
       const tag = bullet ? 'ul' : 'ol'
@@ -83,5 +95,6 @@ export function notesToHtml(markdown: string): string {
   }
   flushParagraph()
   flushList()
+  flushQuote()
   return out.join('\n')
 }

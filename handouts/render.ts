@@ -43,8 +43,8 @@ export function pageCss(paper: Paper, options: { bleed?: boolean; slideRatio?: n
   return `:root{--page-w:${paper.width}mm;--sheet-h:${sheetHeight(paper, options.bleed).toFixed(2)}mm;--side:${SIDE}mm;--slide-ratio:${ratio.toFixed(4)}}`
 }
 
-/** The print styles of one document: what both share, then its own. */
-export function stylesheet(document: 'handout' | 'guide'): string {
+/** The print styles of one document: what all share, then its own. */
+export function stylesheet(document: 'handout' | 'guide' | 'cards'): string {
   const read = (name: string) => readFileSync(join(import.meta.dirname, 'styles', `${name}.css`), 'utf8')
   return `${read('base')}\n${read(document)}`
 }

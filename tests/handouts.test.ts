@@ -12,6 +12,7 @@ import { type DeckInfo, loadDeck, parseTiming } from '../handouts/deck.ts'
 import { escapeHtml, notesToHtml } from '../handouts/markdown.ts'
 import { parseOptions } from '../handouts/options.ts'
 import { pollCard } from '../handouts/results-html.ts'
+import { loadFurtherReading, loadMoments, type Moment } from '../handouts/slide-content.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import type { PollResult } from '../server/results.ts'
@@ -55,12 +56,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 240_000) {
   })
 }
 
-/** Text of a PDF, with typographic quotes and spacing folded so headings compare plainly. */
+/** Typographic quotes and spacing folded, so text from a PDF compares plainly with the sources. */
+const fold = (text: string) => text.replace(/[’‘]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ')
+
+/** Text of a PDF, folded. */
 function pdfText(file: string): string {
-  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-    .replace(/[’‘]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/\s+/g, ' ')
+  return fold(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
 }
 
 const pageCount = async (file: string) => (await PDFDocument.load(readFileSync(file))).getPageCount()
@@ -98,6 +99,7 @@ let out: ReturnType<typeof tempDir>
 let deck: DeckInfo
 let polls: PollDefinition[]
 let result: ReturnType<typeof run>
+let moments: Moment[]
 const expected = new Map<string, number>()
 
 beforeAll(async () => {
@@ -105,6 +107,7 @@ beforeAll(async () => {
   out = tempDir('kit-handouts-out-')
   deck = await loadDeck('workshop')
   polls = await loadPolls(SLIDES_DIR)
+  moments = loadMoments()
   const store = openSqliteStore(data.path)
   const session = await store.currentSession()
   const votes: { pollId: string; answer: string[] }[] = []
@@ -164,18 +167,20 @@ afterAll(() => {
 })
 
 describe('npm run handouts', () => {
-  it('writes the slides of both decks, a handout and a guide, and says what it wrote', () => {
+  it('writes the slides of both decks, a handout, a guide, the cards and the follow-up, and says what it wrote', () => {
     expect(result.status, result.stderr + result.stdout).toBe(0)
     for (const file of [
       'slides-workshop.pdf',
       'slides-short.pdf',
       'handout-workshop.pdf',
       'facilitator-guide-workshop.pdf',
+      'scenario-cards.pdf',
+      'follow-up-workshop.md',
     ]) {
       expect(existsSync(join(out.path, file)), file).toBe(true)
       expect(result.stdout).toContain(file)
     }
-    expect(result.stdout).toMatch(/\[1\/4\] Slides PDF \(workshop\)/)
+    expect(result.stdout).toMatch(/\[1\/6\] Slides PDF \(workshop\)/)
     expect(result.stdout).toMatch(/Total time: \d+(\.\d)? s/)
   })
 
@@ -245,8 +250,84 @@ describe('npm run handouts', () => {
     expect(guide).not.toMatch(/\*\*(Say|Ask|Do):\*\*/) // Markdown rendered, not shown raw
   })
 
+  it('prints one scenario card per moment, six to a page, each with the table’s questions', async () => {
+    const file = join(out.path, 'scenario-cards.pdf')
+    const text = pdfText(file)
+    expect(moments.length).toBeGreaterThanOrEqual(4)
+    // Card headers print in capitals (CSS), so compare without case.
+    expect(text.match(/moment \d+ of \d+/gi)?.map((found) => found.toLowerCase())).toEqual(
+      moments.map((m) => `moment ${m.number} of ${moments.length}`),
+    )
+    for (const moment of moments) {
+      expect(text.split(fold(moment.title)).length - 1, moment.title).toBe(1)
+      expect(text, moment.title).toContain(fold(moment.text))
+    }
+    expect(text.match(/In the first ten minutes we would/g)).toHaveLength(moments.length)
+    expect(await pageCount(file)).toBe(Math.ceil(moments.length / 6))
+    expect(text.toLowerCase()).toContain('cut along the dashed lines')
+  })
+
+  it('keeps the scenario key out of the participant handout until what the room said', () => {
+    const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
+    const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
+    // The results section is printed after a session; everything before it may be handed out first.
+    const afterwards = handout.indexOf('Anonymous, as voted on phones')
+    expect(afterwards).toBeGreaterThan(0)
+    const before = handout.slice(0, afterwards)
+    const inDeck = new Set(deck.slides.map((slide) => slide.pollId))
+    const rounds = polls.filter((poll) => poll.kind === 'quiz' && inDeck.has(poll.id))
+    expect(rounds.length).toBeGreaterThanOrEqual(2)
+    for (const poll of rounds) {
+      const suggestion = fold(poll.explain ?? '').slice(0, 60)
+      expect(guide, poll.id).toContain(suggestion)
+      expect(before, poll.id).not.toContain(suggestion)
+    }
+    for (const moment of moments) {
+      const reading = fold(moment.reading).slice(0, 60)
+      expect(guide, moment.title).toContain(reading)
+      expect(handout, moment.title).not.toContain(reading)
+      // The worksheet has the moments themselves, without a key.
+      expect(before, moment.title).toContain(fold(moment.text))
+    }
+    expect(before).not.toMatch(/\bKey\b/)
+    for (const title of loadFurtherReading()) expect(before).toContain(fold(title))
+  })
+
+  it('gives the guide the goals, the buffer, the practice, running the room and the scenario key', () => {
+    const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
+    for (const heading of [
+      'What participants leave with',
+      'People talking to each other',
+      'Before you start',
+      'One week before: pre-work',
+      'Remote or hybrid',
+      'When someone pushes back',
+      'If the Wi-Fi or the phones fail',
+      'Scenario key: suggested readings',
+      'Block 5 · Tables: which hat, in what order?',
+    ]) {
+      expect(guide).toContain(heading)
+    }
+    expect(guide).toMatch(/Buffer Slack for overruns 5 min/)
+    // Every poll of the deck with its version for a room without phones.
+    const pollSlides = deck.slides.filter((slide) => slide.pollId)
+    expect(guide.match(/Without phones: /g)?.length).toBeGreaterThanOrEqual(pollSlides.length)
+  })
+
+  it('writes the follow-up messages: a thank-you with the key, then nudges at one and four weeks', () => {
+    const text = readFileSync(join(out.path, 'follow-up-workshop.md'), 'utf8')
+    expect(text).toMatch(/^# Follow-up messages: Management vs Leadership/)
+    expect(text).toMatch(/## 1\. The day after/)
+    expect(text).toMatch(/## 2\. One week later/)
+    expect(text).toMatch(/## 3\. Four weeks later/)
+    for (const moment of moments) expect(text).toContain(moment.reading)
+    for (const title of loadFurtherReading()) expect(text).toContain(title)
+    expect(text).not.toMatch(/\{\{|\}\}/)
+  })
+
   it('prints no blank pages', () => {
     for (const file of [
+      'scenario-cards.pdf',
       'handout-workshop.pdf',
       'facilitator-guide-workshop.pdf',
       'slides-workshop.pdf',
@@ -263,8 +344,10 @@ describe('npm run handouts', () => {
     try {
       const res = run(['--letter', '--deck', 'short', '--out', letter.path, '--data-dir', data.path])
       expect(res.status, res.stderr + res.stdout).toBe(0)
+      // The short deck has no table work, so no cards.
       expect(readdirSync(letter.path).sort()).toEqual([
         'facilitator-guide-short.pdf',
+        'follow-up-short.md',
         'handout-short.pdf',
         'slides-short.pdf',
       ])
@@ -332,6 +415,10 @@ describe('handout building blocks', () => {
     expect(html).toContain('<ol><li>one</li><li><code>two</code></li></ol>')
     expect(html).not.toContain('href')
     expect(escapeHtml(`"'<>&`)).toBe('&quot;&#39;&lt;&gt;&amp;')
+    // A quoted message (the guide's pre-work) is a quote, its text still escaped.
+    expect(notesToHtml('> Bring <b>five</b> lines\n> with you.')).toBe(
+      '<blockquote><p>Bring &lt;b&gt;five&lt;/b&gt; lines with you.</p></blockquote>',
+    )
   })
 
   it('reads slide timings for each deck', () => {

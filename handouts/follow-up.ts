@@ -1,0 +1,52 @@
+// The follow-up messages (Markdown): a thank-you the day after with the scenario key and the
+// article's further reading, and nudges at one and four weeks. The wording lives in
+// follow-up.md; this fills in its {{placeholders}}.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { KitError } from '../server/errors.ts'
+import type { KeyEntry } from './scenario-key.ts'
+
+export const FOLLOW_UP_TEMPLATE = join(import.meta.dirname, 'follow-up.md')
+
+export class TemplateError extends KitError {}
+
+export interface FollowUpInput {
+  title: string
+  format: string
+  date: string
+  goals: string[]
+  key: KeyEntry[]
+  furtherReading: string[]
+}
+
+const bullets = (items: string[]) => items.map((item) => `- ${item}`).join('\n')
+
+function keyMarkdown(key: KeyEntry[]): string {
+  if (!key.length) return ''
+  const entries = key.map((entry) => `**${entry.label}.** ${entry.moment}\n\n> ${entry.suggestion}`)
+  return [
+    'The moments we worked on, each with one suggested reading. They are suggestions, not the answers: the article behind the session has no such scenarios; its point is to switch by moment.',
+    ...entries,
+  ].join('\n\n')
+}
+
+export function followUpMarkdown(input: FollowUpInput, template = readFileSync(FOLLOW_UP_TEMPLATE, 'utf8')): string {
+  const values: Record<string, string> = {
+    title: input.title,
+    format: input.format,
+    date: input.date,
+    goals: bullets(input.goals),
+    scenario_key: keyMarkdown(input.key),
+    further_reading: bullets(input.furtherReading),
+  }
+  const filled = template.replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) => {
+    const value = values[name]
+    if (value === undefined) {
+      throw new TemplateError(
+        `${FOLLOW_UP_TEMPLATE} has an unknown placeholder ${placeholder}: use one of ${Object.keys(values).join(', ')}.`,
+      )
+    }
+    return value
+  })
+  return `${filled.replace(/\n{3,}/g, '\n\n').trim()}\n`
+}
