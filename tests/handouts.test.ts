@@ -302,7 +302,7 @@ describe('npm run handouts', () => {
       'One week before: pre-work',
       'Remote or hybrid',
       'When someone pushes back',
-      'If the Wi-Fi or the phones fail',
+      'If a poll gets no answers, or the Wi-Fi fails',
       'Scenario key: suggested readings',
       'Block 5 · Tables: which hat, in what order?',
     ]) {
