@@ -49,3 +49,6 @@ export function processMeter() {
     },
   }
 }
+
+/** What `processMeter().read()` says: the shape of a server process's `stats` reply. */
+export type ProcessFigures = ReturnType<ReturnType<typeof processMeter>['read']>

@@ -44,7 +44,9 @@ export class RedisServer {
         if (out.includes('Ready to accept connections')) done()
       })
       child.stderr?.on('data', (chunk: Buffer) => (out += chunk))
-      child.once('error', (error) => done(new Error(`cannot start redis-server (${error.message}): install it`)))
+      child.once('error', (error) =>
+        done(new Error(`cannot start redis-server (${error.message}); install it or set REDIS_SERVER=/path`)),
+      )
       child.once('exit', (code) => done(new Error(`redis-server exited (${code}): ${out}`)))
     })
   }

@@ -6,7 +6,7 @@
 //   DATA_DIR             data folder (default: a fresh temporary folder, removed on exit)
 //   PRESENTER_SECRET     the presenter secret (default: a random one)
 //   BENCH_RECORD_ORDER=1 record the order in which votes enter this process's tally (for the
-//                        benchmark's latency measure; see bench/run.ts), and count durable writes
+//                        benchmark's latency measure; see bench/analysis.ts), and count durable writes
 //   REDIS_URL            several processes share one Redis (as with `npm start`); each records
 //                        its own tally order, which includes the votes other processes made
 //
@@ -21,7 +21,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { processMeter } from './meter.ts'
 
-// Whoever started us. If it is killed (say `tsx bench/server.ts` and the tsx wrapper gets
+// Whoever started us. If it is killed (say `tsx server-main.ts` and the tsx wrapper gets
 // SIGKILL), the signal never reaches this process: notice within 100 ms and die the same way,
 // at once, as if it had. Read now, before the slow start-up, so a parent killed during it is
 // noticed too (ppid 1: adopted by init before we could even look).

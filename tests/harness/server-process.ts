@@ -1,11 +1,11 @@
 // The real kit in a child process (server-main.ts), for tests that kill it, stop it or run
 // several of it on one Redis. Node itself runs it (not the tsx wrapper), so a signal sent to the
 // child reaches the server.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { ROOT } from '../../server/settings.ts'
-import { track } from './system.ts'
+import { runTs } from './system.ts'
 
+/** The server process's entry; the benchmark runs it too, with an IPC channel for its figures. */
 export const SERVER_MAIN = join(import.meta.dirname, 'server-main.ts')
 
 export interface ServerProcess {
@@ -21,13 +21,7 @@ export interface ServerProcess {
 
 /** Starts the server with these environment variables (DATA_DIR, REDIS_URL, PORT, …). */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  )
+  const child = runTs(SERVER_MAIN, { env: { ...process.env, ...env } })
   let out = ''
   let err = ''
   child.stdout?.on('data', (chunk) => (out += chunk))
