@@ -1,8 +1,7 @@
 // One benchmark worker: a share of the simulated phones, each a real socket.io-client connection
 // over WebSocket. Driven by run.ts over IPC; every vote's send time, acknowledgement time and
 // result go back to run.ts, which works out the latencies.
-import { io, type Socket } from 'socket.io-client'
-import { chosenOption } from '../tests/harness/clients.ts'
+import { type Client, chosenOption, closeClients, connect, synced } from '../tests/harness/clients.ts'
 import { now, votePayload } from './common.ts'
 
 interface Init {
@@ -19,7 +18,7 @@ interface Init {
 interface Phone {
   index: number
   participantId: string
-  socket: Socket
+  socket: Client
   mine: string | undefined
   /** Votes sent after the last acknowledged one whose fate the phone does not know. */
   unconfirmed: { seq: number; option: string }[]
@@ -61,39 +60,20 @@ let stopping = false
 
 const send = (message: object) => process.send?.(message)
 
-function connectOne(index: number): Promise<Phone | null> {
+/** One phone, through the tests' own typed client: it adds a Set entry per phone, nothing per vote. */
+async function connectOne(index: number): Promise<Phone | null> {
   const participantId = `bench-${init.tag}-${String(index).padStart(6, '0')}`
-  const socket = io(init.url, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    timeout: 30_000,
-    auth: { role: 'voter', participantId },
-  })
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => finish(null), 30_000)
-    const finish = (phone: Phone | null) => {
-      clearTimeout(timer)
-      socket.off('sync')
-      socket.off('connect_error')
-      if (!phone) socket.close()
-      resolve(phone)
-    }
-    socket.once('sync', (state: { mine?: Record<string, unknown> }) => {
-      const phone: Phone = {
-        index,
-        participantId,
-        socket,
-        mine: chosenOption(state.mine?.[init.pollId]),
-        unconfirmed: [],
-      }
-      socket.on('disconnect', () => {
-        if (!stopping) unexpectedDisconnects++
-      })
-      finish(phone)
+  const socket = connect(init.url, { role: 'voter', participantId }, { timeout: 30_000 })
+  try {
+    const state = await synced(socket, 30_000)
+    socket.on('disconnect', () => {
+      if (!stopping) unexpectedDisconnects++
     })
-    socket.once('connect_error', () => finish(null))
-  })
+    return { index, participantId, socket, mine: chosenOption(state.mine?.[init.pollId]), unconfirmed: [] }
+  } catch {
+    socket.close()
+    return null
+  }
 }
 
 async function connectAll(): Promise<void> {
@@ -132,22 +112,20 @@ function vote(phone: Phone, option: string, timeoutMs: number): Promise<boolean>
   const row = log.add(phone.index, voteId, option, now())
   phone.unconfirmed.push({ seq: mySeq, option })
   return new Promise((resolve) => {
-    phone.socket
-      .timeout(timeoutMs)
-      .emit('vote', payload, (error: Error | null, result: { ok: boolean; error?: string }) => {
-        log.ackAt[row] = now()
-        if (error) log.errors[row] = phone.socket.connected ? 'timeout' : 'disconnected'
-        else if (!result?.ok) {
-          log.errors[row] = result?.error || 'refused without a reason'
-          phone.unconfirmed = phone.unconfirmed.filter((sent) => sent.seq !== mySeq)
-        } else {
-          log.errors[row] = ''
-          phone.mine = chosenOption(result) ?? option
-          // The server applies one phone's votes in order: this settles every earlier one.
-          phone.unconfirmed = phone.unconfirmed.filter((sent) => sent.seq > mySeq)
-        }
-        resolve(!error && Boolean(result?.ok))
-      })
+    phone.socket.timeout(timeoutMs).emit('vote', payload, (error, result) => {
+      log.ackAt[row] = now()
+      if (error) log.errors[row] = phone.socket.connected ? 'timeout' : 'disconnected'
+      else if (!result?.ok) {
+        log.errors[row] = result?.error || 'refused without a reason'
+        phone.unconfirmed = phone.unconfirmed.filter((sent) => sent.seq !== mySeq)
+      } else {
+        log.errors[row] = ''
+        phone.mine = chosenOption(result) ?? option
+        // The server applies one phone's votes in order: this settles every earlier one.
+        phone.unconfirmed = phone.unconfirmed.filter((sent) => sent.seq > mySeq)
+      }
+      resolve(!error && Boolean(result?.ok))
+    })
   })
 }
 
@@ -229,7 +207,7 @@ process.on('message', (message: { type: string; [key: string]: unknown }) => {
       }
       case 'close': {
         stopping = true
-        for (const phone of phones) phone.socket.close()
+        closeClients()
         send({ type: 'closed', cpu: process.cpuUsage() })
         setTimeout(() => process.exit(0), 100)
         break
