@@ -1,11 +1,11 @@
-// Shared by the benchmark's processes: the clock, child processes that run TypeScript, request
-// and reply over IPC, percentiles, and the shape of a vote on the wire.
-import { type ChildProcess, fork } from 'node:child_process'
-import { dirname, join } from 'node:path'
+// Shared by the benchmark's processes: the clock, progress lines, request and reply over IPC,
+// percentiles, and the shape of a vote on the wire.
+import type { ChildProcess } from 'node:child_process'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { VotePayload } from '../server/protocol.ts'
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
-export const ROOT = join(BENCH_DIR, '..')
 
 /**
  * Milliseconds since the epoch with sub-millisecond resolution. Every process of the benchmark
@@ -14,18 +14,10 @@ export const ROOT = join(BENCH_DIR, '..')
  */
 export const now = (): number => performance.timeOrigin + performance.now()
 
-/** Forks `bench/<file>` with tsx so it can be TypeScript; an IPC channel is always open. */
-export function forkTs(
-  file: string,
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[]; silent?: boolean } = {},
-): ChildProcess {
-  return fork(join(BENCH_DIR, file), options.args ?? [], {
-    cwd: ROOT,
-    env: options.env ?? process.env,
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
-    stdio: options.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  })
+const started = now()
+/** One line on stderr, with the seconds since the run started. */
+export function progress(line: string): void {
+  process.stderr.write(`[${((now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}\n`)
 }
 
 export interface Message {
@@ -80,7 +72,6 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 // ---------------------------------------------------------------------------------------------
 // The vote on the wire (server/protocol.ts VoteSchema): single-choice answers here.
 
-export function votePayload(pollId: string, option: string, voteId: string) {
+export function votePayload(pollId: string, option: string, voteId: string): VotePayload {
   return { pollId, answer: option, voteId }
 }
-

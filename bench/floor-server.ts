@@ -3,8 +3,9 @@
 // once, and sends decks a coalesced tally every 50 ms. Whatever the real server costs above
 // this is the price of its features (validation, durability, recovery, limits).
 //
-// Same interface as bench/server.ts: prints/sends {"type":"listening","port":…}, answers
-// {"type":"stats"} over IPC. Env: PORT (default 0), PRESENTER_SECRET, REDIS_URL.
+// Same interface as our server's process (tests/harness/server-main.ts): prints/sends
+// {"type":"listening","port":…}, answers {"type":"stats"} over IPC. Env: PORT (default 0),
+// PRESENTER_SECRET, REDIS_URL.
 //
 // With REDIS_URL (run.ts --nodes N) several floor processes are linked the way the real
 // server's processes are: the same Socket.IO Redis Streams adapter on the same kind of Redis.
