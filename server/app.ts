@@ -130,6 +130,7 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
   router.get('/api/polls', (_req, res) => {
     res.json({
       session: engine.session,
+      followSlides: engine.followSlides,
       polls: engine.views().map((poll) => pollResults(engine, poll.id)),
     })
   })

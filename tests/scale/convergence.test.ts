@@ -2,26 +2,17 @@
 // each, and every presenter action issued on one process in turn. After each action, what every
 // process's API says, what every deck shows and what every phone shows are the same, and a
 // process started afterwards reads the same from Redis. A reset races votes from the others.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { PollResults, PollView, SessionView, Tally } from '../../server/protocol.ts'
-import { type Client, closeClients, connect, synced } from '../harness/clients.ts'
-import { RedisServer } from '../harness/redis.ts'
+import { type Client, connect, synced } from '../harness/clients.ts'
 import { type RunningProcess, startServerProcess } from '../harness/server-process.ts'
-import { stopChildren } from '../harness/system.ts'
+import { redisPerTest } from './cluster.ts'
 
 const SECRET = 'convergence-presenter-secret'
 
-let redis: RedisServer
-beforeEach(async () => {
-  redis = await RedisServer.start()
-})
-afterEach(async () => {
-  closeClients()
-  stopChildren()
-  await redis.stop()
-})
+const cluster = redisPerTest(SECRET)
 
-const serverEnv = () => ({ REDIS_URL: redis.url, PRESENTER_SECRET: SECRET, MAX_CONNECTIONS_PER_ADDRESS: '10000' })
+const serverEnv = cluster.env
 
 /** What a deck shows, kept up to date from the events it receives. */
 function deckView(client: Client) {
@@ -84,6 +75,7 @@ async function startNode(name: string): Promise<Node> {
 async function everyView(node: Node) {
   const api = (await (await fetch(`${node.server.url}/api/polls`)).json()) as {
     session: SessionView
+    followSlides: boolean
     polls: PollResults[]
   }
   const deck = {
@@ -104,14 +96,15 @@ async function agreed(nodes: Node[], what: string) {
     // A deck shows what the API says (the API holds the poll's view and its tally as one object).
     const deckMatchesApi = (view: typeof first) =>
       JSON.stringify(view.deck.polls.map(({ pollId: _, ...rest }) => rest)) === JSON.stringify(view.api.polls) &&
-      view.deck.session?.name === view.api.session.name
+      view.deck.session?.name === view.api.session.name &&
+      view.deck.follow === view.api.followSlides
     const phonesMatchApi = (view: typeof first) =>
       view.phones.every(
         (phone) =>
           phone.session?.id === view.api.session.id &&
           view.api.polls.every((poll) => phone.polls[poll.id]?.state === poll.state) &&
           view.api.polls.every((poll) => phone.polls[poll.id]?.revealed === poll.revealed) &&
-          phone.follow === first.deck.follow,
+          phone.follow === view.api.followSlides,
       )
     const same = views.every(
       (view) =>

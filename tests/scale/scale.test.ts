@@ -1,29 +1,21 @@
 // Several server processes sharing one Redis (`npm run test:scale`): decks on either process see
 // the same tallies; a killed process's phones reconnect to another and lose no acknowledged
 // vote; Redis restarting mid-vote loses no acknowledged vote either.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Tally } from '../../server/protocol.ts'
-import { type Client, closeClients, connect as connectClient, synced } from '../harness/clients.ts'
-import { RedisServer } from '../harness/redis.ts'
+import { type Client, connect as connectClient, synced } from '../harness/clients.ts'
 import { type RunningProcess, startServerProcess } from '../harness/server-process.ts'
-import { freePort, stopChildren, until } from '../harness/system.ts'
+import { freePort, until } from '../harness/system.ts'
+import { redisPerTest } from './cluster.ts'
 import { startForwarder } from './forwarder.ts'
 
 const SECRET = 'scale-presenter-secret'
 const POLL = 'hat-start'
 const OPTIONS = ['leading', 'managing', 'switching-all-day', 'not-sure']
 
-let redis: RedisServer
-beforeEach(async () => {
-  redis = await RedisServer.start()
-})
-afterEach(async () => {
-  closeClients()
-  stopChildren()
-  await redis.stop()
-})
+const cluster = redisPerTest(SECRET)
 
-const serverEnv = () => ({ REDIS_URL: redis.url, PRESENTER_SECRET: SECRET, MAX_CONNECTIONS_PER_ADDRESS: '10000' })
+const serverEnv = cluster.env
 
 const connect = (url: string, auth: Record<string, unknown>, reconnection = false): Client =>
   connectClient(url, auth, { reconnection })
@@ -172,9 +164,9 @@ describe('two processes on one Redis', () => {
     await until(() => acked.size === 20).catch((error) => {
       throw new Error(`${error.message}: ${acked.size} acknowledged; refusals: ${[...refusals].join(' | ')}`)
     })
-    await redis.kill()
+    await cluster.redis.kill()
     await new Promise((resolve) => setTimeout(resolve, 700))
-    await redis.restart() // same port, same append-only file
+    await cluster.redis.restart() // same port, same append-only file
     await new Promise((resolve) => setTimeout(resolve, 1500))
     stop = true
     await voting
