@@ -21,8 +21,6 @@ export interface PollChannel {
   presenter: boolean
   followSlides: boolean
   session: SessionView | null
-  /** The short address phones open, shown under an open poll. */
-  joinAddress: string
   polls: Record<string, PollView>
   tallies: Record<string, Tally>
 }
@@ -36,7 +34,6 @@ const channel = reactive<PollChannel>({
   presenter: false,
   followSlides: false,
   session: null,
-  joinAddress: '',
   polls: {},
   tallies: {},
 })
@@ -47,9 +44,6 @@ export function usePollChannel(): PollChannel {
   // A printed slide shows what the first sync says (polls, session): the PDF waits for it.
   const synced = socket
   void beforePrinting(new Promise((resolve) => synced.once('sync', resolve)))
-  void fetchJoinUrl().then((url) => {
-    channel.joinAddress = url.replace(/^https?:\/\//, '')
-  })
   socket.on('connect', () => {
     channel.connected = true
   })
@@ -73,6 +67,27 @@ export function usePollChannel(): PollChannel {
     for (const { pollId, counts } of bursts) for (const listener of tapListeners.get(pollId) ?? []) listener(counts)
   })
   return channel
+}
+
+export interface JoinAddress {
+  /** What the QR code holds, e.g. http://192.168.1.20:3030/vote; empty until the server answers. */
+  url: string
+  /** The same without the scheme, for people who type it. */
+  short: string
+}
+
+const join = reactive<JoinAddress>({ url: '', short: '' })
+let joinAsked = false
+
+/** The address phones open, asked of the server once per page (it knows its LAN address). */
+export function useJoinAddress(): JoinAddress {
+  if (joinAsked || typeof window === 'undefined') return join
+  joinAsked = true
+  void fetchJoinUrl().then((url) => {
+    join.url = url
+    join.short = url.replace(/^https?:\/\//, '')
+  })
+  return join
 }
 
 /** Calls `listener` with each burst of reaction taps for the poll; returns the unsubscribe. */

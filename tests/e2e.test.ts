@@ -48,8 +48,11 @@ describe('the live poll loop in a browser', () => {
     // The projector: the same slide in the audience view.
     const projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
     await projector.goto(`${server.url}/${pollSlide}`)
-    const leading = projector.locator('[data-poll="hat-start"] li').first()
-    await expect.poll(() => leading.locator('.poll-count').textContent(), { timeout: 15_000 }).toBe('0')
+    // Before the first answer the bars are empty and carry no numbers.
+    const results = projector.locator('[data-poll="hat-start"]')
+    await expect.poll(() => results.getAttribute('data-total'), { timeout: 15_000 }).toBe('0')
+    const leading = results.locator('li').first()
+    expect(await leading.locator('.poll-count').count()).toBe(0)
     const label = (await leading.locator('.poll-label').textContent())?.trim() ?? ''
 
     // The attendee: a 360 px phone with no presenter cookie.
