@@ -2,6 +2,7 @@
 // Kept tiny (it is inlined into one HTML response) and free of frameworks. Text from others is
 // never shown here; the poll's own text is set with textContent, never as HTML.
 import { io, type Socket } from 'socket.io-client'
+import { HATS, type HatKind, hatOf, svgMarkup } from '../../components/drawings.ts'
 import { LIMITS } from '../limits.ts'
 import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents, Takeaway, VotePayload } from '../protocol.ts'
 import { rankWords } from '../words.ts'
@@ -63,11 +64,34 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node
 }
 
+/** The drawn hats (the deck's own pictures), as decoration: the text beside them names them. */
+function hatPicture(kind: HatKind | 'both'): HTMLElement {
+  const span = el('span')
+  // Constant markup from components/drawings.ts, never text from a poll or a person.
+  span.innerHTML =
+    kind === 'both'
+      ? `<svg viewBox="0 0 120 100" aria-hidden="true"><g transform="translate(0 4) scale(.62)">${svgMarkup(HATS.lead)}</g><g transform="translate(45 34) scale(.62)">${svgMarkup(HATS.manage)}</g></svg>`
+      : svgMarkup(HATS[kind])
+  return span.firstElementChild as HTMLElement
+}
+
 function choiceButton(text: string, value: string, onClick: () => void): HTMLButtonElement {
-  const button = el('button', { type: 'button', textContent: text })
+  const hat = hatOf(text)
+  const button = el('button', { type: 'button' }, ...(hat ? [hatPicture(hat)] : []), el('span', { textContent: text }))
   button.dataset.value = value
   button.addEventListener('click', onClick)
   return button
+}
+
+/** What to do, above the question. */
+const HINTS: Record<PollView['kind'], string> = {
+  single: 'Choose one',
+  multiple: 'Choose several',
+  quiz: 'Which hat?',
+  scale: 'Choose a number',
+  words: 'Type a word or a few',
+  reactions: 'Tap to react',
+  steps: 'Private to you',
 }
 
 const labelOf = (poll: PollView, id: string) => poll.options.find((option) => option.id === id)?.label ?? id
@@ -91,8 +115,14 @@ function build(poll: PollView): HTMLElement[] {
   const vote = (answer: VotePayload['answer']) => send(poll.id, answer)
   switch (poll.kind) {
     case 'single':
-    case 'quiz':
       return poll.options.map((option) => choiceButton(option.label, option.id, () => vote(option.id)))
+    case 'quiz':
+      return poll.options.map((option) => {
+        const button = choiceButton(option.label, option.id, () => vote(option.id))
+        // After the reveal the right tile says so in words, not only by its frame.
+        if (poll.correct?.includes(option.id)) button.classList.add('right')
+        return button
+      })
     case 'multiple': {
       picked = new Set(mine[poll.id] ?? [])
       const submit = el('button', { type: 'submit', className: 'primary', id: 'send' })
@@ -112,12 +142,13 @@ function build(poll: PollView): HTMLElement[] {
     }
     case 'scale': {
       const points = poll.options.map((option) => choiceButton(option.label, option.id, () => vote(Number(option.id))))
-      const ends = el(
-        'div',
-        { className: 'ends' },
-        el('span', { textContent: poll.minLabel ?? '' }),
-        el('span', { textContent: poll.maxLabel ?? '' }),
-      )
+      const end = (label = '', last = false) => {
+        const hat = hatOf(label)
+        const pictures = hat && hat !== 'both' ? [hatPicture(hat)] : []
+        const text = el('span', { textContent: label })
+        return el('span', { className: hat ? `end-${hat}` : '' }, ...(last ? [text, ...pictures] : [...pictures, text]))
+      }
+      const ends = el('div', { className: 'ends' }, end(poll.minLabel), end(poll.maxLabel, true))
       return [el('div', { className: 'scale' }, ...points), ends]
     }
     case 'words': {
@@ -129,6 +160,7 @@ function build(poll: PollView): HTMLElement[] {
         required: true,
       })
       input.setAttribute('aria-label', 'Your answer')
+      input.placeholder = 'Your word'
       input.setAttribute('enterkeyhint', 'send')
       const submit = el('button', {
         type: 'submit',
@@ -166,7 +198,7 @@ function build(poll: PollView): HTMLElement[] {
       return [
         el(
           'div',
-          { className: 'reactions' },
+          { className: 'reactions', style: `--n:${Math.min(poll.options.length, 5)}` },
           ...poll.options.map((option) => {
             const button = choiceButton(option.label, option.id, () => react(poll.id, option.id))
             button.setAttribute('aria-label', `React ${option.label}`)
@@ -201,22 +233,38 @@ function refresh(poll: PollView): void {
   }
 }
 
+/** Tells screen readers what changed on its own: a question opened, or closed. */
+function announce(text: string): void {
+  $('announce').textContent = text
+}
+
+/** Quiz options that name hats are drawn as two large tiles. */
+const asTiles = (poll: PollView) =>
+  poll.kind === 'quiz' && poll.options.length <= 4 && poll.options.every((option) => hatOf(option.label))
+
 function render(): void {
   const poll = currentPoll()
   $('poll').hidden = !poll
   $('waiting').hidden = Boolean(poll)
   if (!poll) {
-    if (shownKey) setStatus('Voting closed.')
+    if (shownKey) {
+      setStatus('Voting closed.')
+      announce('Voting closed. Wait for the next question.')
+    }
     shownKey = ''
     return
   }
   const key = `${poll.id}:${poll.revealed}`
   if (key !== shownKey) {
+    const sameQuestion = shownKey.startsWith(`${poll.id}:`)
     shownKey = key
+    $('hint').textContent = HINTS[poll.kind]
     $('question').textContent = poll.question
-    $('options').className = `options kind-${poll.kind}`
+    $('options').className = `options kind-${poll.kind}${asTiles(poll) ? ' tiles' : ''}`
     $('options').replaceChildren(...build(poll))
     setStatus(answeredText(poll), poll.kind === 'quiz' && poll.revealed && mine[poll.id] ? 'ok' : '')
+    if (!sameQuestion) announce(`New question: ${poll.question}`)
+    else if (poll.revealed) announce('The answer is revealed.')
   }
   refresh(poll)
 }
@@ -268,6 +316,7 @@ async function react(pollId: string, emoji: string): Promise<void> {
 }
 
 function setConnection(online: boolean, text: string): void {
+  // The pill never wraps: a long reason goes to the tooltip, not into the header.
   const conn = $('conn')
   conn.dataset.state = online ? 'online' : 'offline'
   conn.textContent = text
@@ -281,6 +330,7 @@ async function showTakeaway(): Promise<void> {
   page.hidden = !open
   $('main').hidden = open
   if (!open) return
+  window.scrollTo(0, 0)
   page.replaceChildren(el('p', { textContent: 'Loading your takeaway…' }))
   let result: Ack<Takeaway> | null = null
   try {
@@ -315,6 +365,11 @@ async function showTakeaway(): Promise<void> {
       textContent: 'Save as PDF / print',
       onclick: () => window.print(),
     }),
+    el(
+      'p',
+      { className: 'back no-print' },
+      el('a', { className: 'button', href: '#', textContent: 'Back to the poll' }),
+    ),
   )
   page.replaceChildren(...blocks)
 }
@@ -353,7 +408,10 @@ window.addEventListener('hashchange', () => void showTakeaway())
 socket.on('connect', () => void showTakeaway())
 socket.on('connect', () => setConnection(true, 'Connected'))
 socket.on('disconnect', () => setConnection(false, 'Reconnecting…'))
-socket.on('connect_error', (error) => setConnection(false, `Reconnecting… (${error.message})`))
+socket.on('connect_error', (error) => {
+  setConnection(false, 'Reconnecting…')
+  $('conn').title = error.message
+})
 socket.on('sync', (state) => {
   polls.clear()
   for (const poll of state.polls) polls.set(poll.id, poll)
@@ -366,3 +424,5 @@ socket.on('poll:state', (poll) => {
   render()
 })
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
+
+$('logo').innerHTML = $('waiting-art').innerHTML = hatPicture('both').outerHTML

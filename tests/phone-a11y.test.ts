@@ -1,0 +1,155 @@
+// The phone page against WCAG 2.2 AA, in real Chromium with axe-core: every poll kind in every
+// state (waiting, open, voted, revealed, closed) and "My takeaway", at 320 and 390 px wide and at
+// 390 px zoomed to 200 % (195 CSS px). No serious or critical violation, no sideways scrolling,
+// and the connection pill on one line.
+//
+// PHONE_SHOTS=/some/dir saves a screenshot of every state there.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
+import type { PollDefinition } from '../server/protocol.ts'
+import { HAT_POLL, KIND_POLLS, startTestServer, tempDir } from './helpers.ts'
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const SHOTS = process.env.PHONE_SHOTS
+const POLLS = [HAT_POLL, ...KIND_POLLS]
+const WIDTHS = [
+  { name: '320 px', width: 320 },
+  { name: '390 px', width: 390 },
+  { name: '390 px at 200 %', width: 195 },
+]
+
+let dir: ReturnType<typeof tempDir>
+let server: Awaited<ReturnType<typeof startTestServer>>
+let browser: Browser
+
+beforeAll(async () => {
+  dir = tempDir()
+  server = await startTestServer({ dataDir: dir.path, polls: POLLS })
+  browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true })
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  dir?.remove()
+})
+
+interface Violation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: { target: string[] }[]
+}
+
+/** axe-core's WCAG 2.0–2.2 A and AA rules on the page as it is now: what fails badly, and where. */
+async function audit(page: Page, state: string, label: string): Promise<string[]> {
+  await page.evaluate(async () => {
+    await document.fonts.ready
+    // Colour transitions end first: axe measures the colours the person ends up seeing.
+    await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))
+  })
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE })
+  const violations = (await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> } }
+    ).axe
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      resultTypes: ['violations'],
+    })
+    return result.violations
+  })) as Violation[]
+  const problems = violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${label} ${state}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    )
+  const layout = await page.evaluate(() => {
+    const conn = document.getElementById('conn')
+    const lines = conn
+      ? conn.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(conn).lineHeight || '20')
+      : 1
+    return { sideways: document.documentElement.scrollWidth - window.innerWidth, connLines: lines }
+  })
+  if (layout.sideways > 1) problems.push(`${label} ${state}: the page scrolls sideways by ${layout.sideways} px`)
+  if (layout.connLines > 1.9) problems.push(`${label} ${state}: the connection pill wraps`)
+  if (SHOTS)
+    await page.screenshot({
+      path: join(SHOTS, `${label.replace(/\W+/g, '-')}-${state.replace(/\W+/g, '-')}.png`),
+      fullPage: true,
+    })
+  return problems
+}
+
+const status = (page: Page) => page.locator('#status').textContent()
+
+/** What a person does with each kind once it is open: answer it. */
+async function answer(page: Page, poll: PollDefinition): Promise<void> {
+  switch (poll.kind) {
+    case 'single':
+    case 'quiz':
+      await page.locator('#options button').first().click()
+      break
+    case 'multiple':
+      await page.locator('#options button[data-value]').first().click()
+      await page.getByRole('button', { name: /^Send/ }).click()
+      break
+    case 'scale':
+      await page.getByRole('button', { name: '7', exact: true }).click()
+      break
+    case 'words':
+      await page.getByRole('textbox', { name: 'Your answer' }).fill('Honest')
+      await page.getByRole('button', { name: 'Send' }).click()
+      break
+    case 'steps':
+      await page.getByRole('textbox', { name: 'Action step 1' }).fill('Block Monday mornings for direction')
+      await page.getByRole('button', { name: 'Save my steps' }).click()
+      break
+    case 'reactions':
+      await page.locator('#options button').first().click()
+      break
+  }
+  await expect.poll(() => status(page)).toMatch(/counted|said|Saved|sent/)
+}
+
+describe('the phone page meets WCAG 2.2 AA', () => {
+  for (const { name, width } of WIDTHS) {
+    it(`${name}: every kind and state, and my takeaway`, async () => {
+      for (const poll of POLLS) await server.engine.control({ pollId: poll.id, action: 'reset' })
+      const context = await browser.newContext({ viewport: { width, height: 780 }, isMobile: true, hasTouch: true })
+      const page = await context.newPage()
+      const problems: string[] = []
+      try {
+        await page.goto(`${server.url}/vote`)
+        await page.locator('#conn[data-state="online"]').waitFor()
+        problems.push(...(await audit(page, 'waiting', name)))
+        for (const poll of POLLS) {
+          await server.engine.control({ pollId: poll.id, action: 'open' })
+          await expect.poll(() => page.locator('#question').textContent()).toBe(poll.question)
+          problems.push(...(await audit(page, `${poll.id} open`, name)))
+          await answer(page, poll)
+          problems.push(...(await audit(page, `${poll.id} answered`, name)))
+          if (poll.kind === 'quiz' || poll.results === 'hidden') {
+            await server.engine.control({ pollId: poll.id, action: 'reveal' })
+            if (poll.kind === 'quiz') await expect.poll(() => status(page)).toMatch(/Right|Not this time/)
+            problems.push(...(await audit(page, `${poll.id} revealed`, name)))
+          }
+          await server.engine.control({ pollId: poll.id, action: 'close' })
+          await page.locator('#waiting').waitFor()
+          problems.push(...(await audit(page, `${poll.id} closed`, name)))
+        }
+        await page.getByRole('link', { name: 'My takeaway' }).click()
+        await expect.poll(() => page.locator('#takeaway h2').textContent()).toBe('My takeaway')
+        problems.push(...(await audit(page, 'takeaway', name)))
+      } finally {
+        await context.close()
+      }
+      expect(problems, problems.join('\n')).toEqual([])
+    })
+  }
+})
