@@ -6,6 +6,7 @@ import { PDFDocument, type PDFPage, rgb } from 'pdf-lib'
 import { type Browser, chromium } from 'playwright-core'
 import { KitError } from '../server/errors.ts'
 import { CHROMIUM_ARGS } from './chromium.ts'
+import { FONT_STACK, fontFaces } from './fonts.ts'
 import { escapeHtml } from './markdown.ts'
 import { PAGER_SCRIPT } from './pager.ts'
 
@@ -95,7 +96,13 @@ export class Printer {
         route.request().url().startsWith('data:') ? route.continue() : route.abort(),
       )
       await page.emulateMedia({ media: 'print' })
-      await page.setContent(html, { waitUntil: 'load' })
+      // The decks' fonts, inlined: the faces for the characters this document uses.
+      await page.setContent(
+        html.replace('</head>', () => `<style>${fontFaces(html)}</style></head>`),
+        {
+          waitUntil: 'load',
+        },
+      )
       await page.evaluate('document.fonts.ready.then(() => true)')
       const layout = (await page.evaluate(PAGER_SCRIPT)) as {
         pages: number
@@ -140,7 +147,8 @@ export class Printer {
 
 function footerTemplate(text: string): string {
   // Footer templates get no page styles: fonts and sizes are set here, inline.
-  return `<div style="width:100%;box-sizing:border-box;padding:0 ${SIDE}mm 5mm;display:flex;justify-content:space-between;align-items:flex-end;font-family:'DejaVu Sans',sans-serif;font-size:7pt;color:#6b767e;-webkit-print-color-adjust:exact">
+  const faces = fontFaces(`${text} Page of 0123456789`, 'Figtree Variable')
+  return `<style>${faces}</style><div style="width:100%;box-sizing:border-box;padding:0 ${SIDE}mm 5mm;display:flex;justify-content:space-between;align-items:flex-end;font-family:${FONT_STACK.sans.replaceAll('"', "'")};font-size:7pt;color:#6b767e;-webkit-print-color-adjust:exact">
     <span>${escapeHtml(text)}</span>
     <span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>
   </div>`
