@@ -40,7 +40,7 @@ describe('the live poll loop in a browser', () => {
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await presenter.goto(`${server.url}/present?key=${SECRET}`)
     await presenter.goto(`${server.url}/presenter/${pollSlide}`)
-    const controls = presenter.locator('[data-poll="hat-start"]').first()
+    const controls = presenter.locator('[data-poll-controls="hat-start"]') // under the slide, in the presenter pane
     await controls.getByText('Voting closed').waitFor({ timeout: 15_000 }) // connected and in sync
     await controls.getByRole('button', { name: 'Open voting' }).click()
     await controls.getByText('Voting open').waitFor({ timeout: 5_000 })
