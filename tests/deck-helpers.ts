@@ -1,5 +1,9 @@
+// Helpers for the browser tests of the built decks.
 import { dirname } from 'node:path'
 import { load } from '@slidev/parser/fs'
+import type { Page } from 'playwright-core'
+import { deckEntry } from '../server/deck.ts'
+import { SLIDES_DIR } from '../server/settings.ts'
 
 /** The 1-based slide number that declares the poll, as Slidev numbers slides. */
 export async function slideNumberOfPoll(deckFile: string, pollId: string): Promise<number> {
@@ -8,4 +12,44 @@ export async function slideNumberOfPoll(deckFile: string, pollId: string): Promi
   const index = slides.findIndex((slide) => slide.frontmatter.poll?.id === pollId)
   if (index < 0) throw new Error(`No slide in ${deckFile} declares poll "${pollId}"`)
   return index + 1
+}
+
+/** The slide on screen. Slidev keeps its neighbours mounted (hidden), so select it by number. */
+export const slideSelector = (no: number) => `#slide-content [data-slidev-no="${no}"] .slidev-layout`
+
+/** Resolves once the slide and everything it loads (results, QR code, fonts) has rendered. */
+export async function settle(page: Page, no: number): Promise<void> {
+  await page.waitForFunction(
+    (selector) => {
+      const layout = document.querySelector(selector)
+      if (!layout || !(layout instanceof HTMLElement) || layout.offsetParent === null) return false
+      if (/Connecting to the poll…|Loading results…/.test(layout.textContent ?? '')) return false
+      if (layout.querySelector('.join') && !layout.querySelector('.join-qr svg')) return false
+      if (layout.querySelector('.with-badge') && !layout.querySelector('.join-badge svg')) return false
+      if (layout.querySelector('.compare') && !layout.querySelector('.compare .legend, .compare .note')) return false
+      if (layout.querySelector('.session-line') && !layout.querySelector('.session-line .session')) return false
+      return true
+    },
+    slideSelector(no),
+    { timeout: 20_000 },
+  )
+  await page.evaluate(async () => {
+    await document.fonts.ready
+    // Finite animations and transitions (v-click fades, growing bars) end; running clocks don't.
+    const finite = document
+      .getAnimations()
+      .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
+    await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)))
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+  })
+}
+
+export interface SlideInfo {
+  no: number
+  pollId?: string
+}
+
+export async function slidesOf(deck: string): Promise<SlideInfo[]> {
+  const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
+  return slides.map((slide, i) => ({ no: i + 1, pollId: (slide.frontmatter.poll as { id?: string } | undefined)?.id }))
 }

@@ -9,18 +9,16 @@
 // DECK_OVERFLOW_SHOTS=/some/dir saves a screenshot of every checked slide there.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { load } from '@slidev/parser/fs'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
-import { buildDeck, deckEntry, deckIsStale, deckNames, deckOutDir } from '../server/deck.ts'
+import { buildDeck, deckIsStale, deckNames, deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { openSqliteStore } from '../server/sqlite-store.ts'
-import type { Store, Vote } from '../server/store.ts'
-import { tempDir } from './harness/system.ts'
+import { settle, slideSelector, slidesOf } from './deck-helpers.ts'
+import { seededDataDir } from './deck-seed.ts'
 
 const SECRET = 'overflow-presenter-secret'
 const VIEWPORT = { width: 1280, height: 720 }
@@ -47,142 +45,12 @@ afterAll(async () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// Realistic results: a room of 36 people, answers spread unevenly, a word cloud with a long
-// phrase as its biggest word, and an earlier session so the comparison has something to show.
-
-const ROOM = 36
-const LONG_WORD = 'shows up when it matters' // 24 characters: the longest a word poll here accepts
-const WORDS: [string, number][] = [
-  [LONG_WORD, 7],
-  ['trustworthy', 6],
-  ['honest', 5],
-  ['clear', 4],
-  ['caring', 3],
-  ['consistent', 3],
-  ['courageous', 2],
-  ['listens first', 2],
-  ['calm', 2],
-  ['fair', 1],
-  ['humble', 1],
-  ['curious', 1],
-  ['decisive', 1],
-  ['authentic', 1],
-  ['kind', 1],
-  ['visionary', 1],
-  ['reliable', 1],
-  ['present', 1],
-  ['generous with credit', 1],
-  ['patient', 1],
-]
-
-/** Deterministic pseudo-random numbers, so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31
-    return state / 2 ** 31
-  }
-}
-
-function answersFor(poll: PollDefinition, people: number, next: () => number): string[][] {
-  const ids = poll.options.map((option) => option.id)
-  switch (poll.kind) {
-    case 'single':
-    case 'quiz':
-      // Skewed towards the first options, so bars differ in length.
-      return Array.from({ length: people }, () => [ids[Math.floor(next() ** 1.6 * ids.length)] ?? ''])
-    case 'multiple':
-      return Array.from({ length: people }, () => {
-        const picked = ids.filter(() => next() < 0.55)
-        return picked.length ? picked.slice(0, poll.max ?? ids.length) : [ids[0] ?? '']
-      })
-    case 'scale':
-      return Array.from({ length: people }, () => [
-        ids[Math.min(ids.length - 1, Math.floor((next() + next()) * 0.5 * ids.length))] ?? '',
-      ])
-    case 'words':
-      return WORDS.flatMap(([word, count]) => Array.from({ length: count }, () => [word]))
-    case 'steps':
-      return Array.from({ length: Math.round(people * 0.7) }, (_, i) => [
-        `Block Monday 9:00 for next quarter's direction (${i})`,
-        'Give Sam the release checklist, with dates',
-        'When I catch myself rewriting a task list in a strategy meeting, switch hats',
-      ])
-    case 'reactions':
-      return []
-  }
-}
-
-async function seedVotes(store: Store, sessionId: number, pollsToSeed: PollDefinition[], seed: number) {
-  const next = random(seed)
-  const votes: Vote[] = []
-  for (const poll of pollsToSeed) {
-    answersFor(poll, ROOM, next).forEach((answer, i) => {
-      votes.push({
-        sessionId,
-        pollId: poll.id,
-        participantId: `person-${seed}-${i}`,
-        answer,
-        voteId: `seed-${seed}-${poll.id}-${i}`,
-        at: Date.now(),
-      })
-    })
-  }
-  await store.saveVotes(votes)
-  const taps = pollsToSeed
-    .filter((poll) => poll.kind === 'reactions')
-    .flatMap((poll) => poll.options.map((option, i) => ({ pollId: poll.id, emoji: option.id, count: 40 - i * 7 })))
-  if (taps.length) await store.addReactions(sessionId, taps)
-}
-
-/** A data folder with an earlier group and the group being run now, every poll answered. */
-async function seededDataDir(): Promise<ReturnType<typeof tempDir>> {
-  const dir = tempDir('kit-overflow-')
-  const store = openSqliteStore(dir.path)
-  const earlier = await store.currentSession()
-  await seedVotes(store, earlier.id, polls, 7)
-  const now = await store.startSession('Berlin, March cohort: leadership programme, second day')
-  await seedVotes(store, now.id, polls, 11)
-  await store.close()
-  return dir
-}
-
-// ---------------------------------------------------------------------------------------------
 // In the page: wait for a slide to be complete, then measure it.
 
 interface Problem {
   what: string
   element: string
   px: number
-}
-
-/** The slide on screen. Slidev keeps its neighbours mounted (hidden), so select it by number. */
-const slideSelector = (no: number) => `#slide-content [data-slidev-no="${no}"] .slidev-layout`
-
-/** Resolves once the slide and everything it loads (results, QR code, fonts) has rendered. */
-async function settle(page: Page, no: number): Promise<void> {
-  await page.waitForFunction(
-    (selector) => {
-      const layout = document.querySelector(selector)
-      if (!layout || !(layout instanceof HTMLElement) || layout.offsetParent === null) return false
-      if (/Connecting to the poll…|Loading results…/.test(layout.textContent ?? '')) return false
-      if (layout.querySelector('.join') && !layout.querySelector('.join-qr svg')) return false
-      if (layout.querySelector('.compare') && !layout.querySelector('.compare .legend, .compare .note')) return false
-      if (layout.querySelector('.session-line') && !layout.querySelector('.session-line .session')) return false
-      return true
-    },
-    slideSelector(no),
-    { timeout: 20_000 },
-  )
-  await page.evaluate(async () => {
-    await document.fonts.ready
-    // Finite animations and transitions (v-click fades, growing bars) end; running clocks don't.
-    const finite = document
-      .getAnimations()
-      .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
-    await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)))
-    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
-  })
 }
 
 /** Runs in the page: everything on the current slide that does not fit. Sizes in slide pixels. */
@@ -275,16 +143,6 @@ function measure({ selector, tolerance }: { selector: string; tolerance: number 
 
 // ---------------------------------------------------------------------------------------------
 
-interface SlideInfo {
-  no: number
-  pollId?: string
-}
-
-async function slidesOf(deck: string): Promise<SlideInfo[]> {
-  const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
-  return slides.map((slide, i) => ({ no: i + 1, pollId: (slide.frontmatter.poll as { id?: string } | undefined)?.id }))
-}
-
 interface Checked {
   problems: string[]
   /** Slides with live components: poll results, the timer, the session badge. */
@@ -326,7 +184,7 @@ describe('every slide fits its frame', () => {
   for (const deck of decks) {
     it(`${deck}: all slides, all clicks, polls with results, presenter view and quiz reveals`, async () => {
       const slides = await slidesOf(deck)
-      const dir = await seededDataDir()
+      const dir = await seededDataDir(polls)
       const settings = {
         ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]),
         secret: SECRET,
