@@ -119,7 +119,7 @@ function build(poll: PollView): HTMLElement[] {
     case 'quiz':
       return poll.options.map((option) => {
         const button = choiceButton(option.label, option.id, () => vote(option.id))
-        // After the reveal the right tile says so in words, not only by its frame.
+        // After the reveal the suggested answer's tile says so in words, not only by its frame.
         if (poll.correct?.includes(option.id)) button.classList.add('right')
         return button
       })
