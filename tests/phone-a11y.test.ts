@@ -11,7 +11,8 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { HAT_POLL, KIND_POLLS, startTestServer, tempDir } from './helpers.ts'
+import { HAT_POLL, KIND_POLLS, startTestServer } from './harness/kit.ts'
+import { tempDir } from './harness/system.ts'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SHOTS = process.env.PHONE_SHOTS
