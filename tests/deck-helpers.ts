@@ -1,8 +1,11 @@
 // Helpers for the browser tests of the built decks.
 import { dirname } from 'node:path'
 import { load } from '@slidev/parser/fs'
-import type { Page } from 'playwright-core'
-import { deckEntry } from '../server/deck.ts'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
+import { buildDeck, deckEntry, deckIsStale, deckNames } from '../server/deck.ts'
+import type { PollDefinition } from '../server/poll-definition.ts'
+import { loadPolls } from '../server/polls.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
 
 /** The 1-based slide number that declares the poll, as Slidev numbers slides. */
@@ -52,4 +55,14 @@ export interface SlideInfo {
 export async function slidesOf(deck: string): Promise<SlideInfo[]> {
   const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
   return slides.map((slide, i) => ({ no: i + 1, pollId: (slide.frontmatter.poll as { id?: string } | undefined)?.id }))
+}
+
+/** Builds the decks that changed, reads their polls and starts Chromium, for a test of every slide. */
+export async function prepareDecks(): Promise<{ decks: string[]; polls: PollDefinition[]; browser: Browser }> {
+  const decks = deckNames()
+  // Sequential on purpose: two Slidev builds at once do not fit this machine's memory.
+  for (const deck of decks) if (deckIsStale(deck)) await buildDeck(deck)
+  const polls = await loadPolls(SLIDES_DIR)
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  return { decks, polls, browser }
 }

@@ -9,15 +9,13 @@
 // DECK_OVERFLOW_SHOTS=/some/dir saves a screenshot of every checked slide there.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { type Browser, type BrowserContext, chromium } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
-import { buildDeck, deckIsStale, deckNames, deckOutDir } from '../server/deck.ts'
+import { deckNames, deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { loadPolls } from '../server/polls.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { settle, slideSelector, slidesOf } from './deck-helpers.ts'
+import { readSettings } from '../server/settings.ts'
+import { prepareDecks, settle, slideSelector, slidesOf } from './deck-helpers.ts'
 import { seededDataDir } from './deck-seed.ts'
 
 const SECRET = 'overflow-presenter-secret'
@@ -33,10 +31,7 @@ let browser: Browser
 let polls: PollDefinition[]
 
 beforeAll(async () => {
-  // Sequential on purpose: two Slidev builds at once do not fit this machine's memory.
-  for (const deck of decks) if (deckIsStale(deck)) await buildDeck(deck)
-  polls = await loadPolls(SLIDES_DIR)
-  browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  ;({ polls, browser } = await prepareDecks())
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
 }, 600_000)
 

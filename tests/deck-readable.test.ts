@@ -8,15 +8,13 @@
 // And one poll slide is photographed: the QR code in the screenshot decodes to the join address.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
-import { buildDeck, deckIsStale, deckNames, deckOutDir } from '../server/deck.ts'
+import { deckNames, deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { loadPolls } from '../server/polls.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { settle, slideSelector, slidesOf } from './deck-helpers.ts'
+import { readSettings } from '../server/settings.ts'
+import { prepareDecks, settle, slideSelector, slidesOf } from './deck-helpers.ts'
 import { seededDataDir } from './deck-seed.ts'
 
 const SECRET = 'readable-presenter-secret'
@@ -34,9 +32,7 @@ let browser: Browser
 let polls: PollDefinition[]
 
 beforeAll(async () => {
-  for (const deck of decks) if (deckIsStale(deck)) await buildDeck(deck)
-  polls = await loadPolls(SLIDES_DIR)
-  browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+  ;({ polls, browser } = await prepareDecks())
 }, 600_000)
 
 afterAll(async () => {
