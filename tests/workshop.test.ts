@@ -123,7 +123,7 @@ describe.each(NAMES)('%s deck: practice, not a talk', (name) => {
   })
 
   it('states its goals on an early slide', () => {
-    const goals = deck(name).slides.findIndex((slide) => slide.title === "What you'll leave with")
+    const goals = deck(name).slides.findIndex((slide) => slide.title === 'What you’ll leave with')
     expect(goals).toBeGreaterThanOrEqual(0)
     expect(goals).toBeLessThan(4)
     expect(loadGoals().length).toBeGreaterThanOrEqual(3)
@@ -163,7 +163,7 @@ describe('the table activity', () => {
       expect(moment.text.length, moment.title).toBeGreaterThan(40)
       // One reasonable reading, and the case for the other hat.
       expect(moment.reading, moment.title).toMatch(/hat first/i)
-      expect(moment.reading, moment.title).toMatch(/hat's case/)
+      expect(moment.reading, moment.title).toMatch(/hat’s case/)
     }
   })
 
@@ -215,7 +215,7 @@ describe('polls that ask something', () => {
     expect(rounds.length).toBeGreaterThanOrEqual(2)
     for (const poll of rounds) {
       expect(poll?.explain, poll?.id).toMatch(/^Suggested: (leader|manager) hat first\./)
-      expect(poll?.explain, poll?.id).toMatch(/The (leader|manager) hat's case:/)
+      expect(poll?.explain, poll?.id).toMatch(/The (leader|manager) hat’s case:/)
       expect(poll?.question, poll?.id).toMatch(/need first\?$/)
     }
   })
@@ -280,7 +280,7 @@ describe('the follow-up message', () => {
     for (const title of loadFurtherReading()) expect(text).toContain(title)
     // The short deck has no table work: its key is its rounds only.
     expect(scenarioKey(deck('short'), [...polls.values()], moments).map((entry) => entry.label)).toEqual([
-      "Round 1: the customer's big idea",
+      'Round 1: the customer’s big idea',
       'Round 2: the Friday launch',
     ])
     expect(() => followUpMarkdown({ ...baseInput(), key }, '{{nope}}')).toThrow(/unknown placeholder \{\{nope\}\}/)
