@@ -1,5 +1,6 @@
 // The participant handout, as HTML pages ("sheets"): a cover, the slides three to a page with
 // lines for notes, the breakdown table, a worksheet and, for a session, what the room said.
+import { HATS, svgMarkup } from '../components/drawings.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import type { SessionResults } from '../server/results.ts'
 import type { BreakdownRow } from './breakdown.ts'
@@ -38,8 +39,8 @@ ${stylesheet('handout')}</style></head>
 <body class="${paper.name === 'Letter' ? 'letter' : 'a4'}">${body}</body></html>`
 }
 
-/** The two hats, as on the deck's favicon: a circle, half teal, half ochre. */
-export const HATS_MARK = `<svg class="hats-mark" viewBox="0 0 32 32" aria-hidden="true"><path d="M16 2a14 14 0 0 0 0 28z" fill="#17656d"/><path d="M16 2a14 14 0 0 1 0 28z" fill="#955810"/></svg>`
+/** The two hats, drawn as on the slides (components/drawings.ts): the leader's cap and the manager's hard hat. */
+export const HATS_MARK = `<svg class="hats-mark" viewBox="0 0 120 100" aria-hidden="true"><g transform="translate(0 4) scale(.62)">${svgMarkup(HATS.lead)}</g><g transform="translate(45 34) scale(.62)">${svgMarkup(HATS.manage)}</g></svg>`
 
 const lines = (count: number, className = 'rule') =>
   Array.from({ length: count }, () => `<div class="${className}"></div>`).join('')
