@@ -129,7 +129,7 @@ describe.each(NAMES)('%s deck: practice, not a talk', (name) => {
     expect(loadGoals().length).toBeGreaterThanOrEqual(3)
   })
 
-  it('closes on a spoken commitment: compare, write, tell someone, then thank you', () => {
+  it('closes on a spoken commitment: compare, write, tell someone, (tell the room), then thank you', () => {
     const slides = deck(name).slides
     const at = (find: (slide: SlideInfo) => boolean, what: string) => {
       const index = slides.findIndex(find)
@@ -141,7 +141,9 @@ describe.each(NAMES)('%s deck: practice, not a talk', (name) => {
     const tell = at((slide) => slide.activity === 'pairs' && /one step/i.test(slide.title), 'telling a neighbour')
     expect(compare).toBeLessThan(write)
     expect(write).toBeLessThan(tell)
-    expect(tell).toBe(slides.length - 2)
+    // Between the pair turn and the thank-you, at most the room's wall of next steps (open answers).
+    const between = slides.slice(tell + 1, -1)
+    expect(between.map((slide) => polls.get(slide.pollId ?? '')?.kind)).toEqual(between.length ? ['text'] : [])
     expect(slides.at(-1)?.title).toBe('Thank you')
     // The short deck: a 3-minute action step and a 2-minute pair turn; the workshop: the
     // article's 10-minute focus.
@@ -217,6 +219,55 @@ describe('polls that ask something', () => {
       expect(poll?.explain, poll?.id).toMatch(/^Suggested: (leader|manager) hat first\./)
       expect(poll?.explain, poll?.id).toMatch(/The (leader|manager) hat’s case:/)
       expect(poll?.question, poll?.id).toMatch(/need first\?$/)
+    }
+  })
+})
+
+describe('the room’s own voice', () => {
+  const kindsIn = (name: DeckName) =>
+    deck(name).slides.flatMap((slide) => (slide.pollId ? [{ slide, poll: polls.get(slide.pollId) }] : []))
+
+  it.each(NAMES)('%s deck: takes the room’s questions before the close, with notes on running them', (name) => {
+    const slides = deck(name).slides
+    const questions = slides.findIndex((_, i) => /<Questions\b/.test(sources.get(name)?.[i] ?? ''))
+    const close = slides.findIndex((slide) => slide.pollId === 'confidence-end')
+    expect(questions, 'a questions slide').toBeGreaterThan(0)
+    expect(questions).toBeLessThan(close)
+    const notes = slides[questions]?.notes ?? ''
+    expect(notes).toMatch(/approve first/i)
+    expect(notes).toMatch(/\bpin/i)
+    expect(notes).toMatch(/follow-up/i)
+    expect(notes).toMatch(/\*\*Without phones:\*\*/)
+  })
+
+  it.each(NAMES)('%s deck: has a timed poll the presenter can extend or turn off', (name) => {
+    const timed = kindsIn(name).filter(({ poll }) => poll?.timer)
+    expect(timed.length).toBeGreaterThan(0)
+    for (const { slide } of timed) expect(slide.notes, slide.title).toMatch(/\+30 s[\s\S]*timer off/)
+  })
+
+  it('places moments of the week on a 2×2 in the modern-reality block, leader and manager quarters named', () => {
+    const found = kindsIn('workshop').find(({ poll }) => poll?.kind === 'matrix')
+    const block = blocksOf(deck('workshop')).find((candidate) => candidate.slides.includes(found?.slide as SlideInfo))
+    expect(block?.row.title).toMatch(/already doing both/)
+    expect(found?.poll?.x?.label).toMatch(/uncertain/i)
+    expect(found?.poll?.y?.label).toMatch(/urgent/i)
+    // Top left, top right, bottom left, bottom right: known and due now is the manager's.
+    expect(found?.poll?.quadrants?.[0]).toMatch(/^Manager hat/)
+    expect(found?.poll?.quadrants?.[3]).toMatch(/^Leader hat/)
+    expect(found?.slide.notes).toMatch(/\*\*Debrief:\*\*/)
+  })
+
+  it('ranks the breakdown’s rows and collects one open line per person for the room', () => {
+    expect(polls.get('hardest-row')?.kind).toBe('ranking')
+    const ranking = deck('workshop').slides.find((slide) => slide.pollId === 'hardest-row')
+    expect(ranking?.notes).toMatch(/Borda/)
+    const text = kindsIn('workshop').filter(({ poll }) => poll?.kind === 'text')
+    expect(text.length).toBeGreaterThan(0)
+    for (const { poll, slide } of text) {
+      expect(poll?.count, poll?.id).toBe(1)
+      // Unlike action steps, open answers are read by the room: the notes say so.
+      expect(slide.notes, poll?.id).toMatch(/for the room/)
     }
   })
 })
