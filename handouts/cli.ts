@@ -193,7 +193,11 @@ async function main(argv: string[]): Promise<void> {
       label = `Facilitator guide (${name})`
       since = performance.now()
       console.log(`${step(label)}…`)
-      const guide = await buildGuide(await printer, { deck, format, polls, paper, slideRatio, goals, key }, slides)
+      const guide = await buildGuide(
+        await printer,
+        { deck, format, polls, paper, slideRatio, goals, key, ...(results ? { results } : {}) },
+        slides,
+      )
       write(label, `facilitator-guide-${name}.pdf`, guide.bytes, pages(guide.pages), since)
 
       if (name === cardsFor) {

@@ -40,6 +40,8 @@ export interface SlideInfo {
   pollId?: string
   layout?: string
   activity?: Activity
+  /** The slide shows the room's questions (`<Questions />`). */
+  questions?: true
 }
 
 export interface DeckInfo {
@@ -178,6 +180,7 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
       ...(typeof poll?.id === 'string' ? { pollId: poll.id } : {}),
       ...(typeof frontmatter.layout === 'string' ? { layout: frontmatter.layout } : {}),
       ...(activity ? { activity } : {}),
+      ...(/<Questions\b/.test(slide.content) ? { questions: true as const } : {}),
     })
     clock += timing.seconds ?? 0
   }

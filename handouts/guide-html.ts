@@ -5,10 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PollDefinition } from '../server/poll-definition.ts'
+import type { SessionResults } from '../server/results.ts'
 import { blocksOf, cueText, type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo } from './deck.ts'
-import { HATS_MARK } from './handout-html.ts'
+import { formatDate, HATS_MARK } from './handout-html.ts'
 import { escapeHtml as esc, notesToHtml } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
+import { shownCards } from './results-cards.ts'
+import { deckResults } from './results-html.ts'
 import type { KeyEntry } from './scenario-key.ts'
 
 export const FACILITATION = join(import.meta.dirname, 'facilitation.md')
@@ -24,6 +27,8 @@ export interface GuideInput {
   key: KeyEntry[]
   /** How to run the room, as Markdown with `##` sections (facilitation.md by default). */
   facilitation?: string
+  /** A session's results (`--session`): what the room said, and the questions left for the follow-up. */
+  results?: SessionResults
 }
 
 const HAT_NAMES = { lead: 'Leader hat', manage: 'Manager hat', both: 'Both hats' } as const
@@ -36,6 +41,9 @@ const KIND_NAMES: Record<string, string> = {
   words: 'word cloud',
   reactions: 'reactions',
   steps: 'action steps',
+  text: 'open answers',
+  ranking: 'ranking',
+  matrix: '2×2',
 }
 
 function agenda(deck: DeckInfo): string {
@@ -69,7 +77,7 @@ function pollsTable(deck: DeckInfo, polls: PollDefinition[]): string {
     .map((slide) => {
       const poll = byId.get(slide.pollId ?? '')
       const fallback = cueText(slide.notes, 'Without phones')
-      return `<tr><td class="num-cell">${slide.number}</td><td><code>${esc(slide.pollId)}</code></td><td>${esc(KIND_NAMES[poll?.kind ?? ''] ?? poll?.kind ?? '')}</td><td>${esc(poll?.question ?? slide.title)}${fallback ? `<span class="fallback">Without phones: ${esc(fallback)}</span>` : ''}</td></tr>`
+      return `<tr><td class="num-cell">${slide.number}</td><td><code>${esc(slide.pollId)}</code></td><td>${esc(KIND_NAMES[poll?.kind ?? ''] ?? poll?.kind ?? '')}${poll?.timer ? `<span class="fallback">timed, ${poll.timer} s</span>` : ''}</td><td>${esc(poll?.question ?? slide.title)}${fallback ? `<span class="fallback">Without phones: ${esc(fallback)}</span>` : ''}</td></tr>`
     })
   if (!rows.length) return ''
   return `<section class="block splittable">
@@ -91,6 +99,8 @@ function checklist(deck: DeckInfo): string {
     `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong>, one sheet per table, and cut them' : ''}. Seat people${tables ? ' at tables of four to six' : ' so they can pair up'}.`,
     '<strong>Privacy, to say out loud:</strong> votes are anonymous (a random id kept on the phone). Action steps typed on phones are private: the slide shows only how many people saved some, and exports and handouts leave the text out; it stays in the kit’s data file on this laptop so each phone can get its own steps back under <em>My takeaway</em>.',
     'In presenter view: <kbd>Alt</kbd>+<kbd>O</kbd>, <kbd>C</kbd>, <kbd>R</kbd> open, close and reveal the slide’s poll; <em>Follow slides</em> (<kbd>Alt</kbd>+<kbd>F</kbd>) opens each poll as its slide comes up. Clicking a word in the word cloud hides it for good. The timers start from presenter view only.',
+    '<strong>Questions from the room</strong> are open all session (the phone page’s <em>Ask a question</em>). Decide before you start whether new questions wait for your approval (<em>Approve first</em>, under the questions slide in presenter view): on for a large or open room or a sensitive topic, off for a small group. Hide, pin and mark answered from the same place; the room sees how many are hidden or waiting, never their text.',
+    'Timed polls close by themselves at zero. Under the slide in presenter view: <em>+30 s</em>, <em>Pause</em>, and <em>Turn timer off</em> for anyone who needs more time.',
     'Keep this guide beside you, printed: each slide below has its planned length, the minute it should start at, and what to say, ask and do.',
   ]
   return `<section class="block">
@@ -157,6 +167,33 @@ function keyBlock(key: KeyEntry[]): string {
   </section>`
 }
 
+/** The questions the room wanted answered and did not get an answer to: for the follow-up message. */
+function openQuestions(results: SessionResults): string {
+  const open = shownCards(results.questions).filter((card) => !card.answered)
+  if (!open.length) return ''
+  const rows = open.map(
+    (card) =>
+      `<tr><td class="card-text">${esc(card.text)}</td><td class="count"><strong>${card.upvotes}</strong></td></tr>`,
+  )
+  return `<section class="block splittable follow-up-questions">
+    <h3>Questions to answer in the follow-up message</h3>
+    <table class="card-list">
+      <thead><tr><th scope="col">Shown to the room, not marked answered</th><th scope="col" class="count">Upvotes</th></tr></thead>
+      <tbody>${rows.join('')}</tbody>
+    </table>
+  </section>`
+}
+
+/** After a session (`--session`): the room's results, as in the handout, for the debrief and the follow-up. */
+function roomSaid(deck: DeckInfo, results: SessionResults, polls: PollDefinition[]): string {
+  const { cards, answered, polls: count } = deckResults(deck, results, polls)
+  const started = formatDate(new Date(results.session.startedAt))
+  return `<h2 class="section-title keep-with-next room-said">What the room said</h2>
+  <p class="muted keep-with-next">Session “${esc(results.session.name)}”, ${esc(started)}: ${answered} of ${count} polls answered. Hidden questions and answers, and everyone’s action steps, are never printed.</p>
+  ${openQuestions(results)}
+  ${cards.join('\n')}`
+}
+
 function blockHead(block: ReturnType<typeof blocksOf>[number], index: number): string {
   const end = block.row.start + block.row.minutes
   return `<h3 class="block-head keep-with-next">Block ${index + 1} · ${esc(block.row.title)} <span>${block.row.minutes} min · ${hourClock(block.row.start)}–${hourClock(end)}</span></h3>`
@@ -215,6 +252,7 @@ export function guideHtml(input: GuideInput): string {
   ${keyBlock(input.key)}
   <h2 class="section-title keep-with-next slide-by-slide">Slide by slide</h2>
   ${cards}
+  ${input.results ? roomSaid(deck, input.results, input.polls) : ''}
 </div>`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(deck.title)} · Facilitator guide</title>

@@ -7,7 +7,7 @@ import type { BreakdownRow } from './breakdown.ts'
 import type { DeckInfo, SlideInfo } from './deck.ts'
 import { escapeHtml as esc } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
-import { pollCard } from './results-html.ts'
+import { deckResults } from './results-html.ts'
 import type { Moment } from './slide-content.ts'
 
 export const SLIDES_PER_PAGE = 3
@@ -256,25 +256,16 @@ function worksheetPages(moments: Moment[]): string {
 function resultsFlow(input: HandoutInput): string {
   const results = input.results
   if (!results) return ''
-  const byId = new Map(input.polls.map((poll) => [poll.id, poll]))
-  const slideOf = new Map<string, SlideInfo>()
-  for (const slide of input.deck.slides)
-    if (slide.pollId && !slideOf.has(slide.pollId)) slideOf.set(slide.pollId, slide)
-  // The deck's polls, in the order the room answered them.
-  const inDeck = results.polls
-    .filter((poll) => slideOf.has(poll.id))
-    .sort((a, b) => (slideOf.get(a.id)?.number ?? 0) - (slideOf.get(b.id)?.number ?? 0))
-  const answered = inDeck.filter((poll) => poll.total > 0).length
+  const { cards, answered, polls } = deckResults(input.deck, results, input.polls)
   const started = new Date(results.session.startedAt)
-  const cards = inDeck.map((poll) => pollCard(poll, byId.get(poll.id), slideOf.get(poll.id))).join('\n')
   return `<div class="flow results-flow" data-title="What the room said">
   <div class="flow-intro">
     <header class="running"><span>What the room said</span><span>${esc(results.session.name)}</span></header>
     <p class="kicker">Live poll results</p>
     <h2 class="page-title">What the room said</h2>
-    <p class="lede">Session “${esc(results.session.name)}”, ${esc(formatDate(started))}: ${answered} of ${inDeck.length} polls answered. Anonymous, as voted on phones during the workshop.</p>
+    <p class="lede">Session “${esc(results.session.name)}”, ${esc(formatDate(started))}: ${answered} of ${polls} polls answered. Anonymous, as voted on phones during the workshop.</p>
   </div>
-  ${cards || '<p class="empty">This deck has no polls.</p>'}
+  ${cards.join('\n') || '<p class="empty">This deck has no polls.</p>'}
 </div>`
 }
 

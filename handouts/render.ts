@@ -47,7 +47,9 @@ export function pageCss(paper: Paper, options: { bleed?: boolean; slideRatio?: n
 /** The print styles of one document: what all share, then its own. */
 export function stylesheet(document: 'handout' | 'guide' | 'cards'): string {
   const read = (name: string) => readFileSync(join(import.meta.dirname, 'styles', `${name}.css`), 'utf8')
-  return `${read('base')}\n${read(document)}`
+  // The poll results ("what the room said") print in the handout and, for a session, in the guide.
+  const results = document === 'cards' ? '' : read('results')
+  return `${read('base')}\n${results}\n${read(document)}`
 }
 
 export interface Slot {

@@ -3,9 +3,13 @@
 // typed the words, so none of it is ever trusted as markup.
 import { LIMITS } from '../server/limits.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import type { PollResult } from '../server/results.ts'
+import type { PollResult, SessionResults } from '../server/results.ts'
 import { rankWords } from '../server/words.ts'
+import type { DeckInfo, SlideInfo } from './deck.ts'
 import { escapeHtml as esc } from './markdown.ts'
+import { answerList, questionsCard, shownCards } from './results-cards.ts'
+import { matrixChart } from './results-matrix.ts'
+import { rankingChart } from './results-ranking.ts'
 
 const KIND_NAMES: Record<string, string> = {
   single: 'Single choice',
@@ -15,6 +19,9 @@ const KIND_NAMES: Record<string, string> = {
   words: 'Word cloud',
   reactions: 'Reactions',
   steps: 'Action steps',
+  text: 'Open answers',
+  ranking: 'Ranking',
+  matrix: '2×2',
 }
 
 const EMOJI_NAMES: Record<string, string> = {
@@ -128,6 +135,8 @@ function reactions(result: PollResult): string {
 function counted(result: PollResult): string {
   if (result.kind === 'reactions') return plural(result.total, 'tap')
   if (result.kind === 'steps') return plural(result.total, 'person', 'people')
+  if (result.kind === 'text') return plural(shownCards(result.cards).length, 'answer')
+  if (result.kind === 'ranking' || result.kind === 'matrix') return plural(result.total, 'person', 'people')
   return plural(result.total, 'answer')
 }
 
@@ -141,11 +150,15 @@ export function pollCard(
   if (result.kind === 'steps') {
     // Action steps belong to the attendee: only how many people wrote some, never the text.
     chart = `<p class="steps-note"><strong>${plural(result.total, 'person', 'people')}</strong> saved action steps on their phone. The steps themselves stay private to each person.</p>`
+  } else if (result.kind === 'text') {
+    chart = answerList(result.cards ?? [], poll?.order ?? 'liked')
   } else if (result.total === 0) {
     chart = '<p class="empty">No answers were recorded for this poll in this session.</p>'
   } else if (result.kind === 'scale') chart = columns(result, poll)
   else if (result.kind === 'words') chart = cloud(result)
   else if (result.kind === 'reactions') chart = reactions(result)
+  else if (result.kind === 'ranking') chart = rankingChart(result)
+  else if (result.kind === 'matrix') chart = matrixChart(result, poll)
   else if (result.options.length) chart = bars(result, poll)
   else chart = cloud(result)
   const notes: string[] = []
@@ -161,8 +174,11 @@ export function pollCard(
   const title = slide && !fold(result.question).includes(fold(slide.title)) ? slide.title : ''
   const shortTitle = title.length > 48 ? `${title.slice(0, 47).trimEnd()}…` : title
   const where = slide ? `slide ${slide.number}${shortTitle ? `: ${shortTitle}` : ''}` : ''
-  const meta = [kind, where].filter(Boolean).join(' · ')
-  return `<article class="result kind-${esc(result.kind)}">
+  const timed = poll?.timer ? `timed, ${poll.timer} s` : ''
+  const meta = [kind, timed, where].filter(Boolean).join(' · ')
+  // A long wall of open answers continues on the next page rather than shrinking.
+  const split = result.kind === 'text' ? ' splittable' : ''
+  return `<article class="result kind-${esc(result.kind)}${split}">
     <header class="result-head">
       <span class="result-meta">${esc(meta)}</span>
       <span class="result-total">${counted(result)}</span>
@@ -171,4 +187,29 @@ export function pollCard(
     ${chart}
     ${notes.map((note) => `<p class="result-note">${esc(note)}</p>`).join('')}
   </article>`
+}
+
+/**
+ * The session's results for one deck, in the order the room met them: a card per poll of the
+ * deck, and the room's questions where the deck shows them (at the end when it does not).
+ */
+export function deckResults(deck: DeckInfo, results: SessionResults, polls: PollDefinition[]) {
+  const byId = new Map(polls.map((poll) => [poll.id, poll]))
+  const slideOf = new Map<string, SlideInfo>()
+  for (const slide of deck.slides) if (slide.pollId && !slideOf.has(slide.pollId)) slideOf.set(slide.pollId, slide)
+  const inDeck = results.polls.filter((poll) => slideOf.has(poll.id))
+  const entries = inDeck.map((poll) => {
+    const slide = slideOf.get(poll.id)
+    return { at: slide?.number ?? 0, html: pollCard(poll, byId.get(poll.id), slide) }
+  })
+  const questionsSlide = deck.slides.find((slide) => slide.questions)
+  if (questionsSlide || shownCards(results.questions).length) {
+    const at = questionsSlide?.number ?? Number.POSITIVE_INFINITY
+    entries.push({ at, html: questionsCard(results.questions ?? [], questionsSlide) })
+  }
+  return {
+    cards: entries.sort((a, b) => a.at - b.at).map((entry) => entry.html),
+    answered: inDeck.filter((poll) => poll.total > 0).length,
+    polls: inDeck.length,
+  }
 }
