@@ -131,8 +131,13 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
     res.json({
       session: engine.session,
       followSlides: engine.followSlides,
+      approveQuestions: engine.approveQuestions,
       polls: engine.views().map((poll) => pollResults(engine, poll.id)),
     })
+  })
+  /** The room's questions and open answers as the room may read them (the slides' PDF export reads this). */
+  router.get('/api/cards', (_req, res) => {
+    res.json({ cards: engine.cards('room'), held: engine.held() })
   })
   router.get('/api/polls/:id', (req, res) => {
     const results = pollResults(engine, req.params.id)

@@ -4,25 +4,49 @@
 // only then acknowledged. The in-memory state changes in one place only: applying the store's
 // log of changes (see store.ts), which is how every process sharing a store stays identical.
 import { EventEmitter } from 'node:events'
+import { CardBoard, cardId, type Reader } from './cards.ts'
 import { LIMITS } from './limits.ts'
 import { type PollDefinition, parseAnswer } from './poll-definition.ts'
 import type {
   Ack,
+  CardView,
   ControlPayload,
+  ModeratePayload,
   PollView,
+  PostPayload,
   ReactPayload,
   SessionPayload,
   Takeaway,
   Tally,
+  UpvotePayload,
   VotePayload,
 } from './protocol.ts'
-import { type Change, isAfter, type PollRecord, type Position, type Session, type Store, type Vote } from './store.ts'
+import {
+  type CardRecord,
+  type Change,
+  type Flag,
+  isAfter,
+  type PollRecord,
+  type Position,
+  type Session,
+  type Store,
+  type Vote,
+} from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { closed, countdownOf, hasEnded, isRunning, opened, timed } from './timer.ts'
 import { normaliseWord } from './words.ts'
 
 type Pending =
   | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }
   | { type: 'tap'; pollId: string; emoji: string; resolve: (result: Ack) => void }
+  | { type: 'card'; sessionId: number; card: CardRecord; resolve: (result: Ack<{ card: CardView }>) => void }
+  | {
+      type: 'upvote'
+      cardId: string
+      participantId: string
+      on: boolean
+      resolve: (result: Ack<{ upvotes: number }>) => void
+    }
 
 interface EngineEvents {
   /** A poll opened, closed or was revealed. */
@@ -33,6 +57,8 @@ interface EngineEvents {
   taps: [{ pollId: string; emoji: string; count: number }[]]
   /** Votes that entered the tallies, in the order they did (what a deck's tally is a prefix of). */
   counted: [Vote[]]
+  /** Questions or open answers changed (new, moderated, upvoted or removed), by id. */
+  cards: [string[]]
   /** Something large changed (a reset, a new session): clients should resynchronise. */
   resync: []
 }
@@ -44,6 +70,7 @@ const MAX_BATCH = 500
 const CATCH_UP_MS = 3000
 
 const SAVE_FAILED = 'The change could not be saved; please try again.'
+const NEW_SESSION = 'A new session has started: please answer again.'
 const STOPPING = 'The poll server is stopping: your answer was not saved. Please send it again in a moment.'
 
 export class PollEngine extends EventEmitter<EngineEvents> {
@@ -51,11 +78,18 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   private records = new Map<string, PollRecord>()
   private tallies = new Map<string, PollTally>()
   private readonly reactionWindows = new Map<string, { start: number; count: number }>()
+  /** When each participant posted questions lately, for the rate limit. */
+  private readonly postTimes = new Map<string, number[]>()
+  private board = new CardBoard()
+  /** One timer per running countdown: at zero, every process tells its clients the poll closed. */
+  private readonly countdowns = new Map<string, NodeJS.Timeout>()
   private sessionValue: Session | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private batch: Pending[] | null = null
   /** Polls open when their slide is shown and close when the presenter moves on. */
   followSlides = false
+  /** New questions wait for the presenter's approval. */
+  approveQuestions = false
   /** Last vote time handed out: votes are ordered by it, so it never goes back (clock steps). */
   private lastAt = 0
   /** Changes up to here are in the loaded snapshot; later ones are applied on top. */
@@ -101,8 +135,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       this.sessionValue = current
       this.records = records
       this.tallies = talliesFromSnapshot(this.definitions.values(), snapshot)
+      this.board = new CardBoard(snapshot)
       this.followSlides = snapshot.followSlides
+      this.approveQuestions = snapshot.approveQuestions
       this.reactionWindows.clear()
+      this.postTimes.clear()
+      for (const record of records.values()) this.scheduleCountdown(record)
       this.loadedFrom = position
     })
     const settled = run.catch((error: unknown) => console.error('Loading the session failed:', error))
@@ -190,7 +228,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         // A process with other slides (a rolling update) may know polls this one does not.
         if (!this.definitions.has(record.pollId)) return
         this.records.set(record.pollId, record)
-        if (change.cleared) this.tallies.get(record.pollId)?.clear()
+        this.scheduleCountdown(record)
+        if (change.cleared) {
+          this.tallies.get(record.pollId)?.clear()
+          const removed = this.board.clear(record.pollId)
+          if (removed.length) this.emit('cards', removed)
+        }
         this.emit('state', this.view(record.pollId) as PollView)
         this.emit('tally', [record.pollId])
         // Phones that answered must forget their answer: a full sync tells them.
@@ -201,11 +244,45 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         this.tallies.get(change.pollId)?.hide(change.word)
         this.emit('tally', [change.pollId])
         return
-      case 'follow':
-        this.followSlides = change.on
+      case 'flag':
+        this[change.flag] = change.on
         this.emit('resync')
         return
+      case 'cards':
+        this.cardsChanged(this.board.add(change.cards))
+        return
+      case 'card':
+        if (this.board.set(change.card)) this.cardsChanged([change.card.id])
+        return
+      case 'upvotes':
+        this.cardsChanged(this.board.upvote(change.upvotes))
+        return
     }
+  }
+
+  /** Tells the clients which cards changed, and the open-answer walls' new totals. */
+  private cardsChanged(ids: string[]): void {
+    if (ids.length === 0) return
+    this.emit('cards', ids)
+    const walls = new Set(ids.map((id) => this.board.get(id)?.pollId).filter((id): id is string => !!id))
+    if (walls.size) this.emit('tally', [...walls])
+  }
+
+  /**
+   * A running countdown ends by itself: every process reads the poll as closed from then on (no
+   * write needed, so no two processes race to close it) and tells its clients when it happens.
+   */
+  private scheduleCountdown(record: PollRecord): void {
+    clearTimeout(this.countdowns.get(record.pollId))
+    this.countdowns.delete(record.pollId)
+    if (!isRunning(record)) return
+    const wait = Math.max(0, (record.closesAt ?? 0) - Date.now()) + 5
+    const timer = setTimeout(() => {
+      this.countdowns.delete(record.pollId)
+      if (this.records.get(record.pollId) === record) this.emit('state', this.view(record.pollId) as PollView)
+    }, wait)
+    timer.unref()
+    this.countdowns.set(record.pollId, timer)
   }
 
   get session(): Session {
@@ -222,11 +299,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const record = this.records.get(pollId)
     if (!poll || !record) return undefined
     const { correct, explain, ...rest } = poll
+    const open = this.isOpen(pollId)
     return {
       ...rest,
-      state: record.state,
+      state: open ? 'open' : 'closed',
       openedAt: record.openedAt,
       revealed: record.revealed,
+      countdown: open ? countdownOf(record) : null,
       ...(record.revealed ? { correct, explain } : {}),
     }
   }
@@ -236,7 +315,38 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   }
 
   tally(pollId: string): Tally | undefined {
-    return this.tallies.get(pollId)?.toTally(this.records.get(pollId)?.revealed ?? false)
+    const tally = this.tallies.get(pollId)?.toTally(this.records.get(pollId)?.revealed ?? false)
+    // Open answers live on the card board: the total is how many the room can read.
+    if (tally && this.definitions.get(pollId)?.kind === 'text') {
+      return { ...tally, total: this.board.shown(pollId) }
+    }
+    return tally
+  }
+
+  /** Cards as a reader may see them (a voter also sees its own held ones). */
+  cards(reader: Reader, participantId?: string | null): CardView[] {
+    return this.board.views(reader, participantId)
+  }
+
+  card(id: string, reader: Reader): CardView | undefined {
+    return this.board.view(id, reader)
+  }
+
+  held() {
+    return this.board.held()
+  }
+
+  myCards(participantId: string): string[] {
+    return this.board.mine(participantId)
+  }
+
+  myUpvotes(participantId: string): string[] {
+    return this.board.upvotedBy(participantId)
+  }
+
+  /** Every card of a wall (null: the questions) with hidden ones marked, for exports. */
+  cardResults(pollId: string | null) {
+    return this.board.results(pollId)
   }
 
   allTallies(): Tally[] {
@@ -257,7 +367,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const polls = this.views()
       .filter((poll) => poll.kind !== 'steps')
       .map((poll) => ({ ...poll, tally: this.tally(poll.id) as Tally }))
-    return { session: this.session, polls, mine: this.answersOf(participantId) }
+    return {
+      session: this.session,
+      polls,
+      mine: this.answersOf(participantId),
+      cards: this.board.views('room'),
+      myCards: this.board.mine(participantId),
+    }
   }
 
   /** Resolves once the vote is on disk (ok) or refused (with the reason). */
@@ -316,9 +432,83 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     })
   }
 
-  setFollowSlides(on: boolean): Promise<Ack> {
+  setFlag(flag: Flag, on: boolean): Promise<Ack> {
     return this.serially(async () => {
-      await this.caughtUp(await this.store.setFollowSlides(this.session.id, on))
+      await this.caughtUp(await this.store.setFlag(this.session.id, flag, on))
+      return { ok: true as const }
+    })
+  }
+
+  /**
+   * A question to the room (no pollId) or an open answer to a `text` poll. Resolves once the card
+   * is on disk, with the card as its author sees it (held until approved, in approve-first mode).
+   */
+  post(participantId: string, payload: PostPayload): Promise<Ack<{ card: CardView }>> {
+    if (this.stopping) return Promise.resolve({ ok: false, error: STOPPING })
+    const refuse = (error: string) => Promise.resolve({ ok: false as const, error })
+    const pollId = payload.pollId ?? null
+    const poll = pollId ? this.definitions.get(pollId) : undefined
+    if (pollId && poll?.kind !== 'text') return refuse(`There is no open-answer poll "${pollId}".`)
+    const id = cardId(participantId, payload.postId)
+    const existing = this.board.view(id, 'presenter')
+    if (existing) return Promise.resolve({ ok: true, card: existing }) // a retry: stored already
+    const text = cleanText(payload.text)
+    const name = cleanText(payload.name ?? '')
+    const maxLength = poll?.maxLength ?? LIMITS.cardLength
+    if (!text) return refuse(poll ? 'Write your answer first.' : 'Write your question first.')
+    if (text.length > maxLength) return refuse(`Keep it under ${maxLength} characters.`)
+    if (name.length > LIMITS.nameLength) return refuse(`Keep your name under ${LIMITS.nameLength} characters.`)
+    if (/\p{Cc}/u.test(text + name)) return refuse('Use letters, digits and punctuation only.')
+    if (poll) {
+      if (!this.isOpen(poll.id)) return refuse('This poll is closed.')
+      if (this.board.postedBy(participantId, poll.id) >= (poll.count ?? 1)) {
+        return refuse(poll.count === 1 ? 'You have answered already.' : `You can post ${poll.count} answers here.`)
+      }
+    } else {
+      if (this.board.postedBy(participantId, null) >= LIMITS.postsPerSession) {
+        return refuse(`That makes ${LIMITS.postsPerSession} questions from you: thank you! Ask the rest aloud.`)
+      }
+      const now = Date.now()
+      const recent = (this.postTimes.get(participantId) ?? []).filter((at) => now - at < LIMITS.postWindowMs)
+      if (recent.length >= LIMITS.postsPerWindow)
+        return refuse('Easy there: a few questions a minute. Try again shortly.')
+      this.postTimes.set(participantId, [...recent, now])
+    }
+    const card: CardRecord = {
+      id,
+      pollId,
+      participantId,
+      text,
+      name: name || null,
+      at: this.tick(),
+      status: !poll && this.approveQuestions ? 'waiting' : 'shown',
+      pinned: false,
+      answered: false,
+    }
+    return new Promise((resolve) => this.pending().push({ type: 'card', sessionId: this.session.id, card, resolve }))
+  }
+
+  /** An upvote on a shown question (a like on an open answer), or taking it back. */
+  upvote(participantId: string, { cardId, on }: UpvotePayload): Promise<Ack<{ upvotes: number }>> {
+    if (this.stopping) return Promise.resolve({ ok: false, error: STOPPING })
+    if (this.board.get(cardId)?.status !== 'shown') {
+      return Promise.resolve({ ok: false, error: 'That question or answer is not on the wall.' })
+    }
+    return new Promise((resolve) => this.pending().push({ type: 'upvote', cardId, participantId, on, resolve }))
+  }
+
+  /** The presenter's moderation of one card. */
+  moderate({ cardId, action }: ModeratePayload): Promise<Ack> {
+    return this.serially(async () => {
+      const card = this.board.get(cardId)
+      if (!card) return { ok: false as const, error: 'There is no such question or answer.' }
+      const next: CardRecord =
+        action === 'hide' || action === 'show'
+          ? { ...card, status: action === 'hide' ? 'hidden' : 'shown' }
+          : action === 'pin' || action === 'unpin'
+            ? { ...card, pinned: action === 'pin' }
+            : { ...card, answered: action === 'answered' }
+      await this.caughtUp(await this.store.setCard(this.session.id, next))
       return { ok: true as const }
     })
   }
@@ -328,7 +518,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     if (!this.followSlides) return Promise.resolve({ ok: true })
     return this.serially(async () => {
       for (const record of this.records.values()) {
-        if (record.state === 'open' && record.pollId !== pollId) await this.setState(record.pollId, 'close')
+        if (this.isOpen(record.pollId) && record.pollId !== pollId) await this.setState(record.pollId, 'close')
       }
       if (pollId && this.definitions.has(pollId)) await this.setState(pollId, 'open')
       return { ok: true }
@@ -347,6 +537,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   async drain(): Promise<void> {
     this.stopping = true
     this.batch = null
+    for (const timer of this.countdowns.values()) clearTimeout(timer)
+    this.countdowns.clear()
     await this.queue
   }
 
@@ -387,8 +579,10 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return next
   }
 
+  /** Open, and its countdown (if any) has not reached zero. */
   private isOpen(pollId: string): boolean {
-    return this.records.get(pollId)?.state === 'open'
+    const record = this.records.get(pollId)
+    return record?.state === 'open' && !hasEnded(record)
   }
 
   /**
@@ -398,10 +592,19 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   private async flush(batch: Pending[]): Promise<void> {
     const votes: Extract<Pending, { type: 'vote' }>[] = []
     const taps: Extract<Pending, { type: 'tap' }>[] = []
+    const cards = this.acceptedCards(batch)
+    const upvotes = new Map<string, Extract<Pending, { type: 'upvote' }>[]>()
     for (const item of batch) {
+      if (item.type === 'card') continue
+      if (item.type === 'upvote') {
+        // The last of one participant's taps on one card wins; the earlier ones get its answer.
+        const key = `${item.cardId}\u0000${item.participantId}`
+        upvotes.set(key, [...(upvotes.get(key) ?? []), item])
+        continue
+      }
       const pollId = item.type === 'vote' ? item.vote.pollId : item.pollId
       if (item.type === 'vote' && item.vote.sessionId !== this.session.id) {
-        item.resolve({ ok: false, error: 'A new session has started: please answer again.' })
+        item.resolve({ ok: false, error: NEW_SESSION })
       } else if (!this.isOpen(pollId)) item.resolve({ ok: false, error: 'This poll is closed.' })
       else if (item.type === 'tap') taps.push(item)
       else if (this.tallies.get(pollId)?.isDuplicate(item.vote.participantId, item.vote.voteId)) {
@@ -415,37 +618,128 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       entry.count++
       tapCounts.set(key, entry)
     }
-    // Votes and taps are saved separately: a failed write refuses only what it carried.
-    const saved = async (work: () => Promise<unknown>) => {
+    // Each kind is saved separately: a failed write refuses only what it carried.
+    const saved = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
       try {
-        await work()
-        return true
+        return { ok: true, value: await work() }
       } catch (error) {
         console.error('Saving failed:', error)
-        return false
+        return { ok: false }
       }
     }
     if (votes.length) {
-      const ok = await saved(() => this.store.saveVotes(votes.map((item) => item.vote)))
+      const { ok } = await saved(() => this.store.saveVotes(votes.map((item) => item.vote)))
       for (const { vote, resolve } of votes) resolve(ok ? { ok, answer: vote.answer } : { ok, error: SAVE_FAILED })
     }
     if (tapCounts.size) {
-      const ok = await saved(() => this.store.addReactions(this.session.id, [...tapCounts.values()]))
+      const { ok } = await saved(() => this.store.addReactions(this.session.id, [...tapCounts.values()]))
       for (const tap of taps) tap.resolve(ok ? { ok } : { ok, error: SAVE_FAILED })
     }
+    if (cards.length) {
+      const { ok } = await saved(() =>
+        this.store.saveCards(
+          this.session.id,
+          cards.map((item) => item.card),
+        ),
+      )
+      for (const { card, resolve } of cards) {
+        // The author sees the card whole, held or not.
+        resolve(ok ? { ok, card: this.authorView(card) } : { ok, error: SAVE_FAILED })
+      }
+    }
+    if (upvotes.size) await this.saveUpvotes([...upvotes.values()], saved)
+  }
+
+  /** Cards that may still be stored: the session, the poll and the per-person limits hold now. */
+  private acceptedCards(batch: Pending[]): Extract<Pending, { type: 'card' }>[] {
+    const accepted: Extract<Pending, { type: 'card' }>[] = []
+    const inBatch = new Map<string, number>()
+    for (const item of batch) {
+      if (item.type !== 'card') continue
+      const { card, resolve } = item
+      const key = `${card.participantId}\u0000${card.pollId ?? ''}`
+      const posted = this.board.postedBy(card.participantId, card.pollId) + (inBatch.get(key) ?? 0)
+      const poll = card.pollId ? this.definitions.get(card.pollId) : undefined
+      if (item.sessionId !== this.session.id) resolve({ ok: false, error: NEW_SESSION })
+      else if (this.board.get(card.id)) resolve({ ok: true, card: this.authorView(card) })
+      else if (poll && !this.isOpen(poll.id)) resolve({ ok: false, error: 'This poll is closed.' })
+      else if (posted >= (poll ? (poll.count ?? 1) : LIMITS.postsPerSession)) {
+        resolve({ ok: false, error: poll ? 'You have answered already.' : 'You have asked enough for now.' })
+      } else if (accepted.some((other) => other.card.id === card.id)) resolve({ ok: true, card: this.authorView(card) })
+      else {
+        inBatch.set(key, (inBatch.get(key) ?? 0) + 1)
+        accepted.push(item)
+      }
+    }
+    return accepted
+  }
+
+  private authorView(card: CardRecord): CardView {
+    return this.board.view(card.id, 'presenter') ?? this.unsaved(card)
+  }
+
+  /** A card's view before it is on the board (the store's log may reach this process later). */
+  private unsaved({ id, pollId, text, name, at, status, pinned, answered }: CardRecord): CardView {
+    return {
+      id,
+      ...(pollId ? { pollId } : {}),
+      text,
+      ...(name ? { name } : {}),
+      at,
+      upvotes: 0,
+      status,
+      pinned,
+      answered,
+    }
+  }
+
+  private async saveUpvotes(
+    groups: Extract<Pending, { type: 'upvote' }>[][],
+    saved: <T>(work: () => Promise<T>) => Promise<{ ok: true; value: T } | { ok: false }>,
+  ): Promise<void> {
+    const writes: Extract<Pending, { type: 'upvote' }>[][] = []
+    for (const group of groups) {
+      const last = group.at(-1) as Extract<Pending, { type: 'upvote' }>
+      const reply = (result: Ack<{ upvotes: number }>) => {
+        for (const item of group) item.resolve(result)
+      }
+      if (this.board.get(last.cardId)?.status !== 'shown') {
+        reply({ ok: false, error: 'That question or answer is not on the wall.' })
+      } else if (this.board.hasUpvoted(last.cardId, last.participantId) === last.on) {
+        reply({ ok: true, upvotes: this.board.upvotes(last.cardId) }) // nothing to change: once per person
+      } else writes.push(group)
+    }
+    if (writes.length === 0) return
+    const lasts = writes.map((group) => group.at(-1) as Extract<Pending, { type: 'upvote' }>)
+    const result = await saved(() =>
+      this.store.saveUpvotes(
+        this.session.id,
+        lasts.map(({ cardId, participantId, on }) => ({ cardId, participantId, on })),
+      ),
+    )
+    writes.forEach((group, i) => {
+      const count = result.ok ? result.value[i]?.upvotes : undefined
+      for (const item of group) {
+        item.resolve(count === undefined ? { ok: false, error: SAVE_FAILED } : { ok: true, upvotes: count })
+      }
+    })
   }
 
   private async setState(pollId: string, action: 'open' | 'close' | 'reveal'): Promise<void> {
     const record = this.records.get(pollId) as PollRecord
-    const next: PollRecord =
-      action === 'reveal'
-        ? { ...record, revealed: true }
-        : {
-            ...record,
-            state: action === 'open' ? 'open' : 'closed',
-            openedAt: action === 'open' ? Date.now() : record.openedAt,
-          }
-    if (next.state === record.state && next.revealed === record.revealed) return
+    const open = this.isOpen(pollId)
+    let next: PollRecord
+    if (action === 'reveal') {
+      if (record.revealed) return
+      next = { ...record, revealed: true }
+    } else if (action === 'open') {
+      if (open) return // opening an open poll keeps its countdown
+      next = opened(record, this.definitions.get(pollId)?.timer)
+    } else {
+      // A poll whose countdown ended reads as closed already; writing it so is still tidy.
+      if (record.state === 'closed') return
+      next = closed(record)
+    }
     await this.caughtUp(await this.store.setPollState(this.session.id, next))
   }
 
@@ -468,6 +762,18 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       case 'close':
         await this.setState(pollId, payload.action)
         return { ok: true }
+      default: {
+        if (!this.isOpen(pollId)) return { ok: false, error: 'The poll is not open.' }
+        const next = timed(record, payload.action)
+        if (typeof next === 'string') return { ok: false, error: next }
+        await this.caughtUp(await this.store.setPollState(this.session.id, next))
+        return { ok: true }
+      }
     }
   }
+}
+
+/** Attendee text as stored: one line of normalised text (the views show it as text, never markup). */
+function cleanText(text: string): string {
+  return text.normalize('NFKC').trim().replace(/\s+/g, ' ')
 }

@@ -21,4 +21,24 @@ export const LIMITS = {
   /** Reactions one participant may send in a window, and the window (ms). */
   reactionsPerWindow: 5,
   reactionWindowMs: 3000,
+  /** Longest question from the room or open answer (a sentence or two). */
+  cardLength: 280,
+  /** Longest name an attendee may sign a question with. */
+  nameLength: 40,
+  /** Questions one participant may post in a window, the window (ms), and in a whole session. */
+  postsPerWindow: 3,
+  postWindowMs: 60_000,
+  postsPerSession: 20,
+  /** Open answers one participant may post to one `text` poll, at most. */
+  answersPerPoll: 3,
+  /** Questions, cards and counts reach phones and decks at most this often (ms). */
+  cardIntervalMs: 250,
+  /** "+30 s" on a timed poll, and the longest timer an author may declare (s). */
+  timerExtendSeconds: 30,
+  timerMaxSeconds: 3600,
+  /** Options a ranking may have, and items a 2×2 may place. */
+  rankingOptions: 8,
+  matrixItems: 6,
+  /** A 2×2's scales run from 0 to this. */
+  matrixSteps: 10,
 } as const

@@ -1,6 +1,7 @@
 // Poll definitions, as authors write them in a slide's frontmatter (`poll:`): the schema the
 // server checks at start-up, and how an answer to each kind is read.
 import { z } from 'zod'
+import { pointKey, rankKey } from './answers.ts'
 import { LIMITS } from './limits.ts'
 import { normaliseWord } from './words.ts'
 
@@ -29,7 +30,11 @@ const common = {
   question: z.string().trim().min(1).max(LIMITS.questionLength),
   /** `hidden`: the room sees only how many answered until the presenter reveals the results. */
   results: z.enum(['live', 'hidden']).default('live'),
+  /** Seconds from opening to closing by itself: a countdown on the phones and the slide. */
+  timer: z.number().int().min(5).max(LIMITS.timerMaxSeconds).optional(),
 }
+
+const axis = z.object({ label, low: label, high: label }).strict()
 
 const DeclaredPollSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('single'), options: choices }).strict(),
@@ -85,6 +90,37 @@ const DeclaredPollSchema = z.discriminatedUnion('kind', [
       options: z.array(z.string().trim().min(1).max(16)).min(1).max(8).default(['👍', '❤️', '😂', '🤔', '👏']),
     })
     .strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('text'),
+      /** Longest answer accepted: a sentence or two. */
+      maxLength: z.number().int().min(20).max(LIMITS.cardLength).default(LIMITS.cardLength),
+      /** How many answers one participant may post. */
+      count: z.number().int().min(1).max(LIMITS.answersPerPoll).default(1),
+      /** The wall's order on the slide: most liked or newest first. */
+      order: z.enum(['liked', 'newest']).default('liked'),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('ranking'),
+      options: z.array(label).min(2, 'a ranking needs at least two options').max(LIMITS.rankingOptions),
+    })
+    .strict(),
+  z
+    .object({
+      ...common,
+      kind: z.literal('matrix'),
+      /** What each attendee places on the two scales (one item: a single dot each). */
+      items: z.array(label).min(1).max(LIMITS.matrixItems),
+      x: axis,
+      y: axis,
+      /** Names of the quarters: top left, top right, bottom left, bottom right. */
+      quadrants: z.array(z.string().trim().max(LIMITS.labelLength)).length(4).optional(),
+    })
+    .strict(),
 ])
 
 export type PollKind = z.output<typeof DeclaredPollSchema>['kind']
@@ -114,6 +150,20 @@ export interface PollDefinition {
   /** Quiz: ids of the right options, and why. Both stay on the server until the reveal. */
   correct?: string[]
   explain?: string
+  /** Seconds from opening to closing by itself. */
+  timer?: number
+  /** Open answers: the wall's order on the slide. */
+  order?: 'liked' | 'newest'
+  /** 2×2: the two scales (0 to LIMITS.matrixSteps) and the names of the quarters. */
+  x?: Axis
+  y?: Axis
+  quadrants?: string[]
+}
+
+export interface Axis {
+  label: string
+  low: string
+  high: string
 }
 
 const withIds = (labels: string[]): PollOption[] => labels.map((text) => ({ id: optionId(text), label: text }))
@@ -125,8 +175,8 @@ export const PollDefinitionSchema = z
     DeclaredPollSchema,
   )
   .transform((declared, ctx): PollDefinition => {
-    const { id, kind, question, results } = declared
-    const base = { id, kind, question, results }
+    const { id, kind, question, results, timer } = declared
+    const base = { id, kind, question, results, ...(timer ? { timer } : {}) }
     const problem = (message: string) => ctx.addIssue({ code: 'custom', message })
     switch (declared.kind) {
       case 'scale': {
@@ -146,6 +196,14 @@ export const PollDefinitionSchema = z
         return { ...base, options: [], maxLength: declared.maxLength }
       case 'steps':
         return { ...base, options: [], count: declared.count }
+      case 'text':
+        return { ...base, options: [], maxLength: declared.maxLength, count: declared.count, order: declared.order }
+      case 'matrix': {
+        const items = withIds(declared.items)
+        if (new Set(items.map((item) => item.id)).size !== items.length) problem('two items read the same')
+        const { x, y, quadrants } = declared
+        return { ...base, options: items, x, y, ...(quadrants ? { quadrants } : {}) }
+      }
       case 'reactions':
         if (new Set(declared.options).size !== declared.options.length) problem('each reaction must be different')
         return { ...base, options: declared.options.map((emoji) => ({ id: emoji, label: emoji })) }
@@ -222,5 +280,31 @@ export function parseAnswer(
     }
     case 'reactions':
       return refuse('Reactions are sent with a tap, not as a vote.')
+    case 'text':
+      return refuse('Open answers are posted, not voted.')
+    case 'ranking': {
+      // The whole order, first to last: every option once.
+      const order = Array.isArray(answer) ? answer : []
+      if (order.length !== poll.options.length || !order.every(isOption) || new Set(order).size !== order.length) {
+        return refuse('Put every option in order, each once.')
+      }
+      return { ok: true, value: order.map((optionId, i) => rankKey(optionId, i + 1)) }
+    }
+    case 'matrix': {
+      // One point per item, as "item@x,y" with whole steps from 0 to LIMITS.matrixSteps.
+      const points = Array.isArray(answer) ? answer : []
+      const placed = new Map<string, string>()
+      for (const point of points) {
+        const match = typeof point === 'string' ? /^(.+)@(\d{1,2}),(\d{1,2})$/.exec(point) : null
+        const [, itemId = '', x = '', y = ''] = match ?? []
+        if (!match || !isOption(itemId) || Number(x) > LIMITS.matrixSteps || Number(y) > LIMITS.matrixSteps) {
+          return refuse(`Place each item on both scales, from 0 to ${LIMITS.matrixSteps}.`)
+        }
+        placed.set(itemId, pointKey(itemId, Number(x), Number(y)))
+      }
+      if (placed.size !== poll.options.length || points.length !== placed.size)
+        return refuse('Place every item, each once.')
+      return { ok: true, value: [...placed.values()] }
+    }
   }
 }

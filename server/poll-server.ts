@@ -10,14 +10,17 @@ import {
   CLIENT_EVENTS,
   type ClientToServerEvents,
   ControlSchema,
-  FollowSchema,
+  FlagSchema,
   HandshakeSchema,
+  ModerateSchema,
+  PostSchema,
   parse,
   ReactSchema,
   type ServerToClientEvents,
   SessionSchema,
   SlideSchema,
   type SocketData,
+  UpvoteSchema,
   VoteSchema,
 } from './protocol.ts'
 import { isPresenter } from './secret.ts'
@@ -41,6 +44,8 @@ export interface PollServerOptions {
 }
 
 const DECKS = 'decks'
+/** Sockets holding the presenter secret: they read every card, held and hidden ones too. */
+const PRESENTERS = 'presenters'
 const PRESENTER_ONLY = 'Only the presenter can do that.'
 
 /**
@@ -103,6 +108,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       else perAddress.delete(address)
     })
     if (socket.data.role === 'deck') socket.join(DECKS)
+    if (socket.data.presenter) socket.join(PRESENTERS)
     sync(socket)
     guardRate(socket)
 
@@ -137,6 +143,9 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       reply(await engine.react(participantId, reaction.value))
     })
 
+    voterOnly(socket, 'post', PostSchema, (participantId, post) => engine.post(participantId, post))
+    voterOnly(socket, 'upvote', UpvoteSchema, (participantId, upvote) => engine.upvote(participantId, upvote))
+
     socket.on('takeaway', (...args: unknown[]) => {
       const { ack } = split(args)
       if (typeof ack !== 'function') return refuseWithoutAck(socket, 'takeaway')
@@ -147,7 +156,9 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 
     presenterOnly(socket, 'control', ControlSchema, (control) => engine.control(control))
     presenterOnly(socket, 'session', SessionSchema, (session) => engine.changeSession(session))
-    presenterOnly(socket, 'follow', FollowSchema, ({ on }) => engine.setFollowSlides(on))
+    presenterOnly(socket, 'moderate', ModerateSchema, (moderation) => engine.moderate(moderation))
+    presenterOnly(socket, 'follow', FlagSchema, ({ on }) => engine.setFlag('followSlides', on))
+    presenterOnly(socket, 'approval', FlagSchema, ({ on }) => engine.setFlag('approveQuestions', on))
     presenterOnly(socket, 'slide', SlideSchema, ({ pollId }) => engine.slideShown(pollId))
   })
 
@@ -158,10 +169,38 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       polls: engine.views(),
       presenter,
       followSlides: engine.followSlides,
+      approveQuestions: engine.approveQuestions,
+      cards: engine.cards(presenter ? 'presenter' : 'room', participantId),
+      held: engine.held(),
       ...(role === 'deck' ? { tallies: engine.allTallies() } : {}),
-      ...(participantId ? { mine: engine.answersOf(participantId) } : {}),
+      ...(participantId
+        ? {
+            mine: engine.answersOf(participantId),
+            myCards: engine.myCards(participantId),
+            myUpvotes: engine.myUpvotes(participantId),
+          }
+        : {}),
     })
   }
+
+  // Questions and open answers reach everyone (phones list them too), coalesced on their own,
+  // slower beat: an upvote storm costs a few broadcasts a second, not one per tap.
+  const changedCards = new Set<string>()
+  let cardTimer: NodeJS.Timeout | null = null
+  const sendCards = () => {
+    cardTimer = null
+    const ids = [...changedCards]
+    changedCards.clear()
+    // A card removed by a reset has no view left: decks and phones resync on a reset anyway.
+    const views = (reader: 'presenter' | 'room') => ids.flatMap((id) => engine.card(id, reader) ?? [])
+    const held = engine.held()
+    io.local.to(PRESENTERS).emit('cards', { cards: views('presenter'), held })
+    io.local.except(PRESENTERS).emit('cards', { cards: views('room'), held })
+  }
+  engine.on('cards', (ids) => {
+    for (const id of ids) changedCards.add(id)
+    cardTimer ??= setTimeout(sendCards, LIMITS.cardIntervalMs)
+  })
 
   // With several processes, each engine applies every change from the store's log and tells
   // only its own clients (io.local), so nobody hears the same change twice.
@@ -213,12 +252,13 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   })
   httpServer.on('close', () => {
     if (timer) clearTimeout(timer)
+    if (cardTimer) clearTimeout(cardTimer)
   })
   return io
 }
 
 /** Registers a presenter action: refused with a reason unless the socket holds the secret. */
-function presenterOnly<E extends 'control' | 'session' | 'follow' | 'slide', T>(
+function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' | 'approval' | 'slide', T>(
   socket: PollSocket,
   event: E,
   schema: import('zod').ZodType<T>,
@@ -230,6 +270,24 @@ function presenterOnly<E extends 'control' | 'session' | 'follow' | 'slide', T>(
     if (!socket.data.presenter) return ack({ ok: false, error: PRESENTER_ONLY })
     const parsed = parse(schema, payload)
     ack(parsed.ok ? await run(parsed.value) : parsed)
+  }
+  socket.on(event, handler as never)
+}
+
+/** Registers an attendee's action: it needs an acknowledgement and a participant id. */
+function voterOnly<E extends 'post' | 'upvote', T, R extends object>(
+  socket: PollSocket,
+  event: E,
+  schema: import('zod').ZodType<T>,
+  run: (participantId: string, payload: T) => Promise<Ack<R>>,
+): void {
+  const handler = async (...args: unknown[]) => {
+    const { payload, ack } = split(args)
+    if (typeof ack !== 'function') return refuseWithoutAck(socket, event)
+    const participantId = socket.data.participantId
+    if (!participantId) return ack({ ok: false, error: 'Only participants can do that, from the phone page.' })
+    const parsed = parse(schema, payload)
+    ack(parsed.ok ? await run(participantId, parsed.value) : parsed)
   }
   socket.on(event, handler as never)
 }

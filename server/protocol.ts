@@ -6,7 +6,19 @@ import { LIMITS } from './limits.ts'
 import { type PollDefinition, PollIdSchema } from './poll-definition.ts'
 
 /** Events that a client may send; anything else is answered with `rejected`. */
-export const CLIENT_EVENTS = ['vote', 'react', 'takeaway', 'control', 'session', 'follow', 'slide'] as const
+export const CLIENT_EVENTS = [
+  'vote',
+  'react',
+  'takeaway',
+  'post',
+  'upvote',
+  'control',
+  'moderate',
+  'session',
+  'follow',
+  'approval',
+  'slide',
+] as const
 
 // ---------------------------------------------------------------------------------------------
 // Connection handshake (`io(url, { auth })`).
@@ -42,8 +54,42 @@ export const VoteSchema = z
 
 export const ReactSchema = z.object({ pollId: PollIdSchema, emoji: z.string().min(1).max(16) }).strict()
 
+/** A question for the room (no pollId) or an open answer to a `text` poll. */
+export const PostSchema = z
+  .object({
+    pollId: PollIdSchema.optional(),
+    text: z.string().max(LIMITS.cardLength * 2),
+    /** Questions only: signed with a name; anonymous without. */
+    name: z
+      .string()
+      .max(LIMITS.nameLength * 2)
+      .optional(),
+    /** Made on the phone per post; a retried post with the same id is stored once. */
+    postId: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/),
+  })
+  .strict()
+
+export const CardIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/)
+
+/** An upvote on a question (a like on an open answer), or taking it back (`on: false`). */
+export const UpvoteSchema = z.object({ cardId: CardIdSchema, on: z.boolean() }).strict()
+
+/** The presenter's moderation: hide or show (approve), pin (highlight), mark answered. */
+export const ModerateSchema = z
+  .object({
+    cardId: CardIdSchema,
+    action: z.enum(['hide', 'show', 'pin', 'unpin', 'answered', 'unanswered']),
+  })
+  .strict()
+
 export const ControlSchema = z.discriminatedUnion('action', [
-  z.object({ pollId: PollIdSchema, action: z.enum(['open', 'close', 'reveal', 'reset']) }).strict(),
+  z
+    .object({
+      pollId: PollIdSchema,
+      // pause/resume/extend/timer-off: a timed poll's countdown (extend adds LIMITS.timerExtendSeconds).
+      action: z.enum(['open', 'close', 'reveal', 'reset', 'pause', 'resume', 'extend', 'timer-off']),
+    })
+    .strict(),
   /** Hides a word from the cloud for good (this session). */
   z
     .object({
@@ -60,7 +106,8 @@ export const SessionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('rename'), name: sessionName }).strict(),
 ])
 
-export const FollowSchema = z.object({ on: z.boolean() }).strict()
+/** `follow`: polls open and close with the slides; `approval`: new questions wait for approval. */
+export const FlagSchema = z.object({ on: z.boolean() }).strict()
 /** The presenter's deck says which poll's slide is on screen (null: none). */
 export const SlideSchema = z.object({ pollId: PollIdSchema.nullable() }).strict()
 
@@ -68,6 +115,9 @@ export type VotePayload = z.output<typeof VoteSchema>
 export type ReactPayload = z.output<typeof ReactSchema>
 export type ControlPayload = z.output<typeof ControlSchema>
 export type SessionPayload = z.output<typeof SessionSchema>
+export type PostPayload = z.output<typeof PostSchema>
+export type UpvotePayload = z.output<typeof UpvoteSchema>
+export type ModeratePayload = z.output<typeof ModerateSchema>
 
 /** Parses an incoming payload; the error is one sentence a person can act on. */
 export function parse<T extends z.ZodType>(
@@ -88,7 +138,10 @@ export type PollState = 'closed' | 'open'
 
 export interface Tally {
   pollId: string
-  /** Answers per option, scale point or word. Empty while results are hidden. */
+  /**
+   * Answers per option, scale point or word; a ranking's places as "option@place" and a 2×2's
+   * points as "item@x,y" (read with server/answers.ts). Empty while results are hidden.
+   */
   counts: Record<string, number>
   /** How many people answered (for reactions: how many taps). */
   total: number
@@ -104,6 +157,11 @@ export interface PollView extends Omit<PollDefinition, 'correct' | 'explain'> {
   /** When it was last opened (ms since epoch), so phones can show the newest open poll. */
   openedAt: number | null
   revealed: boolean
+  /**
+   * A timed poll's countdown while it is open: milliseconds left when this view was made, and
+   * whether it runs. Null when no countdown applies (no timer, turned off, or closed).
+   */
+  countdown: { leftMs: number; running: boolean } | null
   /** Quiz: the right option ids and why, present only once revealed. */
   correct?: string[]
   explain?: string
@@ -118,6 +176,36 @@ export interface SessionView {
   startedAt: number
 }
 
+/** A question from the room, or an open answer to a `text` poll: a card on the wall. */
+export interface CardView {
+  id: string
+  /** The `text` poll it answers; absent for a question to the room. */
+  pollId?: string
+  /** Always shown as text, never as markup. Empty when the card is held or hidden (see status). */
+  text: string
+  name?: string
+  at: number
+  upvotes: number
+  /** `waiting`: held until the presenter approves it; `hidden`: hidden by the presenter. */
+  status: 'shown' | 'waiting' | 'hidden'
+  /** Questions: pinned to the top. Open answers: highlighted. */
+  pinned: boolean
+  answered: boolean
+}
+
+/** How many cards the room cannot read, per wall (pollId null: the room's questions). */
+export interface HeldCount {
+  pollId: string | null
+  hidden: number
+  waiting: number
+}
+
+export interface CardsPayload {
+  /** Cards that changed (the presenter gets them whole; the room gets held ones without text). */
+  cards: CardView[]
+  held: HeldCount[]
+}
+
 export interface SyncPayload {
   session: SessionView
   polls: PollView[]
@@ -128,6 +216,14 @@ export interface SyncPayload {
   presenter: boolean
   /** Polls open and close with the presenter's slides. */
   followSlides: boolean
+  /** New questions wait for the presenter's approval. */
+  approveQuestions: boolean
+  /** The cards this client may read (the presenter: every card; a voter: its own held ones too). */
+  cards: CardView[]
+  held: HeldCount[]
+  /** Only for voters: ids of the cards it posted and of those it upvoted. */
+  myCards?: string[]
+  myUpvotes?: string[]
 }
 
 export interface Takeaway {
@@ -136,6 +232,10 @@ export interface Takeaway {
   polls: (PollView & { tally: Tally })[]
   /** This participant's answers, action steps included (never shown to anyone else). */
   mine: Record<string, string[]>
+  /** The room's questions and open answers that the room may read. */
+  cards: CardView[]
+  /** Ids of the cards this participant posted. */
+  myCards: string[]
 }
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: string }
@@ -145,9 +245,14 @@ export interface ClientToServerEvents {
   react: (payload: ReactPayload, ack?: (result: Ack) => void) => void
   /** The group's results and this participant's own answers, for "my takeaway". */
   takeaway: (ack: (result: Ack<Takeaway>) => void) => void
+  /** Resolves once the card is on disk: as the room sees it (status `waiting` when held). */
+  post: (payload: PostPayload, ack: (result: Ack<{ card: CardView }>) => void) => void
+  upvote: (payload: UpvotePayload, ack: (result: Ack<{ upvotes: number }>) => void) => void
   control: (payload: ControlPayload, ack: (result: Ack) => void) => void
+  moderate: (payload: ModeratePayload, ack: (result: Ack) => void) => void
   session: (payload: SessionPayload, ack: (result: Ack<{ session: SessionView }>) => void) => void
   follow: (payload: { on: boolean }, ack: (result: Ack) => void) => void
+  approval: (payload: { on: boolean }, ack: (result: Ack) => void) => void
   slide: (payload: { pollId: string | null }, ack: (result: Ack) => void) => void
 }
 
@@ -158,6 +263,8 @@ export interface ServerToClientEvents {
   tally: (tallies: Tally[]) => void
   /** Reaction taps since the last message, by poll and emoji: they float up on the slide. */
   reactions: (bursts: { pollId: string; counts: Record<string, number> }[]) => void
+  /** Questions and open answers that changed, coalesced (at most every LIMITS.cardIntervalMs). */
+  cards: (payload: CardsPayload) => void
   /** A message that had no acknowledgement callback was refused: here is why. */
   rejected: (reason: { event: string; error: string }) => void
 }

@@ -8,7 +8,17 @@
 // order is the order in which Redis applied the writes. Each process reads the stream (its own
 // changes too) and applies it in that order: every process ends in the state Redis holds.
 import { createClient } from 'redis'
-import type { Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
+import type {
+  CardRecord,
+  Change,
+  PollRecord,
+  Position,
+  Session,
+  SessionSnapshot,
+  Store,
+  UpvoteCount,
+  Vote,
+} from './store.ts'
 
 export type RedisClient = ReturnType<typeof createClient>
 
@@ -23,6 +33,9 @@ const K = {
   hidden: (session: number) => `wk:s:${session}:hidden`,
   reactions: (session: number) => `wk:s:${session}:reactions`,
   follow: (session: number) => `wk:s:${session}:follow`,
+  approve: (session: number) => `wk:s:${session}:approve`,
+  cards: (session: number) => `wk:s:${session}:cards`,
+  upvotes: (session: number, card: string) => `wk:s:${session}:upvotes:${card}`,
 }
 
 /** Changes kept in the stream; a process away for longer reloads from the store instead. */
@@ -63,6 +76,29 @@ for i = 3, #ARGV, 3 do
 end
 local change = cjson.encode({ type = 'reactions', sessionId = tonumber(ARGV[1]), reactions = counts })
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'c', change)
+return 1
+`
+
+// Gives or takes back upvotes and logs each card's new count, in one step.
+const SAVE_UPVOTES = `
+local counts = {}
+for i = 3, #ARGV, 3 do
+  local key = ARGV[1] .. ARGV[i]
+  if ARGV[i + 2] == '1' then redis.call('SADD', key, ARGV[i + 1]) else redis.call('SREM', key, ARGV[i + 1]) end
+  counts[#counts + 1] = { cardId = ARGV[i], participantId = ARGV[i + 1], on = ARGV[i + 2] == '1', upvotes = redis.call('SCARD', key) }
+end
+local change = cjson.encode({ type = 'upvotes', sessionId = tonumber(ARGV[2]), upvotes = counts })
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', change)
+return cjson.encode(counts)
+`
+
+// Stores new cards (a card already stored is left as it is) and logs them, in one step.
+const SAVE_CARDS = `
+for i = 2, #ARGV do
+  local card = cjson.decode(ARGV[i])
+  redis.call('HSETNX', KEYS[1], card.id, ARGV[i])
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', ARGV[1])
 return 1
 `
 
@@ -200,8 +236,29 @@ export function openRedisStore(client: RedisClient): Store {
         const [pollId = '', emoji = ''] = key.split('\u0000')
         return { pollId, emoji, count: Number(count) }
       })
-      const followSlides = (await client.get(K.follow(id))) === '1'
-      return { polls, votes, hiddenWords, reactions, followSlides }
+      const cards = Object.values(await client.hGetAll(K.cards(id)))
+        .map((text) => JSON.parse(text) as CardRecord)
+        .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
+      const upvotes: SessionSnapshot['upvotes'] = []
+      if (cards.length) {
+        const batch = client.multi()
+        for (const card of cards) batch.sMembers(K.upvotes(id, card.id))
+        const members = (await batch.exec()) as unknown as string[][]
+        cards.forEach((card, i) => {
+          for (const participantId of members[i] ?? []) upvotes.push({ cardId: card.id, participantId })
+        })
+      }
+      const [follow, approve] = await client.mGet([K.follow(id), K.approve(id)])
+      return {
+        polls,
+        votes,
+        hiddenWords,
+        reactions,
+        cards,
+        upvotes,
+        followSlides: follow === '1',
+        approveQuestions: approve === '1',
+      }
     },
     async saveVotes(votes) {
       if (votes.length === 0) return
@@ -231,11 +288,18 @@ export function openRedisStore(client: RedisClient): Store {
       const reactionKeys = Object.keys(await client.hGetAll(K.reactions(sessionId))).filter((key) =>
         key.startsWith(`${record.pollId}\u0000`),
       )
+      const cardIds = Object.entries(await client.hGetAll(K.cards(sessionId)))
+        .filter(([, text]) => (JSON.parse(text) as CardRecord).pollId === record.pollId)
+        .map(([id]) => id)
       const batch = client
         .multi()
         .del(K.votes(sessionId, record.pollId))
         .hSet(K.polls(sessionId), record.pollId, JSON.stringify(record))
       if (reactionKeys.length) batch.hDel(K.reactions(sessionId), reactionKeys)
+      if (cardIds.length) {
+        batch.hDel(K.cards(sessionId), cardIds)
+        batch.del(cardIds.map((card) => K.upvotes(sessionId, card)))
+      }
       return logged(batch.xAdd(...log({ type: 'poll', sessionId, record, cleared: true })))
     },
     async hideWord(sessionId, pollId, word) {
@@ -257,13 +321,43 @@ export function openRedisStore(client: RedisClient): Store {
         ],
       })
     },
-    async setFollowSlides(sessionId, on) {
+    async setFlag(sessionId, flag, on) {
       return logged(
         client
           .multi()
-          .set(K.follow(sessionId), on ? '1' : '0')
-          .xAdd(...log({ type: 'follow', sessionId, on })),
+          .set((flag === 'followSlides' ? K.follow : K.approve)(sessionId), on ? '1' : '0')
+          .xAdd(...log({ type: 'flag', sessionId, flag, on })),
       )
+    },
+    async saveCards(sessionId, cards) {
+      if (cards.length === 0) return
+      await client.eval(SAVE_CARDS, {
+        keys: [K.cards(sessionId), K.changes],
+        arguments: [
+          JSON.stringify({ type: 'cards', sessionId, cards: [...cards] } satisfies Change),
+          ...cards.map((card) => JSON.stringify(card)),
+        ],
+      })
+    },
+    async setCard(sessionId, card) {
+      return logged(
+        client
+          .multi()
+          .hSet(K.cards(sessionId), card.id, JSON.stringify(card))
+          .xAdd(...log({ type: 'card', sessionId, card })),
+      )
+    },
+    async saveUpvotes(sessionId, upvotes) {
+      if (upvotes.length === 0) return []
+      const counts = (await client.eval(SAVE_UPVOTES, {
+        keys: [K.changes],
+        arguments: [
+          K.upvotes(sessionId, ''),
+          String(sessionId),
+          ...upvotes.flatMap(({ cardId, participantId, on }) => [cardId, participantId, on ? '1' : '0']),
+        ],
+      })) as string
+      return JSON.parse(counts) as UpvoteCount[]
     },
     onChange(listener) {
       listeners.push(listener)

@@ -1,6 +1,8 @@
 // Results of a whole session, for exports (JSON, CSV), the results command and comparisons
 // between sessions. Read from the store, so any session can be exported, not only the current one.
 
+import { orderAnswers, orderQuestions, readKey } from './answers.ts'
+import { CardBoard } from './cards.ts'
 import { KitError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
 import type { Session, Store } from './store.ts'
@@ -17,11 +19,27 @@ export interface PollResult {
   counts: Record<string, number>
   total: number
   mean?: number
+  /** Open answers (`text` polls): every card, hidden ones marked (print only `shown` ones). */
+  cards?: CardResult[]
+}
+
+/** A question from the room or an open answer, as exported and printed. */
+export interface CardResult {
+  id: string
+  text: string
+  name?: string
+  at: number
+  upvotes: number
+  status: 'shown' | 'waiting' | 'hidden'
+  pinned: boolean
+  answered: boolean
 }
 
 export interface SessionResults {
   session: Session
   polls: PollResult[]
+  /** The room's questions, in the room's order (server/answers.ts orderQuestions), hidden ones marked. */
+  questions: CardResult[]
 }
 
 export class UnknownSession extends KitError {}
@@ -43,8 +61,10 @@ export async function sessionResults(
 ): Promise<SessionResults> {
   const snapshot = await store.loadSession(session.id)
   const tallies = talliesFromSnapshot(polls, snapshot)
+  const board = new CardBoard(snapshot)
   return {
     session,
+    questions: orderQuestions(board.results(null)),
     polls: polls.map((poll) => {
       const tally = tallies.get(poll.id) as PollTally
       const { total, mean } = tally.toTally(true)
@@ -57,6 +77,7 @@ export async function sessionResults(
         counts: tally.allCounts(),
         total,
         ...(mean !== undefined ? { mean } : {}),
+        ...(poll.kind === 'text' ? { cards: orderAnswers(board.results(poll.id), poll.order ?? 'liked') } : {}),
       }
     }),
   }
@@ -85,6 +106,8 @@ const CSV_HEADER = [
   'poll_total',
   'poll_mean',
   'correct',
+  'status',
+  'name',
 ]
 
 /**
@@ -98,14 +121,36 @@ function cell(value: string | number | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-export function resultsCsv({ session, polls }: SessionResults): string {
+export function resultsCsv({ session, polls, questions }: SessionResults): string {
   const lines = [CSV_HEADER.join(',')]
+  /** One row per card: its text is the answer, its upvotes the count. */
+  const cardRows = (pollId: string, kind: string, question: string, cards: readonly CardResult[]) => {
+    for (const card of cards) {
+      const row = [session.id, session.name, pollId, kind, question, card.id, card.text, card.upvotes]
+      const flags = [card.status, card.answered ? 'answered' : '', card.pinned ? 'pinned' : ''].filter(Boolean)
+      lines.push([...row, cards.length, undefined, undefined, flags.join(' '), card.name].map(cell).join(','))
+    }
+  }
   for (const poll of polls) {
+    if (poll.cards) {
+      cardRows(poll.id, poll.kind, poll.question, poll.cards)
+      continue
+    }
     const labels = new Map(poll.options.map((option) => [option.id, option.label]))
-    // Options in slide order (even with no votes); words, most frequent first.
+    // Options in slide order (even with no votes); words, most frequent first; a ranking's
+    // places and a 2×2's points as counted ("option@place", "item@x,y").
     const keys =
-      poll.kind === 'words' ? rankWords(poll.counts).map(([word]) => word) : poll.options.map((option) => option.id)
+      poll.kind === 'words'
+        ? rankWords(poll.counts).map(([word]) => word)
+        : poll.kind === 'ranking' || poll.kind === 'matrix'
+          ? Object.keys(poll.counts).sort()
+          : poll.options.map((option) => option.id)
     for (const key of keys) {
+      const read = readKey(key)
+      if (read) {
+        const where = 'place' in read ? `place ${read.place}` : `at (${read.x}, ${read.y})`
+        labels.set(key, `${labels.get(read.id) ?? read.id}, ${where}`)
+      }
       lines.push(
         [
           session.id,
@@ -119,11 +164,14 @@ export function resultsCsv({ session, polls }: SessionResults): string {
           poll.total,
           poll.mean,
           poll.correct ? (poll.correct.includes(key) ? 'yes' : 'no') : undefined,
+          undefined,
+          undefined,
         ]
           .map(cell)
           .join(','),
       )
     }
   }
+  cardRows('questions', 'question', 'Questions from the room', questions)
   return `${lines.join('\r\n')}\r\n`
 }

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
+import type { CardRecord, Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -37,6 +37,25 @@ CREATE TABLE IF NOT EXISTS hidden_words (
   word       TEXT    NOT NULL,
   PRIMARY KEY (session_id, poll_id, word)
 );
+CREATE TABLE IF NOT EXISTS cards (
+  session_id     INTEGER NOT NULL REFERENCES sessions(id),
+  id             TEXT    NOT NULL,
+  poll_id        TEXT    NOT NULL, -- '' for a question to the room
+  participant_id TEXT    NOT NULL,
+  text           TEXT    NOT NULL,
+  name           TEXT,
+  at             INTEGER NOT NULL,
+  status         TEXT    NOT NULL CHECK (status IN ('shown', 'waiting', 'hidden')),
+  pinned         INTEGER NOT NULL DEFAULT 0,
+  answered       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, id)
+);
+CREATE TABLE IF NOT EXISTS upvotes (
+  session_id     INTEGER NOT NULL REFERENCES sessions(id),
+  card_id        TEXT    NOT NULL,
+  participant_id TEXT    NOT NULL,
+  PRIMARY KEY (session_id, card_id, participant_id)
+);
 CREATE TABLE IF NOT EXISTS reactions (
   session_id INTEGER NOT NULL REFERENCES sessions(id),
   poll_id    TEXT    NOT NULL,
@@ -62,11 +81,11 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.exec(SCHEMA)
-  // Data folders from before follow mode was kept per session.
-  const sessionColumns = db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
-  if (!sessionColumns.some((column) => column.name === 'follow_slides')) {
-    db.exec('ALTER TABLE sessions ADD COLUMN follow_slides INTEGER NOT NULL DEFAULT 0')
-  }
+  // Data folders from before follow mode, approve-first questions and timers.
+  addColumn(db, 'sessions', 'follow_slides', 'INTEGER NOT NULL DEFAULT 0')
+  addColumn(db, 'sessions', 'approve_questions', 'INTEGER NOT NULL DEFAULT 0')
+  addColumn(db, 'poll_states', 'closes_at', 'INTEGER')
+  addColumn(db, 'poll_states', 'left_ms', 'INTEGER')
 
   const latestSession = db.prepare<[], SessionRow>('SELECT * FROM sessions ORDER BY id DESC LIMIT 1')
   const insertSession = db.prepare<[string, number], SessionRow>(
@@ -78,8 +97,15 @@ export function openSqliteStore(dataDir: string): Store {
   )
   const pollsOf = db.prepare<
     [number],
-    { poll_id: string; state: 'open' | 'closed'; opened_at: number | null; revealed: number }
-  >('SELECT poll_id, state, opened_at, revealed FROM poll_states WHERE session_id = ?')
+    {
+      poll_id: string
+      state: 'open' | 'closed'
+      opened_at: number | null
+      revealed: number
+      closes_at: number | null
+      left_ms: number | null
+    }
+  >('SELECT poll_id, state, opened_at, revealed, closes_at, left_ms FROM poll_states WHERE session_id = ?')
   const hiddenOf = db.prepare<[number], { poll_id: string; word: string }>(
     'SELECT poll_id, word FROM hidden_words WHERE session_id = ?',
   )
@@ -97,16 +123,86 @@ export function openSqliteStore(dataDir: string): Store {
      DO UPDATE SET answer = excluded.answer, vote_id = excluded.vote_id, at = excluded.at
      WHERE excluded.at >= votes.at -- the later answer wins, as in the tallies and in Redis`,
   )
-  const upsertPoll = db.prepare(
-    `INSERT INTO poll_states (session_id, poll_id, state, opened_at, revealed) VALUES (?, ?, ?, ?, ?)
+  const upsertPollRow = db.prepare(
+    `INSERT INTO poll_states (session_id, poll_id, state, opened_at, revealed, closes_at, left_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_id, poll_id) DO UPDATE
-     SET state = excluded.state, opened_at = excluded.opened_at, revealed = excluded.revealed`,
+     SET state = excluded.state, opened_at = excluded.opened_at, revealed = excluded.revealed,
+         closes_at = excluded.closes_at, left_ms = excluded.left_ms`,
+  )
+  const upsertPoll = (sessionId: number, poll: PollRecord) =>
+    upsertPollRow.run(
+      sessionId,
+      poll.pollId,
+      poll.state,
+      poll.openedAt,
+      poll.revealed ? 1 : 0,
+      poll.closesAt ?? null,
+      poll.leftMs ?? null,
+    )
+  type CardRow = {
+    id: string
+    poll_id: string
+    participant_id: string
+    text: string
+    name: string | null
+    at: number
+    status: CardRecord['status']
+    pinned: number
+    answered: number
+  }
+  const toCard = (row: CardRow): CardRecord => ({
+    id: row.id,
+    pollId: row.poll_id || null,
+    participantId: row.participant_id,
+    text: row.text,
+    name: row.name,
+    at: row.at,
+    status: row.status,
+    pinned: row.pinned === 1,
+    answered: row.answered === 1,
+  })
+  const cardRow = (sessionId: number, card: CardRecord) => ({
+    sessionId,
+    id: card.id,
+    pollId: card.pollId ?? '',
+    participantId: card.participantId,
+    text: card.text,
+    name: card.name,
+    at: card.at,
+    status: card.status,
+    pinned: card.pinned ? 1 : 0,
+    answered: card.answered ? 1 : 0,
+  })
+  const cardsOf = db.prepare<[number], CardRow>('SELECT * FROM cards WHERE session_id = ? ORDER BY at, id')
+  const upvotesOf = db.prepare<[number], { card_id: string; participant_id: string }>(
+    'SELECT card_id, participant_id FROM upvotes WHERE session_id = ?',
+  )
+  const insertCard = db.prepare(
+    `INSERT OR IGNORE INTO cards (session_id, id, poll_id, participant_id, text, name, at, status, pinned, answered)
+     VALUES (@sessionId, @id, @pollId, @participantId, @text, @name, @at, @status, @pinned, @answered)`,
+  )
+  const updateCard = db.prepare(
+    `UPDATE cards SET status = @status, pinned = @pinned, answered = @answered, text = @text, name = @name
+     WHERE session_id = @sessionId AND id = @id`,
+  )
+  const addUpvote = db.prepare('INSERT OR IGNORE INTO upvotes (session_id, card_id, participant_id) VALUES (?, ?, ?)')
+  const removeUpvote = db.prepare('DELETE FROM upvotes WHERE session_id = ? AND card_id = ? AND participant_id = ?')
+  const upvoteCount = db.prepare<[number, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM upvotes WHERE session_id = ? AND card_id = ?',
+  )
+  const deleteCards = db.prepare('DELETE FROM cards WHERE session_id = ? AND poll_id = ?')
+  const deleteUpvotes = db.prepare(
+    'DELETE FROM upvotes WHERE session_id = ? AND card_id IN (SELECT id FROM cards WHERE session_id = ? AND poll_id = ?)',
   )
   const deleteVotes = db.prepare('DELETE FROM votes WHERE session_id = ? AND poll_id = ?')
   const deleteReactions = db.prepare('DELETE FROM reactions WHERE session_id = ? AND poll_id = ?')
   const insertHidden = db.prepare('INSERT OR IGNORE INTO hidden_words (session_id, poll_id, word) VALUES (?, ?, ?)')
-  const followOf = db.prepare<[number], { follow_slides: number }>('SELECT follow_slides FROM sessions WHERE id = ?')
+  const flagsOf = db.prepare<[number], { follow_slides: number; approve_questions: number }>(
+    'SELECT follow_slides, approve_questions FROM sessions WHERE id = ?',
+  )
   const setFollow = db.prepare('UPDATE sessions SET follow_slides = ? WHERE id = ?')
+  const setApprove = db.prepare('UPDATE sessions SET approve_questions = ? WHERE id = ?')
   const reactionCount = db.prepare<[number, string, string], { count: number }>(
     'SELECT count FROM reactions WHERE session_id = ? AND poll_id = ? AND emoji = ?',
   )
@@ -120,8 +216,21 @@ export function openSqliteStore(dataDir: string): Store {
   const resetPoll = db.transaction((sessionId: number, poll: PollRecord) => {
     deleteVotes.run(sessionId, poll.pollId)
     deleteReactions.run(sessionId, poll.pollId)
-    upsertPoll.run(sessionId, poll.pollId, poll.state, poll.openedAt, poll.revealed ? 1 : 0)
+    deleteUpvotes.run(sessionId, sessionId, poll.pollId)
+    deleteCards.run(sessionId, poll.pollId)
+    upsertPoll(sessionId, poll)
   })
+  const saveCards = db.transaction((sessionId: number, cards: readonly CardRecord[]) => {
+    for (const card of cards) insertCard.run(cardRow(sessionId, card))
+  })
+  const saveUpvotes = db.transaction(
+    (sessionId: number, upvotes: readonly { cardId: string; participantId: string; on: boolean }[]) =>
+      upvotes.map(({ cardId, participantId, on }) => {
+        ;(on ? addUpvote : removeUpvote).run(sessionId, cardId, participantId)
+        const { n } = upvoteCount.get(sessionId, cardId) as { n: number }
+        return { cardId, participantId, on, upvotes: n }
+      }),
+  )
   const saveReactions = db.transaction(
     (sessionId: number, taps: readonly { pollId: string; emoji: string; count: number }[]) =>
       taps.map((tap) => {
@@ -169,6 +278,8 @@ export function openSqliteStore(dataDir: string): Store {
         state: row.state,
         openedAt: row.opened_at,
         revealed: row.revealed === 1,
+        ...(row.closes_at !== null ? { closesAt: row.closes_at } : {}),
+        ...(row.left_ms !== null ? { leftMs: row.left_ms } : {}),
       }))
       const votes: Vote[] = votesOf.all(sessionId).map((row) => ({
         sessionId,
@@ -182,8 +293,21 @@ export function openSqliteStore(dataDir: string): Store {
       const reactions = reactionsOf
         .all(sessionId)
         .map((row) => ({ pollId: row.poll_id, emoji: row.emoji, count: row.count }))
-      const followSlides = followOf.get(sessionId)?.follow_slides === 1
-      return { polls, votes, hiddenWords, reactions, followSlides }
+      const cards = cardsOf.all(sessionId).map(toCard)
+      const upvotes = upvotesOf
+        .all(sessionId)
+        .map((row) => ({ cardId: row.card_id, participantId: row.participant_id }))
+      const flags = flagsOf.get(sessionId)
+      return {
+        polls,
+        votes,
+        hiddenWords,
+        reactions,
+        cards,
+        upvotes,
+        followSlides: flags?.follow_slides === 1,
+        approveQuestions: flags?.approve_questions === 1,
+      }
     },
     async saveVotes(votes) {
       if (votes.length === 0) return
@@ -193,7 +317,7 @@ export function openSqliteStore(dataDir: string): Store {
       }
     },
     async setPollState(sessionId, record) {
-      upsertPoll.run(sessionId, record.pollId, record.state, record.openedAt, record.revealed ? 1 : 0)
+      upsertPoll(sessionId, record)
       return log({ type: 'poll', sessionId, record })
     },
     async resetPoll(sessionId, record) {
@@ -208,9 +332,24 @@ export function openSqliteStore(dataDir: string): Store {
       if (taps.length === 0) return
       log({ type: 'reactions', sessionId, reactions: saveReactions(sessionId, taps) })
     },
-    async setFollowSlides(sessionId, on) {
-      setFollow.run(on ? 1 : 0, sessionId)
-      return log({ type: 'follow', sessionId, on })
+    async setFlag(sessionId, flag, on) {
+      ;(flag === 'followSlides' ? setFollow : setApprove).run(on ? 1 : 0, sessionId)
+      return log({ type: 'flag', sessionId, flag, on })
+    },
+    async saveCards(sessionId, cards) {
+      if (cards.length === 0) return
+      saveCards(sessionId, cards)
+      log({ type: 'cards', sessionId, cards: [...cards] })
+    },
+    async setCard(sessionId, card) {
+      updateCard.run(cardRow(sessionId, card))
+      return log({ type: 'card', sessionId, card })
+    },
+    async saveUpvotes(sessionId, upvotes) {
+      if (upvotes.length === 0) return []
+      const counts = saveUpvotes(sessionId, upvotes)
+      log({ type: 'upvotes', sessionId, upvotes: counts })
+      return counts
     },
     onChange(listener) {
       listeners.push(listener)
@@ -221,5 +360,13 @@ export function openSqliteStore(dataDir: string): Store {
     async close() {
       db.close()
     },
+  }
+}
+
+/** Adds a column that data folders from older versions lack. */
+function addColumn(db: Database.Database, table: string, column: string, definition: string): void {
+  const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all()
+  if (!columns.some((existing) => existing.name === column)) {
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`)
   }
 }

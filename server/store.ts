@@ -28,7 +28,39 @@ export interface PollRecord {
   openedAt: number | null
   /** Results shown (hidden polls) and quiz answers told. */
   revealed: boolean
+  /**
+   * A timed poll's countdown: when it closes by itself while running (ms since epoch), or the
+   * time left while paused. Both null (or absent, in records from before timers) without one.
+   * Every process reads an open poll past `closesAt` as closed, so closing at zero needs no write.
+   */
+  closesAt?: number | null
+  leftMs?: number | null
 }
+
+/** A question from the room (pollId null) or an open answer to a `text` poll. */
+export interface CardRecord {
+  /** Made from the participant and the phone's post id, so a retried post is stored once. */
+  id: string
+  pollId: string | null
+  participantId: string
+  text: string
+  name: string | null
+  at: number
+  status: 'shown' | 'waiting' | 'hidden'
+  pinned: boolean
+  answered: boolean
+}
+
+/** A participant's upvote given or taken back, and the card's count after it. */
+export interface UpvoteCount {
+  cardId: string
+  participantId: string
+  on: boolean
+  upvotes: number
+}
+
+/** Switches kept per session. */
+export type Flag = 'followSlides' | 'approveQuestions'
 
 /** A reaction's count after a change, and how many taps the change added (they float up). */
 export interface ReactionCount {
@@ -42,12 +74,17 @@ export type Change =
   /** Answers saved; each replaces the participant's earlier one unless that one is newer. */
   | { type: 'votes'; sessionId: number; votes: Vote[] }
   | { type: 'reactions'; sessionId: number; reactions: ReactionCount[] }
-  /** A poll's whole new record; `cleared`: its answers and reactions were removed (reset). */
+  /** A poll's whole new record; `cleared`: its answers, reactions and cards were removed (reset). */
   | { type: 'poll'; sessionId: number; record: PollRecord; cleared?: boolean }
   | { type: 'hide'; sessionId: number; pollId: string; word: string }
   /** A session started or was renamed: it is the current one. */
   | { type: 'session'; session: Session }
-  | { type: 'follow'; sessionId: number; on: boolean }
+  | { type: 'flag'; sessionId: number; flag: Flag; on: boolean }
+  /** New cards; one already stored (a retried post) keeps what it has. */
+  | { type: 'cards'; sessionId: number; cards: CardRecord[] }
+  /** A card's whole new record (moderation). */
+  | { type: 'card'; sessionId: number; card: CardRecord }
+  | { type: 'upvotes'; sessionId: number; upvotes: UpvoteCount[] }
   /** The log cannot vouch for what came before (it was trimmed while this process was away): reload. */
   | { type: 'gap' }
 
@@ -66,8 +103,12 @@ export interface SessionSnapshot {
   votes: Vote[]
   hiddenWords: { pollId: string; word: string }[]
   reactions: { pollId: string; emoji: string; count: number }[]
+  cards: CardRecord[]
+  upvotes: { cardId: string; participantId: string }[]
   /** Polls open and close with the presenter's slides. */
   followSlides: boolean
+  /** New questions wait for the presenter's approval. */
+  approveQuestions: boolean
 }
 
 export interface Store {
@@ -82,12 +123,21 @@ export interface Store {
   saveVotes(votes: readonly Vote[]): Promise<void>
   /** Writes a poll's record; resolves with the position of the change in the log (so with the next three). */
   setPollState(sessionId: number, poll: PollRecord): Promise<Position>
-  /** Removes every vote and reaction for the poll, and writes its new record, in one step. */
+  /** Removes every vote, reaction and card for the poll, and writes its new record, in one step. */
   resetPoll(sessionId: number, poll: PollRecord): Promise<Position>
   hideWord(sessionId: number, pollId: string, word: string): Promise<Position>
   /** Adds reaction taps to the stored counts, in one durable step. */
   addReactions(sessionId: number, taps: readonly { pollId: string; emoji: string; count: number }[]): Promise<void>
-  setFollowSlides(sessionId: number, on: boolean): Promise<Position>
+  setFlag(sessionId: number, flag: Flag, on: boolean): Promise<Position>
+  /** Writes new cards in one durable step; a card whose id is stored already is left as it is. */
+  saveCards(sessionId: number, cards: readonly CardRecord[]): Promise<void>
+  /** Replaces a stored card's record (its upvotes stay). */
+  setCard(sessionId: number, card: CardRecord): Promise<Position>
+  /** Gives or takes back upvotes in one durable step; the change carries each card's new count. */
+  saveUpvotes(
+    sessionId: number,
+    upvotes: readonly { cardId: string; participantId: string; on: boolean }[],
+  ): Promise<UpvoteCount[]>
   /**
    * Every change from now on, in log order, from every process sharing the store (this one's
    * own too). With SQLite the listener runs before the write that made the change resolves.

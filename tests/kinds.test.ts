@@ -290,16 +290,16 @@ describe('sessions and exports', () => {
     const csv = (await response.text()).replace(/^\uFEFF/, '')
     const lines = csv.trimEnd().split('\r\n')
     expect(lines[0]).toBe(
-      'session_id,session_name,poll_id,kind,question,answer_id,answer,count,poll_total,poll_mean,correct',
+      'session_id,session_name,poll_id,kind,question,answer_id,answer,count,poll_total,poll_mean,correct,status,name',
     )
     expect(lines).toContain(
-      `1,First session,word,words,One word for the leader you would follow,'=cmd|calc,'=cmd|calc,1,2,,`,
+      `1,First session,word,words,One word for the leader you would follow,'=cmd|calc,'=cmd|calc,1,2,,,,`,
     )
     expect(lines).toContain(
-      `1,First session,word,words,One word for the leader you would follow,"kind, ""fair""","kind, ""fair""",1,2,,`,
+      `1,First session,word,words,One word for the leader you would follow,"kind, ""fair""","kind, ""fair""",1,2,,,,`,
     )
-    expect(lines).toContain('1,First session,week,scale,Your week?,7,7,1,1,7,')
-    expect(lines).toContain('1,First session,scenario,quiz,Launching a new idea?,leader-hat,Leader hat,0,0,,yes')
+    expect(lines).toContain('1,First session,week,scale,Your week?,7,7,1,1,7,,,')
+    expect(lines).toContain('1,First session,scenario,quiz,Launching a new idea?,leader-hat,Leader hat,0,0,,yes,,')
   })
 })
 

@@ -1,7 +1,7 @@
 // What every store promises the engine (server/store.ts), as one suite that runs against SQLite
 // (tests/store.test.ts) and against a real Redis (tests/scale/store-redis.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Change, isAfter, type Position, type Store, type Vote } from '../../server/store.ts'
+import { type CardRecord, type Change, isAfter, type Position, type Store, type Vote } from '../../server/store.ts'
 
 export interface StoreUnderTest {
   /** A store on fresh, empty storage. */
@@ -20,6 +20,18 @@ const vote = (sessionId: number, participantId: string, answer: string, at = 1, 
   answer: [answer],
   voteId: `${participantId}-${answer}-${at}`,
   at,
+})
+
+const card = (id: string, participantId: string, pollId: string | null = null): CardRecord => ({
+  id,
+  pollId,
+  participantId,
+  text: `Question ${id}?`,
+  name: null,
+  at: 1,
+  status: 'shown',
+  pinned: false,
+  answered: false,
 })
 
 /** Every change the store logs from now on, with its position. */
@@ -110,22 +122,77 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       await store.hideWord(first.id, 'words', 'rude')
       await store.addReactions(first.id, [{ pollId: 'vibe', emoji: '👏', count: 2 }])
       await store.addReactions(first.id, [{ pollId: 'vibe', emoji: '👏', count: 3 }])
-      await store.setFollowSlides(first.id, true)
+      await store.setFlag(first.id, 'followSlides', true)
+      await store.setFlag(first.id, 'approveQuestions', true)
+      await store.saveCards(first.id, [card('q1xxxx', 'a')])
       const second = await store.startSession('Next group')
       expect(await store.loadSession(second.id)).toEqual({
         polls: [],
         votes: [],
         hiddenWords: [],
         reactions: [],
+        cards: [],
+        upvotes: [],
         followSlides: false,
+        approveQuestions: false,
       })
       expect(await store.loadSession(first.id)).toEqual({
         polls: [{ pollId: 'quiz', state: 'closed', openedAt: 7, revealed: true }],
         votes: [],
         hiddenWords: [{ pollId: 'words', word: 'rude' }],
         reactions: [{ pollId: 'vibe', emoji: '👏', count: 5 }],
+        cards: [card('q1xxxx', 'a')],
+        upvotes: [],
         followSlides: true,
+        approveQuestions: true,
       })
+    })
+
+    it("keeps a timed poll's countdown: running, then paused", async () => {
+      const { id } = await store.currentSession()
+      const running = { pollId: 'timed', state: 'open' as const, openedAt: 5, revealed: false, closesAt: 65 }
+      await store.setPollState(id, running)
+      expect((await store.loadSession(id)).polls).toEqual([running])
+      const paused = { pollId: 'timed', state: 'open' as const, openedAt: 5, revealed: false, leftMs: 30_000 }
+      await store.setPollState(id, paused)
+      expect((await reopen().then((again) => again.loadSession(id))).polls).toEqual([paused])
+    })
+
+    it('stores a card once, keeps moderation, counts one upvote per participant and takes it back', async () => {
+      const { id } = await store.currentSession()
+      await store.saveCards(id, [card('q1xxxx', 'a'), card('t1xxxx', 'b', 'wall')])
+      // A retried post carries the same id: the stored card stays as it is.
+      await store.saveCards(id, [{ ...card('q1xxxx', 'a'), text: 'changed' }])
+      await store.setCard(id, { ...card('q1xxxx', 'a'), pinned: true, answered: true })
+      expect(
+        await store.saveUpvotes(id, [
+          { cardId: 'q1xxxx', participantId: 'b', on: true },
+          { cardId: 'q1xxxx', participantId: 'b', on: true },
+          { cardId: 'q1xxxx', participantId: 'c', on: true },
+        ]),
+      ).toEqual([
+        { cardId: 'q1xxxx', participantId: 'b', on: true, upvotes: 1 },
+        { cardId: 'q1xxxx', participantId: 'b', on: true, upvotes: 1 },
+        { cardId: 'q1xxxx', participantId: 'c', on: true, upvotes: 2 },
+      ])
+      expect(await store.saveUpvotes(id, [{ cardId: 'q1xxxx', participantId: 'c', on: false }])).toEqual([
+        { cardId: 'q1xxxx', participantId: 'c', on: false, upvotes: 1 },
+      ])
+      await store.saveUpvotes(id, [{ cardId: 't1xxxx', participantId: 'a', on: true }])
+      const snapshot = await (await reopen()).loadSession(id)
+      expect(snapshot.cards).toEqual([
+        { ...card('q1xxxx', 'a'), pinned: true, answered: true },
+        card('t1xxxx', 'b', 'wall'),
+      ])
+      expect(snapshot.upvotes.sort((x, y) => x.cardId.localeCompare(y.cardId))).toEqual([
+        { cardId: 'q1xxxx', participantId: 'b' },
+        { cardId: 't1xxxx', participantId: 'a' },
+      ])
+      // Resetting the open-answer poll removes its cards and their upvotes, not the questions.
+      await store.resetPoll(id, { pollId: 'wall', state: 'closed', openedAt: null, revealed: false })
+      const after = await store.loadSession(id)
+      expect(after.cards.map((each) => each.id)).toEqual(['q1xxxx'])
+      expect(after.upvotes).toEqual([{ cardId: 'q1xxxx', participantId: 'b' }])
     })
 
     it('is durable: after a restart everything written is there, earlier sessions too', async () => {
@@ -155,9 +222,12 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       await store.addReactions(id, [{ pollId: 'vibe', emoji: '👍', count: 1 }])
       const reset = await store.resetPoll(id, { pollId: 'hat', state: 'closed', openedAt: null, revealed: false })
       await store.hideWord(id, 'words', 'rude')
-      await store.setFollowSlides(id, true)
+      await store.setFlag(id, 'followSlides', true)
+      await store.saveCards(id, [card('q1xxxx', 'a')])
+      await store.setCard(id, { ...card('q1xxxx', 'a'), status: 'hidden' })
+      await store.saveUpvotes(id, [{ cardId: 'q1xxxx', participantId: 'b', on: true }])
       const renamed = await store.renameSession(id, 'Renamed')
-      await logged(mine, 7)
+      await logged(mine, 10)
       expect(mine.changes).toEqual([
         { type: 'votes', sessionId: id, votes: [vote(id, 'a', 'leading')] },
         { type: 'reactions', sessionId: id, reactions: [{ pollId: 'vibe', emoji: '👍', count: 2, added: 2 }] },
@@ -169,7 +239,10 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
           cleared: true,
         },
         { type: 'hide', sessionId: id, pollId: 'words', word: 'rude' },
-        { type: 'follow', sessionId: id, on: true },
+        { type: 'flag', sessionId: id, flag: 'followSlides', on: true },
+        { type: 'cards', sessionId: id, cards: [card('q1xxxx', 'a')] },
+        { type: 'card', sessionId: id, card: { ...card('q1xxxx', 'a'), status: 'hidden' } },
+        { type: 'upvotes', sessionId: id, upvotes: [{ cardId: 'q1xxxx', participantId: 'b', on: true, upvotes: 1 }] },
         { type: 'session', session: renamed },
       ])
       for (const [i, position] of mine.positions.entries()) {
@@ -179,7 +252,7 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       expect(isAfter(await store.position(), reset)).toBe(true)
       // With Redis a second process reads the same log; an SQLite file has one process (its log
       // lives in that process), so there the other store hears nothing of this one's writes.
-      if (subject.shared) await logged(theirs, 7)
+      if (subject.shared) await logged(theirs, 10)
       expect(theirs.changes).toEqual(subject.shared ? mine.changes : [])
     })
   })
