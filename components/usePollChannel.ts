@@ -4,8 +4,12 @@ import { io, type Socket } from 'socket.io-client'
 import { reactive } from 'vue'
 import type {
   Ack,
+  CardsPayload,
+  CardView,
   ClientToServerEvents,
   ControlPayload,
+  HeldCount,
+  ModeratePayload,
   PollResults,
   PollView,
   ServerToClientEvents,
@@ -23,6 +27,25 @@ export interface PollChannel {
   session: SessionView | null
   polls: Record<string, PollView>
   tallies: Record<string, Tally>
+  /** Questions and open answers this deck may read, by id (the presenter's: every one). */
+  cards: Record<string, CardView>
+  /** How many cards the room cannot read, per wall ('' is the room's questions). */
+  held: Record<string, HeldCount>
+  /** New questions wait for the presenter's approval. */
+  approveQuestions: boolean
+  /**
+   * Each timed poll's countdown as a local deadline: the server says how long is left when it
+   * sends the view, so the deck counts from when it received it (never comparing clocks).
+   */
+  countdowns: Record<string, Countdown>
+}
+
+export interface Countdown {
+  /** Local time (Date.now()) at which it reaches zero while running. */
+  endsAt: number
+  /** Milliseconds left when received (what a paused countdown keeps showing). */
+  leftMs: number
+  running: boolean
 }
 
 type TapListener = (counts: Record<string, number>) => void
@@ -36,7 +59,31 @@ const channel = reactive<PollChannel>({
   session: null,
   polls: {},
   tallies: {},
+  cards: {},
+  held: {},
+  approveQuestions: false,
+  countdowns: {},
 })
+
+/** The key of a wall's held count: the poll's id, or '' for the room's questions. */
+export const wallKey = (pollId: string | null | undefined) => pollId ?? ''
+
+function receivePoll(poll: PollView): void {
+  channel.polls[poll.id] = poll
+  if (poll.countdown) {
+    const { leftMs, running } = poll.countdown
+    channel.countdowns[poll.id] = { endsAt: Date.now() + leftMs, leftMs, running }
+  } else delete channel.countdowns[poll.id]
+}
+
+function receiveCards({ cards, held }: Pick<CardsPayload, 'cards' | 'held'>): void {
+  for (const card of cards) {
+    // The room gets a held or hidden card without its text: it leaves the slide.
+    if (card.status !== 'shown' && !card.text) delete channel.cards[card.id]
+    else channel.cards[card.id] = card
+  }
+  for (const count of held) channel.held[wallKey(count.pollId)] = count
+}
 
 export function usePollChannel(): PollChannel {
   if (socket || typeof window === 'undefined') return channel
@@ -54,12 +101,17 @@ export function usePollChannel(): PollChannel {
     channel.presenter = state.presenter
     channel.followSlides = state.followSlides
     channel.session = state.session
-    channel.polls = Object.fromEntries(state.polls.map((poll) => [poll.id, poll]))
+    channel.approveQuestions = state.approveQuestions ?? false
+    channel.polls = {}
+    channel.countdowns = {}
+    for (const poll of state.polls) receivePoll(poll)
     channel.tallies = Object.fromEntries((state.tallies ?? []).map((tally) => [tally.pollId, tally]))
+    channel.cards = {}
+    channel.held = {}
+    receiveCards({ cards: state.cards ?? [], held: state.held ?? [] })
   })
-  socket.on('poll:state', (poll) => {
-    channel.polls[poll.id] = poll
-  })
+  socket.on('poll:state', receivePoll)
+  socket.on('cards', receiveCards)
   socket.on('tally', (tallies) => {
     for (const tally of tallies) channel.tallies[tally.pollId] = tally
   })
@@ -98,7 +150,7 @@ export function onTaps(pollId: string, listener: TapListener): () => void {
   return () => listeners.delete(listener)
 }
 
-async function ask<E extends 'control' | 'session' | 'follow' | 'slide'>(
+async function ask<E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval'>(
   event: E,
   payload: Parameters<ClientToServerEvents[E]>[0],
 ): Promise<Ack> {
@@ -116,6 +168,8 @@ export const sendControl = (payload: ControlPayload) => ask('control', payload)
 export const sendSession = (payload: SessionPayload) => ask('session', payload)
 export const sendFollow = (on: boolean) => ask('follow', { on })
 export const sendSlide = (pollId: string | null) => ask('slide', { pollId })
+export const sendModerate = (payload: ModeratePayload) => ask('moderate', payload)
+export const sendApproval = (on: boolean) => ask('approval', { on })
 
 /** The address phones open ('' when the server does not say). */
 export function fetchJoinUrl(): Promise<string> {
@@ -134,6 +188,22 @@ export function fetchPollResults(pollId: string): Promise<PollResults | null> {
       response.ok ? (response.json() as Promise<PollResults>) : null,
     ),
   )
+}
+
+export interface StoredCards {
+  cards: CardView[]
+  held: HeldCount[]
+}
+let storedCards: Promise<StoredCards | null> | null = null
+
+/** The room's questions and open answers as stored (shown ones only), for print mode: asked once. */
+export function fetchCards(): Promise<StoredCards | null> {
+  storedCards ??= beforePrinting(
+    fetch('/api/cards')
+      .then((response) => (response.ok ? (response.json() as Promise<StoredCards>) : null))
+      .catch(() => null),
+  )
+  return storedCards
 }
 
 export interface PollHistoryRow {
