@@ -6,6 +6,9 @@ import type { Tally } from './protocol.ts'
 import type { SessionSnapshot, Vote } from './store.ts'
 import { rankWords } from './words.ts'
 
+/** Kinds whose counted keys are open-ended: words, a ranking's places, a 2×2's points. */
+const OPEN_KEYS = new Set(['words', 'ranking', 'matrix'])
+
 export class PollTally {
   private readonly answers = new Map<string, { answer: string[]; voteId: string; at: number }>()
   private readonly counts = new Map<string, number>()
@@ -55,7 +58,7 @@ export class PollTally {
   allCounts(): Record<string, number> {
     const counts: Record<string, number> = {}
     for (const [key, count] of this.counts) {
-      if (!this.hiddenWords.has(key) && (count > 0 || this.poll.kind !== 'words')) counts[key] = count
+      if (!this.hiddenWords.has(key) && (count > 0 || !OPEN_KEYS.has(this.poll.kind))) counts[key] = count
     }
     return counts
   }
@@ -92,6 +95,7 @@ export class PollTally {
 
   private zero(): void {
     this.counts.clear()
+    if (OPEN_KEYS.has(this.poll.kind)) return
     for (const option of this.poll.options) this.counts.set(option.id, 0)
   }
 
@@ -99,11 +103,11 @@ export class PollTally {
     for (const key of keys) {
       const count = this.counts.get(key)
       if (count !== undefined) this.counts.set(key, count + by)
-      // Words are open-ended; options are fixed, so an answer whose option was since removed
-      // from the slide still counts toward the total but gets no bar.
-      else if (this.poll.kind === 'words' && by > 0) this.counts.set(key, by)
+      // Words, places and points are open-ended; options are fixed, so an answer whose option
+      // was since removed from the slide still counts toward the total but gets no bar.
+      else if (OPEN_KEYS.has(this.poll.kind) && by > 0) this.counts.set(key, by)
     }
-    if (this.poll.kind === 'words' && by < 0) {
+    if (OPEN_KEYS.has(this.poll.kind) && by < 0) {
       for (const key of keys) if (this.counts.get(key) === 0) this.counts.delete(key)
     }
   }

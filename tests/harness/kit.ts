@@ -56,6 +56,29 @@ export const KIND_POLLS: PollDefinition[] = [
   { id: 'my-steps', kind: 'steps', question: 'Your action steps', count: 3 },
 ].map((poll) => PollDefinitionSchema.parse(poll))
 
+/** One poll of each of the room's-voice kinds, and a timed one, for tests of questions and cards. */
+export const VOICE_POLLS: PollDefinition[] = [
+  { id: 'one-line', kind: 'text', question: 'One moment this week to switch hats?', count: 1 },
+  { id: 'ideas', kind: 'text', question: 'Ideas for the team?', count: 2, order: 'newest' },
+  {
+    id: 'hardest',
+    kind: 'ranking',
+    question: 'Hardest to switch on?',
+    options: ['Vision', 'Planning', 'Feedback'],
+  },
+  {
+    id: 'week-map',
+    kind: 'matrix',
+    question: 'Place these moments of your week',
+    items: ['The roadmap', 'A 1:1'],
+    x: { label: 'How uncertain?', low: 'Known', high: 'Unknown' },
+    y: { label: 'How urgent?', low: 'Can wait', high: 'Due now' },
+    quadrants: ['Manager, fast', 'Both hats', 'Routine', 'Leader, slow'],
+  },
+  { id: 'quick', question: 'Quick: which hat?', options: ['Leader', 'Manager'], timer: 5 },
+  { id: 'long', question: 'Take your time: which hat?', options: ['Leader', 'Manager'], timer: 600 },
+].map((poll) => PollDefinitionSchema.parse(poll))
+
 /** The kit in this process, as `npm start` assembles it, on a random loopback port. */
 export async function startTestServer(options: { dataDir: string; polls?: PollDefinition[] }) {
   const settings = {
