@@ -1,36 +1,20 @@
-// The phone page: shows the poll that is open, sends an answer, and shows that it counted.
-// Kept tiny (it is inlined into one HTML response) and free of frameworks. Text from others is
-// never shown here; the poll's own text is set with textContent, never as HTML.
-import { io, type Socket } from 'socket.io-client'
+// The phone page: shows the poll that is open, sends an answer, and shows that it counted; under
+// it, the room's questions. Kept tiny (it is inlined into one HTML response) and free of
+// frameworks. Text from polls and people is set with textContent, never as HTML.
+
 import { HATS, type HatKind, hatOf, svgMarkup } from '../../components/drawings.ts'
+import { orderAnswers, orderQuestions, placedItems, readKey, roomOrder } from '../answers.ts'
 import { LIMITS } from '../limits.ts'
-import type { Ack, ClientToServerEvents, PollView, ServerToClientEvents, Takeaway, VotePayload } from '../protocol.ts'
+import type { Ack, CardView, PollView, Takeaway, VotePayload } from '../protocol.ts'
 import { rankWords } from '../words.ts'
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
-
-/** Random id made on the phone; crypto.getRandomValues works on plain-http LAN pages too. */
-function randomId(bytes = 12): string {
-  const values = crypto.getRandomValues(new Uint8Array(bytes))
-  return Array.from(values, (v) => v.toString(36).padStart(2, '0')).join('')
-}
-
-function participantId(): string {
-  const key = 'workshop.participant'
-  try {
-    const existing = localStorage.getItem(key)
-    if (existing) return existing
-    const made = randomId()
-    localStorage.setItem(key, made)
-    return made
-  } catch {
-    return randomId() // private mode without storage: one id for this page's life
-  }
-}
-
-const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-  auth: { role: 'voter', participantId: participantId() },
-})
+import { applyCards, syncCards } from './cards.ts'
+import { receive, showCountdown, timeToAnswer } from './countdown.ts'
+import { $, announce, el, form, randomId } from './dom.ts'
+import { matrix } from './matrix.ts'
+import { openAnswers } from './open-answers.ts'
+import { mountQuestions } from './questions.ts'
+import { ranking } from './ranking.ts'
+import { sendWithRetry, socket } from './socket.ts'
 
 const polls = new Map<string, PollView>()
 let mine: Record<string, string[]> = {}
@@ -51,17 +35,6 @@ function setStatus(text: string, tone: 'ok' | 'bad' | '' = ''): void {
   const status = $('status')
   status.textContent = text
   status.dataset.tone = tone
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Record<string, unknown> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag)
-  Object.assign(node, props)
-  node.append(...children)
-  return node
 }
 
 /** The drawn hats (the deck's own pictures), as decoration: the text beside them names them. */
@@ -92,6 +65,9 @@ const HINTS: Record<PollView['kind'], string> = {
   words: 'Type a word or a few',
   reactions: 'Tap to react',
   steps: 'Private to you',
+  text: 'In a sentence or two',
+  ranking: 'Put in order',
+  matrix: 'Place on the grid',
 }
 
 const labelOf = (poll: PollView, id: string) => poll.options.find((option) => option.id === id)?.label ?? id
@@ -107,6 +83,8 @@ function answeredText(poll: PollView): string {
   }
   if (poll.kind === 'words') return `You said "${answer[0]}". Send another to change it.`
   if (poll.kind === 'steps') return 'Saved. Open "My takeaway" at the end to keep them.'
+  if (poll.kind === 'ranking') return 'Your order counted. Tap to change it and send again.'
+  if (poll.kind === 'matrix') return 'Your places counted. Move any and send again.'
   return 'Your vote counted. Tap another option to change it.'
 }
 
@@ -137,7 +115,7 @@ function build(poll: PollView): HTMLElement[] {
       return [
         el('p', { className: 'hint', textContent: `Pick up to ${poll.max}, then send.` }),
         ...buttons,
-        submitRow(submit, () => vote([...picked])),
+        form(() => vote([...picked]), submit),
       ]
     }
     case 'scale': {
@@ -172,7 +150,7 @@ function build(poll: PollView): HTMLElement[] {
       const sendWord = async () => {
         if (await vote(input.value)) input.value = ''
       }
-      return [input, submitRow(submit, sendWord)]
+      return [input, form(sendWord, submit)]
     }
     case 'steps': {
       const saved = mine[poll.id] ?? []
@@ -191,9 +169,15 @@ function build(poll: PollView): HTMLElement[] {
       return [
         el('p', { className: 'hint', textContent: 'Private: only you see these, on this phone and in your takeaway.' }),
         ...inputs,
-        submitRow(submit, () => vote(inputs.map((input) => input.value))),
+        form(() => vote(inputs.map((input) => input.value)), submit),
       ]
     }
+    case 'text':
+      return openAnswers(poll)
+    case 'ranking':
+      return ranking(poll, mine[poll.id], vote)
+    case 'matrix':
+      return matrix(poll, mine[poll.id], vote)
     case 'reactions':
       return [
         el(
@@ -207,15 +191,6 @@ function build(poll: PollView): HTMLElement[] {
         ),
       ]
   }
-}
-
-function submitRow(button: HTMLButtonElement, onSubmit: () => unknown): HTMLFormElement {
-  const form = el('form', {}, button)
-  form.addEventListener('submit', (event) => {
-    event.preventDefault()
-    onSubmit()
-  })
-  return form
 }
 
 /** Updates pressed states and the send button without rebuilding (keeps focus and typing). */
@@ -233,17 +208,13 @@ function refresh(poll: PollView): void {
   }
 }
 
-/** Tells screen readers what changed on its own: a question opened, or closed. */
-function announce(text: string): void {
-  $('announce').textContent = text
-}
-
 /** Quiz options that name hats are drawn as two large tiles. */
 const asTiles = (poll: PollView) =>
   poll.kind === 'quiz' && poll.options.length <= 4 && poll.options.every((option) => hatOf(option.label))
 
 function render(): void {
   const poll = currentPoll()
+  showCountdown(poll)
   $('poll').hidden = !poll
   $('waiting').hidden = Boolean(poll)
   if (!poll) {
@@ -261,9 +232,10 @@ function render(): void {
     $('hint').textContent = HINTS[poll.kind]
     $('question').textContent = poll.question
     $('options').className = `options kind-${poll.kind}${asTiles(poll) ? ' tiles' : ''}`
+    $('wall').replaceChildren()
     $('options').replaceChildren(...build(poll))
     setStatus(answeredText(poll), poll.kind === 'quiz' && poll.revealed && mine[poll.id] ? 'ok' : '')
-    if (!sameQuestion) announce(`New question: ${poll.question}`)
+    if (!sameQuestion) announce(`New question: ${poll.question}${timeToAnswer(poll)}`)
     else if (poll.revealed) announce('The answer is revealed.')
   }
   refresh(poll)
@@ -275,14 +247,10 @@ async function send(pollId: string, answer: VotePayload['answer']): Promise<bool
   sending = true
   render()
   setStatus('Sending…')
-  let result: Ack<{ answer: string[] }> | null = null
-  for (let attempt = 0; attempt < 5 && !result; attempt++) {
-    try {
-      result = await socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId })
-    } catch {
-      setStatus('Still sending… (the connection is slow)')
-    }
-  }
+  const result = await sendWithRetry<Ack<{ answer: string[] }>>(
+    () => socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId }),
+    () => setStatus('Still sending… (the connection is slow)'),
+  )
   sending = false
   const poll = polls.get(pollId)
   if (result?.ok && poll) {
@@ -356,8 +324,14 @@ async function showTakeaway(): Promise<void> {
     )
   for (const poll of all) {
     if (poll.tally.total === 0 && !answers[poll.id]) continue
-    blocks.push(el('h3', { textContent: poll.question }), ...resultLines(poll, answers[poll.id]))
+    blocks.push(el('h3', { textContent: poll.question }), ...resultLines(poll, answers[poll.id], result))
   }
+  const questions = orderQuestions(result.cards.filter((card) => !card.pollId))
+  if (questions.length)
+    blocks.push(
+      el('h3', { textContent: 'Questions from the room' }),
+      el('ul', {}, ...questions.map((card) => cardLine(card, result.myCards))),
+    )
   blocks.push(
     el('button', {
       type: 'button',
@@ -374,12 +348,41 @@ async function showTakeaway(): Promise<void> {
   page.replaceChildren(...blocks)
 }
 
-function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefined): Node[] {
+/** A card as a line of a list: its text (as text), its votes, and whether it is yours. */
+const cardLine = (card: CardView, mine: string[]) =>
+  el('li', { textContent: `${card.text} (${card.upvotes})${mine.includes(card.id) ? ' · yours' : ''}` })
+
+/** Your own answer in words: a ranking's order, a 2×2's points, or the options' labels. */
+function mineText(poll: PollView, answer: string[]): string {
+  const read = answer.map((key) => ({ key, at: readKey(key) }))
+  if (poll.kind === 'ranking')
+    read.sort((a, b) => (a.at && 'place' in a.at && b.at && 'place' in b.at ? a.at.place - b.at.place : 0))
+  return read
+    .map(({ key, at }) =>
+      at ? `${labelOf(poll, at.id)}${'x' in at ? ` (${at.x}, ${at.y})` : ''}` : labelOf(poll, key),
+    )
+    .join(', ')
+}
+
+function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefined, result: Takeaway): Node[] {
   const { tally } = poll
   const lines: Node[] = []
-  const mineText = answer?.map((key) => labelOf(poll, key)).join(', ')
   if (tally.hidden) lines.push(el('p', { textContent: `${tally.total} answered; results not shown.` }))
-  else if (poll.kind === 'words') {
+  else if (poll.kind === 'ranking') {
+    const order = roomOrder(poll.options, tally.counts)
+    lines.push(el('ol', {}, ...order.map((o) => el('li', { textContent: `${o.label} (${o.points} Borda points)` }))))
+  } else if (poll.kind === 'matrix') {
+    for (const item of placedItems(poll.options, tally.counts)) {
+      const at = item.average ? `${poll.x?.label} ${item.average.x}, ${poll.y?.label} ${item.average.y}` : '–'
+      lines.push(el('p', { textContent: `${item.label}, on average: ${at}` }))
+    }
+  } else if (poll.kind === 'text') {
+    const wall = orderAnswers(
+      result.cards.filter((card) => card.pollId === poll.id),
+      'liked',
+    )
+    lines.push(el('ul', {}, ...wall.map((card) => cardLine(card, result.myCards))))
+  } else if (poll.kind === 'words') {
     const top = rankWords(tally.counts, 12).map(([word, n]) => `${word} (${n})`)
     lines.push(el('p', { textContent: top.join(' · ') }))
   } else {
@@ -400,7 +403,7 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
     }
     if (poll.kind === 'scale') lines.push(el('p', { textContent: `Average: ${tally.mean ?? '–'}` }))
   }
-  if (mineText) lines.push(el('p', { className: 'mine', textContent: `You: ${mineText}` }))
+  if (answer) lines.push(el('p', { className: 'mine', textContent: `You: ${mineText(poll, answer)}` }))
   return lines
 }
 
@@ -414,15 +417,22 @@ socket.on('connect_error', (error) => {
 })
 socket.on('sync', (state) => {
   polls.clear()
-  for (const poll of state.polls) polls.set(poll.id, poll)
+  for (const poll of state.polls) {
+    polls.set(poll.id, poll)
+    receive(poll)
+  }
   mine = state.mine ?? {}
   shownKey = ''
+  syncCards(state)
   render()
 })
 socket.on('poll:state', (poll) => {
   polls.set(poll.id, poll)
+  receive(poll)
   render()
 })
+socket.on('cards', applyCards)
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
 
 $('logo').innerHTML = $('waiting-art').innerHTML = hatPicture('both').outerHTML
+mountQuestions()
