@@ -9,6 +9,7 @@
 //                        benchmark's latency measure; see bench/analysis.ts), and count durable writes
 //   REDIS_URL            several processes share one Redis (as with `npm start`); each records
 //                        its own tally order, which includes the votes other processes made
+//   TEST_POLLS=voice     the tests' room's-voice polls (tests/harness/kit.ts) instead of the deck's
 //
 // Once listening it prints one JSON line on stdout: {"type":"listening","port":…,"dataDir":…}
 // (and sends the same object over IPC when forked). Asked with {"type":"stats"} (IPC message,
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
       },
     }
   }
-  const server = await startKit(settings, { opened })
+  const polls = process.env.TEST_POLLS === 'voice' ? (await import('./kit.ts')).VOICE_POLLS : undefined
+  const server = await startKit(settings, { opened, ...(polls ? { polls } : {}) })
   if (process.env.BENCH_RECORD_ORDER === '1') {
     // The order in which votes ENTER THIS PROCESS'S TALLY: every vote reaches a tally by the
     // engine applying the store's log, this process's own batches and other processes' alike.
