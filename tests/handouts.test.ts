@@ -11,13 +11,16 @@ import { parseBreakdown } from '../handouts/breakdown.ts'
 import { type DeckInfo, loadDeck, parseTiming } from '../handouts/deck.ts'
 import { escapeHtml, notesToHtml } from '../handouts/markdown.ts'
 import { parseOptions } from '../handouts/options.ts'
+import { questionsCard } from '../handouts/results-cards.ts'
 import { pollCard } from '../handouts/results-html.ts'
 import { loadFurtherReading, loadMoments, type Moment } from '../handouts/slide-content.ts'
+import { pointKey, rankKey } from '../server/answers.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
-import type { PollResult } from '../server/results.ts'
+import type { CardResult, PollResult } from '../server/results.ts'
 import { ROOT, SLIDES_DIR } from '../server/settings.ts'
 import { openSqliteStore } from '../server/sqlite-store.ts'
+import type { CardRecord } from '../server/store.ts'
 import { tempDir } from './harness/system.ts'
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
@@ -46,6 +49,14 @@ const SEEDED_WORD = 'quintessentially'
 const HOSTILE_WORD = '<b>bold</b>&amp;'
 const PRIVATE_STEP = 'Private step nobody else may read'
 const REACTION_TAPS = 17
+/** The room's questions and open answers: what the room could read is printed, nothing else. */
+const TOP_QUESTION = 'How do I switch hats when my own manager never does?'
+const NAMED_QUESTION = 'Does the 2×2 work for a team of one?'
+const HIDDEN_QUESTION = 'Hidden question that names a colleague'
+const WAITING_QUESTION = 'Waiting question nobody approved'
+const OPEN_ANSWER = 'Monday stand-up: the why before the what'
+const HOSTILE_ANSWER = '<script>alert(1)</script> & <b>bold</b>'
+const HIDDEN_ANSWER = 'Hidden answer the facilitator took down'
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 240_000) {
   return spawnSync(TSX, [CLI, ...args], {
@@ -111,6 +122,20 @@ beforeAll(async () => {
   const store = openSqliteStore(data.path)
   const session = await store.currentSession()
   const votes: { pollId: string; answer: string[] }[] = []
+  const cards: CardRecord[] = []
+  const upvotes = new Map<string, number>()
+  const card = (
+    pollId: string | null,
+    text: string,
+    extra: Partial<CardRecord> & { upvotes?: number } = {},
+  ): CardRecord => {
+    const { upvotes: count = 0, ...rest } = extra
+    const n = upvotes.size
+    const id = `seededcard${n}`
+    upvotes.set(id, count)
+    const base = { id, pollId, participantId: `seeded-author-${n}`, text, name: null, at: Date.now() + n }
+    return { ...base, status: 'shown', pinned: false, answered: false, ...rest }
+  }
   for (const poll of polls) {
     const ids = poll.options.map((option) => option.id)
     switch (poll.kind) {
@@ -145,8 +170,51 @@ beforeAll(async () => {
         if (ids[0]) await store.addReactions(session.id, [{ pollId: poll.id, emoji: ids[0], count: REACTION_TAPS }])
         expected.set(poll.id, REACTION_TAPS)
         break
+      case 'ranking':
+        // Three people rank the options last-first, two first-last: the last option leads on
+        // Borda points (3 × (n − 1)).
+        for (let n = 0; n < 5; n++) {
+          const order = n < 3 ? [...ids].reverse() : ids
+          votes.push({ pollId: poll.id, answer: order.map((id, i) => rankKey(id, i + 1)) })
+        }
+        expected.set(poll.id, 5)
+        break
+      case 'matrix':
+        // Four people agree on the first item, and spread the others.
+        for (let n = 0; n < 4; n++) {
+          votes.push({
+            pollId: poll.id,
+            answer: ids.map((id, i) => (i === 0 ? pointKey(id, 8, 2) : pointKey(id, n * 3, 10 - n * 2))),
+          })
+        }
+        expected.set(poll.id, 4)
+        break
+      case 'text':
+        cards.push(
+          card(poll.id, OPEN_ANSWER, { upvotes: 3 }),
+          card(poll.id, HOSTILE_ANSWER),
+          card(poll.id, HIDDEN_ANSWER, { status: 'hidden', upvotes: 9 }),
+        )
+        break
     }
   }
+  cards.push(
+    card(null, TOP_QUESTION, { upvotes: 5, answered: true }),
+    card(null, NAMED_QUESTION, { upvotes: 2, name: 'Ana <i>' }),
+    card(null, HIDDEN_QUESTION, { status: 'hidden', upvotes: 7 }),
+    card(null, WAITING_QUESTION, { status: 'waiting' }),
+  )
+  await store.saveCards(session.id, cards)
+  await store.saveUpvotes(
+    session.id,
+    cards.flatMap((seeded, i) =>
+      Array.from({ length: upvotes.get(seeded.id) ?? 0 }, (_, n) => ({
+        cardId: seeded.id,
+        participantId: `seeded-fan-${i}-${n}`,
+        on: true,
+      })),
+    ),
+  )
   await store.saveVotes(
     votes.map((vote, i) => ({
       sessionId: session.id,
@@ -238,6 +306,39 @@ describe('npm run handouts', () => {
     }
     // The slides PDF shows the same stored results on its poll slides.
     if (single) expect(pdfText(join(out.path, 'slides-workshop.pdf'))).toMatch(/14 answers/)
+  })
+
+  it('prints the ranking, the 2×2, the open answers and the room’s questions; never what the room could not read', () => {
+    const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
+    const inDeck = new Set(deck.slides.map((slide) => slide.pollId).filter(Boolean))
+    const ranking = polls.find((poll) => poll.kind === 'ranking' && inDeck.has(poll.id))
+    const matrix = polls.find((poll) => poll.kind === 'matrix' && inDeck.has(poll.id))
+    const text = polls.find((poll) => poll.kind === 'text' && inDeck.has(poll.id))
+    expect(ranking && matrix && text, 'the workshop uses a ranking, a 2×2 and open answers').toBeTruthy()
+    // The room's order: the last option first, with 3 × 6 Borda points and an average place of 3.4.
+    const last = fold(ranking?.options.at(-1)?.label ?? '')
+    expect(handout).toMatch(new RegExp(`1 ${last} 18 3\\.4`))
+    expect(handout).toContain('Borda points: a first place earns 6')
+    // The 2×2: the first item's average, and the quarter it falls in.
+    expect(handout).toContain(`${fold(matrix?.options[0]?.label ?? '')} across 8.0 · up 2.0 · 4 people`)
+    expect(handout).toContain(fold(matrix?.quadrants?.[3] ?? 'no quarters'))
+    // Open answers and questions: shown ones, with likes and votes, typed text printed as text.
+    expect(handout).toContain(OPEN_ANSWER)
+    expect(handout).toContain(HOSTILE_ANSWER)
+    expect(handout).toMatch(/3 likes/)
+    expect(handout).toContain('Your questions')
+    expect(handout).toContain(TOP_QUESTION)
+    expect(handout).toMatch(/Answered/i)
+    expect(handout).toMatch(/5 votes/)
+    expect(handout).toContain(`${NAMED_QUESTION} — Ana <i>`)
+    for (const unseen of [HIDDEN_QUESTION, WAITING_QUESTION, HIDDEN_ANSWER]) expect(handout).not.toContain(unseen)
+    // The guide prints the same with --session, and what is left for the follow-up message.
+    const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
+    expect(guide).toContain('What the room said')
+    const followUp = guide.slice(guide.indexOf('Questions to answer in the follow-up message'))
+    expect(followUp).toContain(NAMED_QUESTION)
+    expect(followUp.slice(0, followUp.indexOf(NAMED_QUESTION))).not.toContain(TOP_QUESTION) // answered
+    for (const unseen of [HIDDEN_QUESTION, WAITING_QUESTION, HIDDEN_ANSWER]) expect(guide).not.toContain(unseen)
   })
 
   it('gives the guide the agenda, every slide with its timing, and the notes rendered as text', () => {
@@ -476,5 +577,59 @@ describe('handout building blocks', () => {
     const steps = define({ id: 'st', kind: 'steps', question: 'Steps' })
     expect(pollCard(result(steps, { 'secret plan': 1 }, 1), steps)).not.toContain('secret plan')
     expect(pollCard(result(single, {}, 0), single)).toContain('No answers')
+
+    // The new kinds: the room's order, the 2×2, open answers and questions, escaped, shown only.
+    const ranking = define({ id: 'rk', kind: 'ranking', question: 'R', options: ['<A>', 'B', 'C'] })
+    // Three people: B earns 2 + 2 + 1 = 5 Borda points, A 1 + 1 + 2 = 4, C none.
+    const ranked = { 'a@1': 1, 'a@2': 2, 'b@1': 2, 'b@2': 1, 'c@3': 3 }
+    const rankingHtml = pollCard(result(ranking, ranked, 3), ranking)
+    expect(rankingHtml).toContain('&lt;A&gt;')
+    expect(rankingHtml).toMatch(/Borda points/)
+    expect(rankingHtml.indexOf('>B<')).toBeLessThan(rankingHtml.indexOf('&lt;A&gt;'))
+    expect(rankingHtml).toMatch(/<strong>5<\/strong>/)
+    const matrix = define({
+      id: 'mx',
+      kind: 'matrix',
+      question: 'M',
+      items: ['<img src=x>'],
+      x: { label: 'X', low: 'l', high: 'h' },
+      y: { label: 'Y', low: 'l', high: 'h' },
+      quadrants: ['TL', 'TR', 'BL', '<BR>'],
+    })
+    const matrixHtml = pollCard(result(matrix, { 'img-src-x@9,1': 2 }, 2), matrix)
+    expect(matrixHtml).toContain('<svg class="matrix-plot"')
+    expect(matrixHtml).toContain('across 9.0 · up 1.0')
+    expect(matrixHtml).toContain('&lt;BR&gt;')
+    expect(matrixHtml).not.toContain('<img')
+    const shown = (text: string, extra: Partial<CardResult> = {}): CardResult => ({
+      id: text,
+      text,
+      at: 1,
+      upvotes: 0,
+      status: 'shown',
+      pinned: false,
+      answered: false,
+      ...extra,
+    })
+    const text = define({ id: 'tx', kind: 'text', question: 'T' })
+    const wall = pollCard(
+      {
+        ...result(text, {}, 2),
+        cards: [shown('<b>loud</b>', { upvotes: 1 }), shown('gone', { status: 'hidden' }), shown('=cmd()')],
+      },
+      text,
+    )
+    expect(wall).toContain('&lt;b&gt;loud&lt;/b&gt;')
+    expect(wall).toContain('<strong>1</strong> like<')
+    expect(wall).not.toContain('gone')
+    expect(wall).toContain('2 answers')
+    const asked = questionsCard([
+      shown('Why?', { upvotes: 2, answered: true }),
+      shown('held', { status: 'waiting' }),
+      shown('hidden', { status: 'hidden' }),
+    ])
+    expect(asked).toContain('✓ Answered')
+    expect(asked).not.toMatch(/held|>hidden/)
+    expect(asked).toContain('1 question · 1 answered')
   })
 })
