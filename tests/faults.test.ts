@@ -162,6 +162,61 @@ describe('the server dies in the middle of a burst', () => {
   }, 60_000)
 })
 
+describe('the server dies while the room asks and upvotes', () => {
+  it('keeps every acknowledged question and upvote', async () => {
+    const dir = tempDir('kit-faults-')
+    cleanups.push(dir.remove)
+    const first = startServerProcess({ DATA_DIR: dir.path, PORT: '0' })
+    const url = `http://127.0.0.1:${await first.listening}`
+    const voter = await phone(url, 'fault-voter-0000')
+    const seed = await voter.socket.emitWithAck('post', { text: 'The first question?', postId: 'seed-question' })
+    if (!seed.ok) throw new Error(seed.error)
+    const count = 120
+    const phones = await Promise.all(
+      Array.from({ length: count }, (_, i) => phone(url, `fault-asker-${String(i).padStart(4, '0')}`)),
+    )
+    // Each phone asks a question and upvotes the first one; the server is killed at the 60th
+    // acknowledgement, with the rest in flight or not yet sent.
+    const askedBeforeKill = new Set<string>()
+    let upvotesBeforeKill = 0
+    let acks = 0
+    let killed = false
+    const acknowledged = (record: () => void) => (result: { ok: boolean }) => {
+      if (!result.ok || killed) return
+      record()
+      if (++acks >= 60) {
+        killed = true
+        first.child.kill('SIGKILL')
+      }
+    }
+    phones.forEach(({ socket }, i) => {
+      const text = `Question ${i} from the room?`
+      socket.emit(
+        'post',
+        { text, postId: `ask-${i}-x` },
+        acknowledged(() => askedBeforeKill.add(text)),
+      )
+      socket.emit(
+        'upvote',
+        { cardId: seed.card.id, on: true },
+        acknowledged(() => upvotesBeforeKill++),
+      )
+    })
+    await until(() => killed, 20_000, 'the 60th acknowledgement')
+    expect((await first.exited).signal).toBe('SIGKILL')
+    expect(askedBeforeKill.size + upvotesBeforeKill).toBe(60)
+
+    const second = startServerProcess({ DATA_DIR: dir.path, PORT: '0' })
+    const again = `http://127.0.0.1:${await second.listening}`
+    const { cards } = (await (await fetch(`${again}/api/cards`)).json()) as {
+      cards: { id: string; text: string; upvotes: number }[]
+    }
+    const texts = new Set(cards.map((card) => card.text))
+    for (const text of askedBeforeKill) expect(texts.has(text), text).toBe(true)
+    expect(cards.find((card) => card.id === seed.card.id)?.upvotes).toBeGreaterThanOrEqual(upvotesBeforeKill)
+  }, 90_000)
+})
+
 describe('a phone that taps while offline', () => {
   it('delivers the vote once when it reconnects, and a retry with the same vote id counts once', async () => {
     const dir = tempDir('kit-faults-')
