@@ -254,6 +254,27 @@ function generate(total: number, seed = 20_261_128): Case[] {
       { pollId: null, x: 1 },
       [null],
     ])
+  /** A question or open answer that cannot be stored: its text, name, poll or post id is wrong. */
+  const brokenPost = (): unknown => {
+    const post: Record<string, unknown> = { text: pick(['', '   ', '\u0007?', 'x'.repeat(LIMITS.cardLength + 1)]) }
+    post.postId = rnd() < 0.7 ? `fuzz-post-${Math.floor(rnd() * 1e9)}` : pick(BAD_VOTE_IDS)
+    const way = Math.floor(rnd() * 6)
+    if (way === 0) return pick(JUNK)
+    if (way === 1) post.text = pick(JUNK.filter((value) => typeof value !== 'string'))
+    if (way === 2) post.pollId = pick(BAD_POLL_IDS)
+    if (way === 3) post.name = pick([5, null, {}, 'n'.repeat(81), ['a']])
+    if (way === 4) post[pick(EXTRA_KEYS)] = pick(JUNK)
+    return post
+  }
+  /** Upvotes and moderation of cards that do not exist, or in shapes that are not ones. */
+  const brokenCardAction = (action: 'upvote' | 'moderate'): unknown => {
+    const cardId = pick(['abcdefgh', 'no-such-card-0', '', '../../x', 5, null, 'x'.repeat(40)])
+    const second =
+      action === 'upvote'
+        ? { on: pick([true, false, 'yes', 1, null]) }
+        : { action: pick(['hide', 'pin', 'answered', 'delete', '', 5]) }
+    return pick<unknown>([pick(JUNK), { cardId, ...second }, { cardId }, { ...second }, { cardId, ...second, x: 1 }])
+  }
   const anyReact = (): unknown =>
     pick<unknown>([
       pick(JUNK),
@@ -269,11 +290,14 @@ function generate(total: number, seed = 20_261_128): Case[] {
     let role: Role = pick(['voter', 'voter', 'voter', 'presenter', 'guest'] as const)
     let event: string
     let payload: unknown
-    if (roll < 0.45) [event, payload] = ['vote', brokenVote()]
-    else if (roll < 0.6) [event, payload] = ['control', brokenControl()]
-    else if (roll < 0.68) [event, payload] = ['session', brokenSession()]
-    else if (roll < 0.74) [event, payload] = ['follow', brokenFollow()]
-    else if (roll < 0.8) [event, payload] = ['slide', brokenSlide()]
+    if (roll < 0.35) [event, payload] = ['vote', brokenVote()]
+    else if (roll < 0.45) [event, payload] = ['control', brokenControl()]
+    else if (roll < 0.5) [event, payload] = ['session', brokenSession()]
+    else if (roll < 0.54) [event, payload] = [pick(['follow', 'approval']), brokenFollow()]
+    else if (roll < 0.58) [event, payload] = ['slide', brokenSlide()]
+    else if (roll < 0.68) [event, payload] = ['post', brokenPost()]
+    else if (roll < 0.74) [event, payload] = ['upvote', brokenCardAction('upvote')]
+    else if (roll < 0.8) [event, payload] = ['moderate', brokenCardAction('moderate')]
     else if (roll < 0.9) {
       ;[event, payload] = ['react', anyReact()]
     } else {
@@ -409,6 +433,9 @@ describe('malformed messages over real sockets', () => {
       expect(poll.total, poll.id).toBe(poll.id === POLL ? honest.length : 0)
       expect(poll.state, poll.id).toBe(poll.id === POLL ? 'open' : 'closed')
     }
+    // No question or open answer was stored, and approve-first mode was never switched on.
+    expect(s.server.engine.cards('presenter')).toEqual([])
+    expect(s.server.engine.approveQuestions).toBe(false)
   }, 60_000)
 
   it('drops messages over the 4 KB limit by closing that connection, and stays up', async () => {
