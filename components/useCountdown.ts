@@ -18,7 +18,9 @@ export function useTimeLeft(pollId: () => string) {
   return computed(() => {
     const countdown = channel.countdowns[pollId()]
     if (!countdown) return null
-    return Math.max(0, countdown.running ? countdown.endsAt - now.value : countdown.leftMs)
+    if (!countdown.running) return countdown.leftMs
+    // `now` ticks every 250 ms, so it may predate the view's arrival: never more than was left then.
+    return Math.max(0, Math.min(countdown.leftMs, countdown.endsAt - now.value))
   })
 }
 

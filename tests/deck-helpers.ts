@@ -17,6 +17,15 @@ export async function slideNumberOfPoll(deckFile: string, pollId: string): Promi
   return index + 1
 }
 
+/** The 1-based number of the first slide whose Markdown includes `text` (e.g. '<Questions'). */
+export async function slideNumberWith(deckFile: string, text: string): Promise<number> {
+  const root = dirname(deckFile)
+  const { slides } = await load({ userRoot: root, roots: [root] }, deckFile)
+  const index = slides.findIndex((slide) => slide.source.content.includes(text))
+  if (index < 0) throw new Error(`No slide in ${deckFile} includes "${text}"`)
+  return index + 1
+}
+
 /** The slide on screen. Slidev keeps its neighbours mounted (hidden), so select it by number. */
 export const slideSelector = (no: number) => `#slide-content [data-slidev-no="${no}"] .slidev-layout`
 
