@@ -16,8 +16,10 @@ const WIDTH = PLOT.left + PLOT.size + 8
 const HEIGHT = PLOT.top + PLOT.size + 30
 
 const steps = LIMITS.matrixSteps
-const px = (x: number) => PLOT.left + (x / steps) * PLOT.size
-const py = (y: number) => PLOT.top + PLOT.size - (y / steps) * PLOT.size
+/** Dots at 0 and at the top of a scale stay inside the frame. */
+const INSET = 7
+const px = (x: number) => PLOT.left + INSET + (x / steps) * (PLOT.size - 2 * INSET)
+const py = (y: number) => PLOT.top + PLOT.size - INSET - (y / steps) * (PLOT.size - 2 * INSET)
 
 /** A quarter's name on two lines: after its colon ("Leader hat:" / "set direction"), else mid-way. */
 function twoLines(name: string): [string, string] {

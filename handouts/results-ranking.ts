@@ -22,7 +22,8 @@ export function rankingChart(result: PollResult): string {
     // Each cell's ink grows with how many people put the option at that place.
     const spread = option.byPlace.map((count) => {
       const ink = count ? 0.12 + 0.88 * (count / busiest) : 0
-      return `<td class="spread-cell${count ? '' : ' none'}" style="--ink:${ink.toFixed(2)}">${count || ''}</td>`
+      const tone = count === 0 ? ' none' : ink < 0.5 ? ' pale' : ''
+      return `<td class="spread-cell${tone}" style="--ink:${ink.toFixed(2)}">${count || ''}</td>`
     })
     const average = option.averagePlace === null ? '–' : option.averagePlace.toFixed(1)
     return `<tr class="${i === 0 ? 'top' : ''}">
