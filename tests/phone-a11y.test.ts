@@ -1,5 +1,6 @@
 // The phone page against WCAG 2.2 AA, in real Chromium with axe-core: every poll kind in every
-// state (waiting, open, voted, revealed, closed) and "My takeaway", at 320 and 390 px wide and at
+// state (waiting, open, voted, revealed, closed), a timed poll's countdown, the room's questions
+// (pinned, answered, yours, held counts) and "My takeaway", at 320 and 390 px wide and at
 // 390 px zoomed to 200 % (195 CSS px). No serious or critical violation, no sideways scrolling,
 // and the connection pill on one line.
 //
@@ -11,12 +12,13 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { HAT_POLL, KIND_POLLS, startTestServer } from './harness/kit.ts'
+import { HAT_POLL, KIND_POLLS, SECRET, startTestServer, VOICE_POLLS } from './harness/kit.ts'
 import { tempDir } from './harness/system.ts'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SHOTS = process.env.PHONE_SHOTS
-const POLLS = [HAT_POLL, ...KIND_POLLS]
+// Every kind, and a timed poll that stays open through the audit (the 5 s one would close itself).
+const POLLS = [HAT_POLL, ...KIND_POLLS, ...VOICE_POLLS.filter((poll) => poll.id !== 'quick')]
 const WIDTHS = [
   { name: '320 px', width: 320 },
   { name: '390 px', width: 390 },
@@ -32,7 +34,30 @@ beforeAll(async () => {
   server = await startTestServer({ dataDir: dir.path, polls: POLLS })
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
+  await seedQuestions()
 })
+
+/** Questions from two other phones, one pinned, one answered, one hidden, one waiting. */
+async function seedQuestions(): Promise<void> {
+  const deck = server.connect({ role: 'deck', secret: SECRET })
+  const ask = async (participantId: string, text: string, name?: string) => {
+    const phone = server.connect({ role: 'voter', participantId })
+    const result = await phone.timeout(5000).emitWithAck('post', { text, postId: `seed-${text.length}`, name })
+    phone.close()
+    if (!result.ok) throw new Error(result.error)
+    return result.card.id
+  }
+  const moderate = (cardId: string, action: 'pin' | 'answered' | 'hide') =>
+    deck.timeout(5000).emitWithAck('moderate', { cardId, action })
+  await moderate(await ask('seed-phone-1', 'How do I switch hats mid-meeting without confusing the team?'), 'pin')
+  await moderate(await ask('seed-phone-1', 'Is leading only for managers?', 'Priya'), 'answered')
+  await ask('seed-phone-2', 'What if my manager only wants the manager hat from me?')
+  await moderate(await ask('seed-phone-2', 'Off-topic question'), 'hide')
+  await deck.timeout(5000).emitWithAck('approval', { on: true })
+  await ask('seed-phone-3', 'A question still waiting for approval')
+  await deck.timeout(5000).emitWithAck('approval', { on: false })
+  deck.close()
+}
 afterAll(async () => {
   await browser?.close()
   await server?.close()
@@ -114,6 +139,23 @@ async function answer(page: Page, poll: PollDefinition): Promise<void> {
     case 'reactions':
       await page.locator('#options button').first().click()
       break
+    case 'text':
+      await page.getByRole('textbox', { name: 'Your answer' }).fill('Ask the team what is unclear')
+      await page.getByRole('button', { name: 'Post my answer' }).click()
+      // Open answers say so beside the box: the wall comes next.
+      await expect.poll(() => page.locator('#options [role="status"]').textContent()).toContain('Posted')
+      return
+    case 'ranking':
+      for (const option of [...poll.options].reverse())
+        await page.locator('#options button', { hasText: option.label }).click()
+      await page.getByRole('button', { name: 'Send my order' }).click()
+      break
+    case 'matrix':
+      // A tap per item, each on a different spot.
+      for (const [i] of poll.options.entries())
+        await page.locator('.grid').click({ position: { x: 30 + i * 40, y: 40 + i * 30 } })
+      await page.getByRole('button', { name: 'Send my places' }).click()
+      break
   }
   await expect.poll(() => status(page)).toMatch(/counted|said|Saved|sent/)
 }
@@ -129,6 +171,12 @@ describe('the phone page meets WCAG 2.2 AA', () => {
         await page.goto(`${server.url}/vote`)
         await page.locator('#conn[data-state="online"]').waitFor()
         problems.push(...(await audit(page, 'waiting', name)))
+        await page.getByRole('textbox', { name: 'Your question' }).fill('Can I <b>ask</b> this from my phone?')
+        await page.getByRole('button', { name: 'Post my question' }).click()
+        await page.locator('#ask li', { has: page.locator('.you') }).waitFor()
+        await page.locator('#ask li', { hasText: 'Is leading only' }).getByRole('button').click()
+        await expect.poll(() => page.locator('#ask [aria-pressed="true"]').count()).toBe(1)
+        problems.push(...(await audit(page, 'questions', name)))
         for (const poll of POLLS) {
           await server.engine.control({ pollId: poll.id, action: 'open' })
           await expect.poll(() => page.locator('#question').textContent()).toBe(poll.question)

@@ -57,9 +57,11 @@ export const wallOf = (pollId?: string) => [...cards.values()].filter((card) => 
 /** "3 hidden by the facilitator · 2 waiting for approval": counts only, never the text. */
 export function heldLine(pollId: string | null): string {
   const count = held.find((h) => h.pollId === pollId)
+  // This phone's own waiting cards are listed, marked: the count is of the others'.
+  const waiting = (count?.waiting ?? 0) - wallOf(pollId ?? undefined).filter((card) => card.status === 'waiting').length
   const parts: string[] = []
   if (count?.hidden) parts.push(`${count.hidden} hidden by the facilitator`)
-  if (count?.waiting) parts.push(`${count.waiting} waiting for approval`)
+  if (waiting > 0) parts.push(`${waiting} waiting for approval`)
   return parts.join(' · ')
 }
 
@@ -124,8 +126,8 @@ export function cardList(kind: 'question' | 'answer', status: () => HTMLElement)
     body.replaceChildren(text, meta)
     vote.hidden = waiting
     vote.innerHTML = ICONS[kind] // constant markup: the icon
-    vote.append(el('span', { textContent: String(card.upvotes) }))
-    vote.setAttribute('aria-label', `${verb} (${card.upvotes})`)
+    // Named by its words, not an aria-label, so the name holds the count people see.
+    vote.append(el('span', { className: 'sr-only', textContent: `${verb} ` }), String(card.upvotes))
     vote.setAttribute('aria-describedby', text.id)
     vote.setAttribute('aria-pressed', String(upvoted.has(card.id)))
     return item

@@ -88,6 +88,7 @@ export function matrix(
       const at = placed.get(id)
       state.textContent = at ? ` · ${at.x}, ${at.y}` : ' · not placed'
       button.setAttribute('aria-pressed', String(id === active))
+      button.classList.toggle('placed', Boolean(at))
       const dot = dots[i] as HTMLElement
       dot.hidden = !at
       dot.classList.toggle('on', id === active)
