@@ -6,7 +6,10 @@
 //   npx tsx bench/run.ts [--voters 10000] [--workers 4] [--nodes N] [--duration S] [--spread MS]
 //                        [--json FILE] [--only ours|floor] [--profile DIR]
 //                        [--concurrency 32] [--window 64]
+//   npx tsx bench/run.ts --questions [--voters 2000] [--json FILE]
 //
+//   --questions     the room's questions instead of votes (bench/questions.ts): every phone asks
+//                   one question at once, then upvotes five; 2,000 phones unless --voters says
 //   --nodes N       N ≥ 2: N server processes sharing one Redis (see SEVERAL NODES below)
 //   --spread MS     send the burst evenly over MS milliseconds (default: all at once)
 //   --duration S    after the burst, S seconds of sustained load (--window votes in flight per worker)
@@ -55,11 +58,13 @@ import { removeTempDirs, stopChildren } from '../tests/harness/system.ts'
 import { progress } from './common.ts'
 import type { Kind } from './nodes.ts'
 import { type BenchSettings, type Result, runAgainst } from './phases.ts'
+import { printQuestions, runQuestions } from './questions.ts'
 import { jsonReport, printReport } from './report.ts'
 
 const { values: flags } = parseArgs({
   options: {
-    voters: { type: 'string', default: '10000' },
+    voters: { type: 'string' },
+    questions: { type: 'boolean' },
     workers: { type: 'string', default: '4' },
     nodes: { type: 'string', default: '1' },
     duration: { type: 'string', default: '0' },
@@ -75,10 +80,12 @@ const { values: flags } = parseArgs({
 })
 if (flags.help) {
   console.log(
-    'npx tsx bench/run.ts [--voters 10000] [--workers 4] [--nodes N] [--duration S] [--spread MS] [--json FILE] [--only ours|floor] [--profile DIR]',
+    'npx tsx bench/run.ts [--voters 10000] [--workers 4] [--nodes N] [--duration S] [--spread MS] [--json FILE] [--only ours|floor] [--profile DIR]\n' +
+      'npx tsx bench/run.ts --questions [--voters 2000] [--json FILE]',
   )
   process.exit(0)
 }
+flags.voters ??= flags.questions ? '2000' : '10000'
 const settings: BenchSettings = {
   voters: positive('voters'),
   workers: positive('workers'),
@@ -111,6 +118,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<void> {
+  if (flags.questions) {
+    const result = await runQuestions(settings.voters)
+    printQuestions(result)
+    if (flags.json) writeFileSync(flags.json, `${JSON.stringify(result, null, 2)}\n`)
+    return
+  }
   progress(`${settings.voters} phones, ${settings.workers} workers, ${cpus().length} cores, Node ${process.version}`)
   const loadBefore = loadavg()[0] ?? 0
   if (loadBefore > cpus().length / 2) {

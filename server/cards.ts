@@ -118,15 +118,23 @@ export class CardBoard {
     }
   }
 
-  /** What a reader may read on connecting: the presenter every card; the room shown ones, and its own. */
-  views(reader: Reader, participantId?: string | null): CardView[] {
-    const own = participantId ? this.byAuthor.get(participantId) : undefined
+  /** Every card as the presenter reads it. */
+  all(): CardView[] {
+    return [...this.cards.keys()].map((id) => this.view(id, 'presenter') as CardView)
+  }
+
+  /** The shown cards of one wall (null: the questions), unordered. */
+  shownOn(pollId: string | null): CardView[] {
     const views: CardView[] = []
     for (const [id, { record }] of this.cards) {
-      if (reader === 'presenter' || record.status === 'shown') views.push(this.view(id, reader) as CardView)
-      else if (own?.has(id)) views.push(this.view(id, 'presenter') as CardView)
+      if (record.pollId === pollId && record.status === 'shown') views.push(this.view(id, 'room') as CardView)
     }
     return views
+  }
+
+  /** The walls that hold cards (null: the questions). */
+  walls(): (string | null)[] {
+    return [...new Set([...this.cards.values()].map(({ record }) => record.pollId))]
   }
 
   /** How many cards the room cannot read, per wall. */

@@ -4,6 +4,7 @@
 // only then acknowledged. The in-memory state changes in one place only: applying the store's
 // log of changes (see store.ts), which is how every process sharing a store stays identical.
 import { EventEmitter } from 'node:events'
+import { orderAnswers, orderQuestions } from './answers.ts'
 import { CardBoard, cardId, type Reader } from './cards.ts'
 import { LIMITS } from './limits.ts'
 import { type PollDefinition, parseAnswer } from './poll-definition.ts'
@@ -323,9 +324,36 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return tally
   }
 
-  /** Cards as a reader may see them (a voter also sees its own held ones). */
+  /**
+   * Cards as a reader may see them: the presenter every card; the room the top of each wall
+   * (LIMITS.roomCards, in the room's order), and a voter its own cards too, held ones included.
+   */
   cards(reader: Reader, participantId?: string | null): CardView[] {
-    return this.board.views(reader, participantId)
+    if (reader === 'presenter') return this.board.all()
+    const views = new Map<string, CardView>()
+    for (const wall of this.board.walls()) for (const card of this.roomTop(wall)) views.set(card.id, card)
+    for (const id of participantId ? this.board.mine(participantId) : []) {
+      views.set(id, this.board.view(id, 'presenter') as CardView)
+    }
+    return [...views.values()]
+  }
+
+  /** The cards of one wall the room receives: the top ones, in the room's order. */
+  roomTop(wall: string | null): CardView[] {
+    const shown = this.board.shownOn(wall)
+    const poll = wall ? this.definitions.get(wall) : undefined
+    const ordered = poll ? orderAnswers(shown, poll.order ?? 'liked') : orderQuestions(shown)
+    return ordered.slice(0, LIMITS.roomCards)
+  }
+
+  /** The walls that hold cards (null: the questions). */
+  walls(): (string | null)[] {
+    return this.board.walls()
+  }
+
+  /** The wall a card is on (null: the questions), or undefined for a card not held. */
+  wallOf(id: string): string | null | undefined {
+    return this.board.get(id)?.pollId
   }
 
   card(id: string, reader: Reader): CardView | undefined {
@@ -371,7 +399,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       session: this.session,
       polls,
       mine: this.answersOf(participantId),
-      cards: this.board.views('room'),
+      cards: this.cards('room'),
       myCards: this.board.mine(participantId),
     }
   }

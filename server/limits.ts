@@ -31,8 +31,12 @@ export const LIMITS = {
   postsPerSession: 20,
   /** Open answers one participant may post to one `text` poll, at most. */
   answersPerPoll: 3,
-  /** Questions, cards and counts reach phones and decks at most this often (ms). */
+  /** Questions, cards and counts reach the presenter at most this often (ms)... */
   cardIntervalMs: 250,
+  /** ...and the room (phones, other decks) at most this often: an upvote storm in a big room. */
+  roomCardIntervalMs: 1000,
+  /** Cards the room receives per wall: the top ones in the room's order (the rest stay in exports). */
+  roomCards: 40,
   /** "+30 s" on a timed poll, and the longest timer an author may declare (s). */
   timerExtendSeconds: 30,
   timerMaxSeconds: 3600,

@@ -7,6 +7,7 @@ import type { PollEngine } from './engine.ts'
 import { LIMITS } from './limits.ts'
 import {
   type Ack,
+  type CardView,
   CLIENT_EVENTS,
   type ClientToServerEvents,
   ControlSchema,
@@ -183,23 +184,52 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     })
   }
 
-  // Questions and open answers reach everyone (phones list them too), coalesced on their own,
-  // slower beat: an upvote storm costs a few broadcasts a second, not one per tap.
-  const changedCards = new Set<string>()
-  let cardTimer: NodeJS.Timeout | null = null
-  const sendCards = () => {
-    cardTimer = null
-    const ids = [...changedCards]
-    changedCards.clear()
-    // A card removed by a reset has no view left: decks and phones resync on a reset anyway.
-    const views = (reader: 'presenter' | 'room') => ids.flatMap((id) => engine.card(id, reader) ?? [])
-    const held = engine.held()
-    io.local.to(PRESENTERS).emit('cards', { cards: views('presenter'), held })
-    io.local.except(PRESENTERS).emit('cards', { cards: views('room'), held })
+  // Questions and open answers: the presenter hears of every changed card (every 250 ms at
+  // most); the room hears of changes to the top of each wall (every second at most), and of a
+  // card leaving the top as that card without its text. An upvote storm in a room of thousands
+  // costs a few small broadcasts, not one per tap or one card list per phone.
+  const changed = { presenter: new Set<string>(), room: new Set<string>() }
+  const timers: { presenter: NodeJS.Timeout | null; room: NodeJS.Timeout | null } = { presenter: null, room: null }
+  /** The top of each wall as the room last heard it. */
+  let roomTops = new Map<string | null, Set<string>>()
+  const currentTops = () =>
+    new Map(engine.walls().map((wall) => [wall, new Set(engine.roomTop(wall).map((card) => card.id))]))
+  const sendToPresenters = () => {
+    timers.presenter = null
+    const cards = [...changed.presenter].flatMap((id) => engine.card(id, 'presenter') ?? [])
+    changed.presenter.clear()
+    io.local.to(PRESENTERS).emit('cards', { cards, held: engine.held() })
+  }
+  const sendToRoom = () => {
+    timers.room = null
+    const ids = new Set(changed.room)
+    changed.room.clear()
+    const cards: CardView[] = []
+    const walls = new Set([...ids].map((id) => engine.wallOf(id)).filter((wall) => wall !== undefined))
+    for (const wall of walls) {
+      const before = roomTops.get(wall) ?? new Set<string>()
+      const top = engine.roomTop(wall)
+      const now = new Set(top.map((card) => card.id))
+      cards.push(...top.filter((card) => !before.has(card.id) || ids.has(card.id)))
+      // Off the top, or held or hidden: the room drops it (and its author learns its status).
+      for (const id of new Set([...before, ...ids])) {
+        const card = engine.card(id, 'room')
+        if (!card || now.has(id) || card.pollId !== (wall ?? undefined)) continue
+        if (!before.has(id) && card.status === 'shown') continue // never sent: nothing to drop
+        const { name: _, ...rest } = card
+        cards.push({ ...rest, text: '' })
+      }
+      roomTops.set(wall, now)
+    }
+    io.local.except(PRESENTERS).emit('cards', { cards, held: engine.held() })
   }
   engine.on('cards', (ids) => {
-    for (const id of ids) changedCards.add(id)
-    cardTimer ??= setTimeout(sendCards, LIMITS.cardIntervalMs)
+    for (const id of ids) {
+      changed.presenter.add(id)
+      changed.room.add(id)
+    }
+    timers.presenter ??= setTimeout(sendToPresenters, LIMITS.cardIntervalMs)
+    timers.room ??= setTimeout(sendToRoom, LIMITS.roomCardIntervalMs)
   })
 
   // With several processes, each engine applies every change from the store's log and tells
@@ -248,11 +278,14 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   })
   engine.on('state', (view) => io.local.emit('poll:state', view))
   engine.on('resync', () => {
+    // Everyone now holds the current tops (a reset can empty a wall).
+    roomTops = currentTops()
     for (const socket of io.sockets.sockets.values()) sync(socket)
   })
   httpServer.on('close', () => {
     if (timer) clearTimeout(timer)
-    if (cardTimer) clearTimeout(cardTimer)
+    if (timers.presenter) clearTimeout(timers.presenter)
+    if (timers.room) clearTimeout(timers.room)
   })
   return io
 }

@@ -113,7 +113,8 @@ describe('questions from the room', () => {
     const again = server.connect({ role: 'voter', participantId: 'participant-c' })
     const state = await nextEvent(again, 'sync')
     expect(state.myUpvotes).toEqual([id])
-    expect(state.cards.map((card) => card.text)).toEqual(['First question?', 'Second question?'])
+    // In the room's order: the upvoted question first.
+    expect(state.cards.map((card) => card.text)).toEqual(['Second question?', 'First question?'])
   })
 
   it('lets only the presenter hide, pin and mark answered; the room sees a hidden question only as a count', async () => {
