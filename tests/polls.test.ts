@@ -41,6 +41,12 @@ describe('loadPolls', () => {
     )
   })
 
+  it('names the file when a 2×2 lacks its scales', async () => {
+    write('sections/map.md', '---\npoll:\n  id: week-map\n  kind: matrix\n  question: Q?\n  items: [A]\n---\n# Map\n')
+    write('workshop.md', '---\ntheme: default\n---\n# Title\n---\nsrc: ./sections/map.md\n---\n')
+    await expect(loadPolls(dir.path)).rejects.toThrow(/sections\/map\.md: poll "week-map" is not valid \(x\)/)
+  })
+
   it('refuses one id declared twice with different questions', async () => {
     write('sections/hat.md', hatSection)
     write('sections/other.md', hatSection.replace('Which hat are you wearing right now?', 'Another question?'))

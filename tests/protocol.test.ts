@@ -5,6 +5,8 @@ import { normaliseWord, rankWords } from '../server/words.ts'
 
 const define = (input: object): PollDefinition => PollDefinitionSchema.parse(input)
 
+const AXIS = { label: 'How uncertain?', low: 'Known', high: 'Unknown' }
+
 describe('poll definitions', () => {
   it('gives options stable ids from their labels; single choice is the default kind', () => {
     const poll = define({
@@ -50,6 +52,14 @@ describe('poll definitions', () => {
     ).toEqual(['leader-hat'])
     expect(define({ id: 'r', kind: 'reactions', question: 'React' }).options).toHaveLength(5)
     expect(define({ id: 'h', question: 'Q', options: ['A', 'B'], results: 'hidden' }).results).toBe('hidden')
+    expect(define({ id: 't', kind: 'text', question: 'Q' })).toMatchObject({ maxLength: 280, count: 1, order: 'liked' })
+    expect(define({ id: 'k', kind: 'ranking', question: 'Q', options: ['Vision', 'Plans'] }).options).toEqual([
+      { id: 'vision', label: 'Vision' },
+      { id: 'plans', label: 'Plans' },
+    ])
+    const matrix = define({ id: 'x', kind: 'matrix', question: 'Q', items: ['A 1:1'], x: AXIS, y: AXIS })
+    expect(matrix).toMatchObject({ options: [{ id: 'a-1-1', label: 'A 1:1' }], x: AXIS, y: AXIS })
+    expect(define({ id: 'timed', question: 'Q', options: ['A', 'B'], timer: 60 }).timer).toBe(60)
   })
 
   it.each([
@@ -66,6 +76,16 @@ describe('poll definitions', () => {
     [{ id: 'm', kind: 'multiple', question: 'Q', options: ['A', 'B'], max: 3 }, 'max is larger'],
     [{ id: 's', kind: 'scale', question: 'Q', min: 5, max: 5 }, 'max greater than min'],
     [{ id: 'r', kind: 'reactions', question: 'Q', options: ['👍', '👍'] }, 'each reaction must be different'],
+    [{ id: 't', kind: 'text', question: 'Q', maxLength: 1000 }, 'Too big'],
+    [{ id: 't', kind: 'text', question: 'Q', count: 9 }, 'Too big'],
+    [{ id: 'k', kind: 'ranking', question: 'Q', options: ['Only'] }, 'a ranking needs at least two options'],
+    [{ id: 'k', kind: 'ranking', question: 'Q', options: 'ABCDEFGHI'.split('') }, 'Too big'],
+    [{ id: 'x', kind: 'matrix', question: 'Q', items: ['A'] }, ''],
+    [{ id: 'x', kind: 'matrix', question: 'Q', items: ['A', 'a!'], x: AXIS, y: AXIS }, 'two items read the same'],
+    [{ id: 'x', kind: 'matrix', question: 'Q', items: ['A'], x: AXIS, y: AXIS, quadrants: ['Q1'] }, ''],
+    [{ id: 'x', kind: 'matrix', question: 'Q', items: ['A'], x: { label: 'X' }, y: AXIS }, ''],
+    [{ id: 'timed', question: 'Q', options: ['A', 'B'], timer: 2 }, 'Too small'],
+    [{ id: 'timed', question: 'Q', options: ['A', 'B'], timer: 7200 }, 'Too big'],
   ])('refuses %j', (input, message) => {
     const result = PollDefinitionSchema.safeParse(input)
     expect(result.success).toBe(false)
