@@ -5,6 +5,7 @@ import { orderAnswers, orderQuestions, readKey } from './answers.ts'
 import { CardBoard } from './cards.ts'
 import { KitError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
+import type { CardView } from './protocol.ts'
 import type { Session, Store } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
 import { rankWords } from './words.ts'
@@ -23,17 +24,8 @@ export interface PollResult {
   cards?: CardResult[]
 }
 
-/** A question from the room or an open answer, as exported and printed. */
-export interface CardResult {
-  id: string
-  text: string
-  name?: string
-  at: number
-  upvotes: number
-  status: 'shown' | 'waiting' | 'hidden'
-  pinned: boolean
-  answered: boolean
-}
+/** A question from the room or an open answer, as exported and printed (hidden ones marked). */
+export type CardResult = Omit<CardView, 'pollId'>
 
 export interface SessionResults {
   session: Session
