@@ -688,13 +688,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       const key = `${card.participantId}\u0000${card.pollId ?? ''}`
       const posted = this.board.postedBy(card.participantId, card.pollId) + (inBatch.get(key) ?? 0)
       const poll = card.pollId ? this.definitions.get(card.pollId) : undefined
+      const retry = this.board.get(card.id) || accepted.some((other) => other.card.id === card.id)
       if (item.sessionId !== this.session.id) resolve({ ok: false, error: NEW_SESSION })
-      else if (this.board.get(card.id)) resolve({ ok: true, card: this.authorView(card) })
+      else if (retry) resolve({ ok: true, card: this.authorView(card) })
       else if (poll && !this.isOpen(poll.id)) resolve({ ok: false, error: 'This poll is closed.' })
       else if (posted >= (poll ? (poll.count ?? 1) : LIMITS.postsPerSession)) {
         resolve({ ok: false, error: poll ? 'You have answered already.' : 'You have asked enough for now.' })
-      } else if (accepted.some((other) => other.card.id === card.id)) resolve({ ok: true, card: this.authorView(card) })
-      else {
+      } else {
         inBatch.set(key, (inBatch.get(key) ?? 0) + 1)
         accepted.push(item)
       }

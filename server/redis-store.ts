@@ -79,7 +79,8 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'c', change)
 return 1
 `
 
-// Gives or takes back upvotes and logs each card's new count, in one step.
+// Gives or takes back upvotes and logs each card's new count, in one step. The upvote sets' keys
+// are made in the script from a prefix (one Redis, not a cluster: the kit needs no more).
 const SAVE_UPVOTES = `
 local counts = {}
 for i = 3, #ARGV, 3 do
