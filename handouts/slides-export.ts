@@ -2,8 +2,9 @@
 // poll engine is attached to Slidev's server during the export (slides/vite.config.ts) and reads
 // DATA_DIR, so poll slides show the stored results instead of an empty chart.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { PDFDocument } from 'pdf-lib'
 import { deckEntry } from '../server/deck.ts'
 import { KitError } from '../server/errors.ts'
 import { ROOT } from '../server/settings.ts'
@@ -27,11 +28,42 @@ export function stopExports(): void {
   running.clear()
 }
 
-export async function exportSlides(
-  deck: string,
-  output: string,
-  options: { chromium: string; dataDir: string; timeoutMs?: number; env?: Record<string, string>; range?: string },
-): Promise<void> {
+type ExportOptions = {
+  chromium: string
+  dataDir: string
+  timeoutMs?: number
+  env?: Record<string, string>
+  range?: string
+}
+
+/** Fewer bytes than this per page is a PDF of empty pages: no slide draws that little. */
+const BLANK_BYTES_PER_PAGE = 1024
+
+/** The PDF's pages are all empty (the page reloaded under the printer and printed nothing). */
+async function isBlank(output: string): Promise<boolean> {
+  const bytes = readFileSync(output)
+  const pages = (await PDFDocument.load(bytes)).getPageCount()
+  return bytes.length < pages * BLANK_BYTES_PER_PAGE
+}
+
+/**
+ * Exports the deck; an export that comes out blank is made once more. When the page reloads
+ * while the exporter prints (Vite re-bundling a dependency it found late, or a source file
+ * saved meanwhile), Slidev saves empty pages without an error: seen here as 40 empty pages in
+ * 7 KB. Twice blank is an error that says so, never a blank PDF handed to a facilitator.
+ */
+export async function exportSlides(deck: string, output: string, options: ExportOptions): Promise<void> {
+  await exportOnce(deck, output, options)
+  if (!(await isBlank(output))) return
+  await exportOnce(deck, output, options)
+  if (await isBlank(output)) {
+    throw new ExportError(
+      `Slidev exported the "${deck}" deck as empty pages twice: run \`npm run handouts\` again, or open the deck with \`npm run dev\` to see what stops it drawing.`,
+    )
+  }
+}
+
+async function exportOnce(deck: string, output: string, options: ExportOptions): Promise<void> {
   if (!existsSync(SLIDEV)) throw new ExportError('Slidev is not installed: run `npm install` first.')
   // How long the deck may take to be complete in the browser (components/usePrintReady.ts): a
   // guard against a page that never completes, generous for a busy laptop.
