@@ -3,12 +3,14 @@
 // attendee text shown as text, a timed poll closing itself, the ranking and the 2×2 as the room
 // answered them, open answers on a wall. The last test photographs each new view with a
 // realistic room (test-results/voice/*.png), for people to look at.
+import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
+import { exportSlides } from '../handouts/slides-export.ts'
 import { placedItems, pointKey, roomOrder } from '../server/answers.ts'
 import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
@@ -17,7 +19,7 @@ import { loadPolls } from '../server/polls.ts'
 import type { CardView, ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
 import { ROOT, readSettings, SLIDES_DIR } from '../server/settings.ts'
 import { settle, slideNumberOfPoll, slideNumberWith } from './deck-helpers.ts'
-import { seededDataDir } from './deck-seed.ts'
+import { OPEN_ANSWERS, QUESTIONS, seededDataDir } from './deck-seed.ts'
 import { tempDir } from './harness/system.ts'
 
 type Phone = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -119,6 +121,9 @@ describe('questions from the room', () => {
     const questions = await showQuestions(projector)
     await expect.poll(() => questions.getAttribute('data-total')).toBe('0')
     expect(await questions.textContent()).toContain('Ask from your phone')
+    await questions.locator('.empty-qr svg').waitFor()
+    mkdirSync(SHOTS, { recursive: true })
+    await projector.screenshot({ path: join(SHOTS, 'questions-empty.png') })
     const first = await ask('Who decides which hat a meeting needs?')
     const second = await ask('Can I wear both hats in one conversation?')
     const texts = () => questions.locator('[data-card] .text').allTextContents()
@@ -300,4 +305,31 @@ describe('a realistic room, photographed', () => {
       seeded.remove()
     }
   })
+})
+
+describe('print mode (PDF export of the slides)', () => {
+  it('shows the stored questions, open answers, ranking and 2×2, never a spinner', async () => {
+    const seeded = await seededDataDir(polls)
+    try {
+      const numbers = [await slideNumberWith(DECK, '<Questions')]
+      for (const kind of ['text', 'ranking', 'matrix'] as const) {
+        const poll = polls.find((candidate) => candidate.kind === kind)
+        if (poll) numbers.push(await slideNumberOfPoll(DECK, poll.id))
+      }
+      mkdirSync(SHOTS, { recursive: true })
+      const pdf = join(SHOTS, 'voice-slides.pdf')
+      await exportSlides('workshop', pdf, { chromium: findChromium(), dataDir: seeded.path, range: numbers.join(',') })
+      const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+      expect(text).not.toMatch(/Loading results|Connecting to the poll|Ask from your phone/)
+      // The pinned question leads; the markup in a seeded question is printed as text.
+      expect(text).toContain('Is it OK to tell the team')
+      expect(text).toMatch(/\d+ people ranked/)
+      expect(text).toContain('36 people placed them')
+      // (pdftotext lays the wall's columns side by side: a card's first words only)
+      expect(text).toContain(OPEN_ANSWERS[0]?.text.slice(0, 15))
+      expect(QUESTIONS.length).toBeGreaterThan(3)
+    } finally {
+      seeded.remove()
+    }
+  }, 300_000)
 })
