@@ -298,6 +298,20 @@ describe('a realistic room, photographed', () => {
       await presenter.goto(`${room.url}/presenter/${shots[0]?.[1]}`)
       await presenter.locator('[data-question-controls] [data-moderate]').first().waitFor()
       await presenter.screenshot({ path: join(SHOTS, 'questions-presenter.png') })
+      // The wall's moderation and a timed poll's controls, under the slide; then the room's view paused.
+      for (const [name, no] of shots.filter(([kind]) => kind === 'text' || kind === 'matrix')) {
+        await presenter.goto(`${room.url}/presenter/${no}`)
+        await presenter.locator('[data-poll-controls]').first().waitFor()
+        await presenter.screenshot({ path: join(SHOTS, `${name}-presenter.png`) })
+      }
+      if (matrix) {
+        await room.engine.control({ pollId: matrix.id, action: 'pause' })
+        const no = await slideNumberOfPoll(DECK, matrix.id)
+        await page.goto(`${room.url}/${no}`)
+        await page.locator('.slidev-page:visible [data-state="paused"]').waitFor()
+        await settle(page, no)
+        await page.screenshot({ path: join(SHOTS, 'matrix-paused.png') })
+      }
       await presenter.close()
     } finally {
       await page.close()
