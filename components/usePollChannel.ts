@@ -82,7 +82,8 @@ function receiveCards({ cards, held }: Pick<CardsPayload, 'cards' | 'held'>): vo
     if (card.status !== 'shown' && !card.text) delete channel.cards[card.id]
     else channel.cards[card.id] = card
   }
-  for (const count of held) channel.held[wallKey(count.pollId)] = count
+  // Every wall's count comes each time, and a wall with none held is left out: replace them all.
+  channel.held = Object.fromEntries(held.map((count) => [wallKey(count.pollId), count]))
 }
 
 export function usePollChannel(): PollChannel {
@@ -107,7 +108,6 @@ export function usePollChannel(): PollChannel {
     for (const poll of state.polls) receivePoll(poll)
     channel.tallies = Object.fromEntries((state.tallies ?? []).map((tally) => [tally.pollId, tally]))
     channel.cards = {}
-    channel.held = {}
     receiveCards({ cards: state.cards ?? [], held: state.held ?? [] })
   })
   socket.on('poll:state', receivePoll)

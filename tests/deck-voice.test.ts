@@ -165,6 +165,32 @@ describe('questions from the room', () => {
     await expect
       .poll(() => questions.locator(`[data-card="${pinned.id}"] .tag-answered`).textContent())
       .toContain('Answered')
+    // Shown again: back on the slide, and no longer counted as hidden.
+    await controls.locator(`[data-moderate="${unwanted.id}"]`).getByRole('button', { name: 'Show' }).click()
+    await expect.poll(() => questions.locator(`[data-card="${unwanted.id}"]`).count()).toBe(1)
+    await expect.poll(() => questions.getByTestId('questions-meta').textContent()).not.toContain('hidden')
+    await presenter.close()
+  })
+
+  it('approve first: a new question waits, the room sees only the count, the presenter approves it', async () => {
+    const questions = await showQuestions(projector)
+    const presenter = await presenterAt(await slideNumberWith(DECK, '<Questions'))
+    const controls = presenter.locator('[data-question-controls]')
+    await controls.getByRole('switch', { name: /Approve first/ }).click()
+    await expect
+      .poll(() => controls.getByRole('switch', { name: /Approve first/ }).getAttribute('aria-checked'))
+      .toBe('true')
+    const held = await ask('Can we talk about the reorganisation?')
+    expect(held.status).toBe('waiting')
+    await expect.poll(() => questions.getByTestId('questions-meta').textContent()).toContain('1 waiting for approval')
+    expect(await projector.content()).not.toContain('the reorganisation')
+    await controls.locator(`[data-moderate="${held.id}"]`).getByRole('button', { name: 'Approve' }).click()
+    await expect.poll(() => questions.locator(`[data-card="${held.id}"] .text`).textContent()).toBe(held.text)
+    await expect.poll(() => questions.getByTestId('questions-meta').textContent()).not.toContain('waiting')
+    await controls.getByRole('switch', { name: /Approve first/ }).click()
+    await expect
+      .poll(() => controls.getByRole('switch', { name: /Approve first/ }).getAttribute('aria-checked'))
+      .toBe('false')
     await presenter.close()
   })
 })
