@@ -40,7 +40,7 @@ type ExportOptions = {
 const BLANK_BYTES_PER_PAGE = 1024
 
 /** The PDF's pages are all empty (the page reloaded under the printer and printed nothing). */
-async function isBlank(output: string): Promise<boolean> {
+export async function isBlank(output: string): Promise<boolean> {
   const bytes = readFileSync(output)
   const pages = (await PDFDocument.load(bytes)).getPageCount()
   return bytes.length < pages * BLANK_BYTES_PER_PAGE

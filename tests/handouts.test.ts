@@ -3,7 +3,7 @@
 // text (pdftotext), and every page rendered (pdftoppm) to check that none is blank. The HTML
 // builders are also checked on their own for escaping and for every poll kind.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import { parseOptions } from '../handouts/options.ts'
 import { questionsCard } from '../handouts/results-cards.ts'
 import { pollCard } from '../handouts/results-html.ts'
 import { loadFurtherReading, loadMoments, type Moment } from '../handouts/slide-content.ts'
+import { isBlank } from '../handouts/slides-export.ts'
 import { pointKey, rankKey } from '../server/answers.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
@@ -438,6 +439,16 @@ describe('npm run handouts', () => {
       expect(ink.length).toBeGreaterThan(0)
       for (const [page, share] of ink.entries()) expect(share, `${file} page ${page + 1}`).toBeGreaterThan(0.004)
     }
+  })
+
+  it('tells an export of empty pages (made once more, then an error) from the slides', async () => {
+    const blank = await PDFDocument.create()
+    for (let i = 0; i < 40; i++) blank.addPage([980, 551])
+    const file = join(data.path, 'blank.pdf')
+    writeFileSync(file, await blank.save())
+    expect(await isBlank(file)).toBe(true)
+    for (const file of ['slides-short.pdf', 'slides-workshop.pdf'])
+      expect(await isBlank(join(out.path, file)), file).toBe(false)
   })
 
   it('prints US Letter with --letter, for the chosen deck only', async () => {
