@@ -307,8 +307,11 @@ describe('a realistic room, photographed', () => {
       }
       await room.engine.control({ pollId: timed.id, action: 'open' })
       shots.push(['timed', await slideNumberOfPoll(DECK, timed.id)])
+      // Open, as the room sees them while answering: with the join badge (and the 2×2's countdown).
       const matrix = polls.find((poll) => poll.kind === 'matrix')
-      if (matrix) await room.engine.control({ pollId: matrix.id, action: 'open' })
+      for (const poll of polls.filter((candidate) => ['matrix', 'ranking', 'text'].includes(candidate.kind))) {
+        await room.engine.control({ pollId: poll.id, action: 'open' })
+      }
       for (const [name, no] of shots) {
         await page.goto(`${room.url}/${no}`)
         await settle(page, no)
