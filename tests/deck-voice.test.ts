@@ -18,7 +18,7 @@ import type { PollDefinition } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import type { CardView, ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
 import { ROOT, readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { settle, slideNumberOfPoll, slideNumberWith } from './deck-helpers.ts'
+import { settle, slideNumberOfPoll, slideNumberWith, slideSelector } from './deck-helpers.ts'
 import { OPEN_ANSWERS, QUESTIONS, seededDataDir } from './deck-seed.ts'
 import { tempDir } from './harness/system.ts'
 
@@ -290,6 +290,27 @@ describe('polls of the new kinds', () => {
   })
 })
 
+/** The room's text floor at 1280×720 (issue 14; tests/deck-readable.test.ts checks every slide). */
+const FLOOR_PX = 23.5
+
+/** The smallest text the room can see on the slide, in screen pixels. */
+function smallestText(page: Page, no: number): Promise<number> {
+  return page.evaluate((selector) => {
+    const layout = document.querySelector<HTMLElement>(selector)
+    const frame = document.querySelector<HTMLElement>('#slide-content')
+    if (!layout || !frame) return 0
+    const scale = frame.getBoundingClientRect().width / frame.offsetWidth
+    let smallest = Number.POSITIVE_INFINITY
+    const walker = document.createTreeWalker(layout, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement
+      if (!node.textContent?.trim() || !parent?.checkVisibility({ visibilityProperty: true })) continue
+      smallest = Math.min(smallest, Number.parseFloat(getComputedStyle(parent).fontSize) * scale)
+    }
+    return smallest
+  }, slideSelector(no))
+}
+
 describe('a realistic room, photographed', () => {
   it('each new view at 1280×720, and the presenter’s moderation', async () => {
     mkdirSync(SHOTS, { recursive: true })
@@ -316,10 +337,12 @@ describe('a realistic room, photographed', () => {
         await page.goto(`${room.url}/${no}`)
         await settle(page, no)
         await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+        expect(await smallestText(page, no), name).toBeGreaterThanOrEqual(FLOOR_PX)
       }
       expect(await page.locator('.slidev-page:visible [data-poll]').count()).toBeGreaterThan(0)
       // The questions slide shows the seeded questions, most upvoted first, pinned on top.
       await page.goto(`${room.url}/${shots[0]?.[1]}`)
+      await page.locator('.slidev-page:visible [data-card] .text').first().waitFor()
       const texts = await page.locator('.slidev-page:visible [data-card] .text').allTextContents()
       expect(texts[0]).toContain('which hat I am wearing')
       const presenter = await browser.newPage({ viewport: { width: 1440, height: 900 } })
