@@ -47,18 +47,16 @@ export async function isBlank(output: string): Promise<boolean> {
 }
 
 /**
- * Exports the deck; an export that comes out blank is made once more. When the page reloads
- * while the exporter prints (Vite re-bundling a dependency it found late, or a source file
- * saved meanwhile), Slidev saves empty pages without an error: seen here as 40 empty pages in
- * 7 KB. Twice blank is an error that says so, never a blank PDF handed to a facilitator.
+ * Exports the deck, and refuses to hand over a PDF of empty pages. Slidev saves empty pages
+ * without an error when the page reloads while it prints (a source file saved during the
+ * export) or when a component never draws in print (a 2×2 sized by CSS size containment once
+ * did), so the size of what it wrote is checked.
  */
 export async function exportSlides(deck: string, output: string, options: ExportOptions): Promise<void> {
   await exportOnce(deck, output, options)
-  if (!(await isBlank(output))) return
-  await exportOnce(deck, output, options)
   if (await isBlank(output)) {
     throw new ExportError(
-      `Slidev exported the "${deck}" deck as empty pages twice: run \`npm run handouts\` again, or open the deck with \`npm run dev\` to see what stops it drawing.`,
+      `Slidev exported the "${deck}" deck as empty pages: if a slide or component was being edited, run \`npm run handouts\` again; otherwise open the deck with \`npm run dev\` to see what stops it drawing.`,
     )
   }
 }

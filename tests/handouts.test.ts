@@ -441,7 +441,7 @@ describe('npm run handouts', () => {
     }
   })
 
-  it('tells an export of empty pages (made once more, then an error) from the slides', async () => {
+  it('tells an export of empty pages (an error, never a blank PDF) from the slides', async () => {
     const blank = await PDFDocument.create()
     for (let i = 0; i < 40; i++) blank.addPage([980, 551])
     const file = join(data.path, 'blank.pdf')
