@@ -8,7 +8,10 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // `npm test`: everything that needs no Redis.
-      { extends: true, test: { name: 'default', include: ['tests/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'default', include: ['tests/*.test.ts'], globalSetup: ['tests/harness/decks-setup.ts'] },
+      },
       // `npm run test:scale`: several server processes on a real redis-server.
       { extends: true, test: { name: 'scale', include: ['tests/scale/*.test.ts'], fileParallelism: false } },
       // `npm run test:node`: a clean install, start and phone vote on every supported Node.js.
