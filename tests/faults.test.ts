@@ -208,8 +208,12 @@ describe('the server dies while the room asks and upvotes', () => {
 
     const second = startServerProcess({ DATA_DIR: dir.path, PORT: '0' })
     const again = `http://127.0.0.1:${await second.listening}`
-    const { cards } = (await (await fetch(`${again}/api/cards`)).json()) as {
-      cards: { id: string; text: string; upvotes: number }[]
+    // Every question as stored: the session's export (the room's /api/cards lists the top 40).
+    const exported = await fetch(`${again}/api/sessions/current/results.json`, {
+      headers: { Authorization: `Bearer ${SECRET}` },
+    })
+    const { questions: cards } = (await exported.json()) as {
+      questions: { id: string; text: string; upvotes: number }[]
     }
     const texts = new Set(cards.map((card) => card.text))
     for (const text of askedBeforeKill) expect(texts.has(text), text).toBe(true)
