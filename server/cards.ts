@@ -70,14 +70,6 @@ export class CardBoard {
     return removed
   }
 
-  hasUpvoted(id: string, participantId: string): boolean {
-    return this.cards.get(id)?.upvoters.has(participantId) ?? false
-  }
-
-  upvotes(id: string): number {
-    return this.cards.get(id)?.upvoters.size ?? 0
-  }
-
   /** How many cards this participant posted to a poll (null: questions to the room). */
   postedBy(participantId: string, pollId: string | null): number {
     let n = 0

@@ -103,6 +103,36 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', ARGV[1])
 return 1
 `
 
+// A reset's removal of a poll's reactions, cards and their upvotes, read and removed in the
+// reset's own transaction, so a card saved meanwhile by another process cannot outlive it.
+const CLEAR_POLL = `
+local reactions = redis.call('HKEYS', KEYS[1])
+for _, key in ipairs(reactions) do
+  if string.sub(key, 1, #ARGV[1] + 1) == ARGV[1] .. '\\0' then redis.call('HDEL', KEYS[1], key) end
+end
+local cards = redis.call('HGETALL', KEYS[2])
+for i = 1, #cards, 2 do
+  if cjson.decode(cards[i + 1]).pollId == ARGV[1] then
+    redis.call('HDEL', KEYS[2], cards[i])
+    redis.call('DEL', ARGV[2] .. cards[i])
+  end
+end
+return 1
+`
+
+// Changes a stored card's moderation fields and logs the card as stored; a card that is not
+// stored (removed by a reset) stays absent. Returns the change's position, or false.
+const MODERATE_CARD = `
+local text = redis.call('HGET', KEYS[1], ARGV[1])
+if not text then return false end
+local card = cjson.decode(text)
+for field, value in pairs(cjson.decode(ARGV[2])) do card[field] = value end
+local stored = cjson.encode(card)
+redis.call('HSET', KEYS[1], ARGV[1], stored)
+local change = '{"type":"card","sessionId":' .. ARGV[3] .. ',"card":' .. stored .. '}'
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', change)
+`
+
 const parseSession = (text: string | null | undefined): Session | undefined =>
   text ? (JSON.parse(text) as Session) : undefined
 
@@ -286,22 +316,17 @@ export function openRedisStore(client: RedisClient): Store {
       )
     },
     async resetPoll(sessionId, record) {
-      const reactionKeys = Object.keys(await client.hGetAll(K.reactions(sessionId))).filter((key) =>
-        key.startsWith(`${record.pollId}\u0000`),
+      return logged(
+        client
+          .multi()
+          .del(K.votes(sessionId, record.pollId))
+          .hSet(K.polls(sessionId), record.pollId, JSON.stringify(record))
+          .eval(CLEAR_POLL, {
+            keys: [K.reactions(sessionId), K.cards(sessionId)],
+            arguments: [record.pollId, K.upvotes(sessionId, '')],
+          })
+          .xAdd(...log({ type: 'poll', sessionId, record, cleared: true })),
       )
-      const cardIds = Object.entries(await client.hGetAll(K.cards(sessionId)))
-        .filter(([, text]) => (JSON.parse(text) as CardRecord).pollId === record.pollId)
-        .map(([id]) => id)
-      const batch = client
-        .multi()
-        .del(K.votes(sessionId, record.pollId))
-        .hSet(K.polls(sessionId), record.pollId, JSON.stringify(record))
-      if (reactionKeys.length) batch.hDel(K.reactions(sessionId), reactionKeys)
-      if (cardIds.length) {
-        batch.hDel(K.cards(sessionId), cardIds)
-        batch.del(cardIds.map((card) => K.upvotes(sessionId, card)))
-      }
-      return logged(batch.xAdd(...log({ type: 'poll', sessionId, record, cleared: true })))
     },
     async hideWord(sessionId, pollId, word) {
       return logged(
@@ -340,13 +365,12 @@ export function openRedisStore(client: RedisClient): Store {
         ],
       })
     },
-    async setCard(sessionId, card) {
-      return logged(
-        client
-          .multi()
-          .hSet(K.cards(sessionId), card.id, JSON.stringify(card))
-          .xAdd(...log({ type: 'card', sessionId, card })),
-      )
+    async moderateCard(sessionId, cardId, change) {
+      const position = await client.eval(MODERATE_CARD, {
+        keys: [K.cards(sessionId), K.changes],
+        arguments: [cardId, JSON.stringify(change), String(sessionId)],
+      })
+      return typeof position === 'string' ? position : this.position()
     },
     async saveUpvotes(sessionId, upvotes) {
       if (upvotes.length === 0) return []

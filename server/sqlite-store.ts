@@ -182,9 +182,13 @@ export function openSqliteStore(dataDir: string): Store {
     `INSERT OR IGNORE INTO cards (session_id, id, poll_id, participant_id, text, name, at, status, pinned, answered)
      VALUES (@sessionId, @id, @pollId, @participantId, @text, @name, @at, @status, @pinned, @answered)`,
   )
-  const updateCard = db.prepare(
-    `UPDATE cards SET status = @status, pinned = @pinned, answered = @answered, text = @text, name = @name
-     WHERE session_id = @sessionId AND id = @id`,
+  const moderateCard = db.prepare<
+    { sessionId: number; id: string; status: string | null; pinned: number | null; answered: number | null },
+    CardRow
+  >(
+    `UPDATE cards SET status = COALESCE(@status, status), pinned = COALESCE(@pinned, pinned),
+       answered = COALESCE(@answered, answered)
+     WHERE session_id = @sessionId AND id = @id RETURNING *`,
   )
   const addUpvote = db.prepare('INSERT OR IGNORE INTO upvotes (session_id, card_id, participant_id) VALUES (?, ?, ?)')
   const removeUpvote = db.prepare('DELETE FROM upvotes WHERE session_id = ? AND card_id = ? AND participant_id = ?')
@@ -341,9 +345,16 @@ export function openSqliteStore(dataDir: string): Store {
       saveCards(sessionId, cards)
       log({ type: 'cards', sessionId, cards: [...cards] })
     },
-    async setCard(sessionId, card) {
-      updateCard.run(cardRow(sessionId, card))
-      return log({ type: 'card', sessionId, card })
+    async moderateCard(sessionId, id, change) {
+      const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0)
+      const row = moderateCard.get({
+        sessionId,
+        id,
+        status: change.status ?? null,
+        pinned: flag(change.pinned),
+        answered: flag(change.answered),
+      })
+      return row ? log({ type: 'card', sessionId, card: toCard(row) }) : String(logged)
     },
     async saveUpvotes(sessionId, upvotes) {
       if (upvotes.length === 0) return []

@@ -59,6 +59,9 @@ export interface UpvoteCount {
   upvotes: number
 }
 
+/** What the presenter's moderation changes in a card: one field at a time. */
+export type CardChange = Partial<Pick<CardRecord, 'status' | 'pinned' | 'answered'>>
+
 /** Switches kept per session. */
 export type Flag = 'followSlides' | 'approveQuestions'
 
@@ -131,8 +134,12 @@ export interface Store {
   setFlag(sessionId: number, flag: Flag, on: boolean): Promise<Position>
   /** Writes new cards in one durable step; a card whose id is stored already is left as it is. */
   saveCards(sessionId: number, cards: readonly CardRecord[]): Promise<void>
-  /** Replaces a stored card's record (its upvotes stay). */
-  setCard(sessionId: number, card: CardRecord): Promise<Position>
+  /**
+   * Changes a stored card's moderation fields, leaving the rest as stored (two presenters
+   * moderating one card at once each change only their field); logs the card's stored record.
+   * A card that is not stored (a reset removed it) stays absent and nothing is logged.
+   */
+  moderateCard(sessionId: number, cardId: string, change: CardChange): Promise<Position>
   /** Gives or takes back upvotes in one durable step; the change carries each card's new count. */
   saveUpvotes(
     sessionId: number,

@@ -163,7 +163,10 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       await store.saveCards(id, [card('q1xxxx', 'a'), card('t1xxxx', 'b', 'wall')])
       // A retried post carries the same id: the stored card stays as it is.
       await store.saveCards(id, [{ ...card('q1xxxx', 'a'), text: 'changed' }])
-      await store.setCard(id, { ...card('q1xxxx', 'a'), pinned: true, answered: true })
+      await store.moderateCard(id, 'q1xxxx', { pinned: true })
+      await store.moderateCard(id, 'q1xxxx', { answered: true })
+      // A card that is not stored stays absent.
+      await store.moderateCard(id, 'no-such-card', { status: 'hidden' })
       expect(
         await store.saveUpvotes(id, [
           { cardId: 'q1xxxx', participantId: 'b', on: true },
@@ -224,7 +227,7 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       await store.hideWord(id, 'words', 'rude')
       await store.setFlag(id, 'followSlides', true)
       await store.saveCards(id, [card('q1xxxx', 'a')])
-      await store.setCard(id, { ...card('q1xxxx', 'a'), status: 'hidden' })
+      await store.moderateCard(id, 'q1xxxx', { status: 'hidden' })
       await store.saveUpvotes(id, [{ cardId: 'q1xxxx', participantId: 'b', on: true }])
       const renamed = await store.renameSession(id, 'Renamed')
       await logged(mine, 10)
