@@ -23,6 +23,7 @@ import type {
   VotePayload,
 } from './protocol.ts'
 import {
+  type CardChange,
   type CardRecord,
   type Change,
   type Flag,
@@ -115,6 +116,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   /** Loads the current session from the store and rebuilds every tally. */
   async start(): Promise<this> {
     await this.load()
+    // Whatever listens (the poll server) starts from the loaded state, as after any reload.
+    this.emit('resync')
     return this
   }
 
@@ -528,15 +531,14 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   /** The presenter's moderation of one card. */
   moderate({ cardId, action }: ModeratePayload): Promise<Ack> {
     return this.serially(async () => {
-      const card = this.board.get(cardId)
-      if (!card) return { ok: false as const, error: 'There is no such question or answer.' }
-      const next: CardRecord =
+      if (!this.board.get(cardId)) return { ok: false as const, error: 'There is no such question or answer.' }
+      const change: CardChange =
         action === 'hide' || action === 'show'
-          ? { ...card, status: action === 'hide' ? 'hidden' : 'shown' }
+          ? { status: action === 'hide' ? 'hidden' : 'shown' }
           : action === 'pin' || action === 'unpin'
-            ? { ...card, pinned: action === 'pin' }
-            : { ...card, answered: action === 'answered' }
-      await this.caughtUp(await this.store.setCard(this.session.id, next))
+            ? { pinned: action === 'pin' }
+            : { answered: action === 'answered' }
+      await this.caughtUp(await this.store.moderateCard(this.session.id, cardId, change))
       return { ok: true as const }
     })
   }
@@ -545,10 +547,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   slideShown(pollId: string | null): Promise<Ack> {
     if (!this.followSlides) return Promise.resolve({ ok: true })
     return this.serially(async () => {
+      // By the record's state, not whether a countdown ended: a deck that reconnects reports the
+      // same slide again, and a timed poll that ran out there must not open for another round.
       for (const record of this.records.values()) {
-        if (this.isOpen(record.pollId) && record.pollId !== pollId) await this.setState(record.pollId, 'close')
+        if (record.state === 'open' && record.pollId !== pollId) await this.setState(record.pollId, 'close')
       }
-      if (pollId && this.definitions.has(pollId)) await this.setState(pollId, 'open')
+      if (pollId && this.records.get(pollId)?.state === 'closed') await this.setState(pollId, 'open')
       return { ok: true }
     })
   }
@@ -688,9 +692,16 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       const key = `${card.participantId}\u0000${card.pollId ?? ''}`
       const posted = this.board.postedBy(card.participantId, card.pollId) + (inBatch.get(key) ?? 0)
       const poll = card.pollId ? this.definitions.get(card.pollId) : undefined
-      const retry = this.board.get(card.id) || accepted.some((other) => other.card.id === card.id)
-      if (item.sessionId !== this.session.id) resolve({ ok: false, error: NEW_SESSION })
-      else if (retry) resolve({ ok: true, card: this.authorView(card) })
+      const original = accepted.find((other) => other.card.id === card.id)
+      if (original) {
+        // The same post twice in one batch (a retry): it gets the original's answer, once stored.
+        const first = original.resolve
+        original.resolve = (result) => {
+          first(result)
+          resolve(result)
+        }
+      } else if (item.sessionId !== this.session.id) resolve({ ok: false, error: NEW_SESSION })
+      else if (this.board.get(card.id)) resolve({ ok: true, card: this.authorView(card) })
       else if (poll && !this.isOpen(poll.id)) resolve({ ok: false, error: 'This poll is closed.' })
       else if (posted >= (poll ? (poll.count ?? 1) : LIMITS.postsPerSession)) {
         resolve({ ok: false, error: poll ? 'You have answered already.' : 'You have asked enough for now.' })
@@ -731,10 +742,10 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       const reply = (result: Ack<{ upvotes: number }>) => {
         for (const item of group) item.resolve(result)
       }
+      // Written even when this process already shows it: with Redis its view of its own last
+      // write may lag, and giving or taking back an upvote twice changes nothing in the store.
       if (this.board.get(last.cardId)?.status !== 'shown') {
         reply({ ok: false, error: 'That question or answer is not on the wall.' })
-      } else if (this.board.hasUpvoted(last.cardId, last.participantId) === last.on) {
-        reply({ ok: true, upvotes: this.board.upvotes(last.cardId) }) // nothing to change: once per person
       } else writes.push(group)
     }
     if (writes.length === 0) return
