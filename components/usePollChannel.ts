@@ -78,8 +78,9 @@ function receivePoll(poll: PollView): void {
 
 function receiveCards({ cards, held }: Pick<CardsPayload, 'cards' | 'held'>): void {
   for (const card of cards) {
-    // The room gets a held or hidden card without its text: it leaves the slide.
-    if (card.status !== 'shown' && !card.text) delete channel.cards[card.id]
+    // The room gets a card it may not read (held, hidden, or off the top of its wall) without its
+    // text: it leaves the slide.
+    if (!card.text) delete channel.cards[card.id]
     else channel.cards[card.id] = card
   }
   // Every wall's count comes each time, and a wall with none held is left out: replace them all.

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { PollEngine } from './engine.ts'
 import type { PollResults } from './protocol.ts'
-import { findSession, pollHistory, resultsCsv, sessionResults, UnknownSession } from './results.ts'
+import { findSession, pollHistory, resultsCsv, roomsResults, sessionResults, UnknownSession } from './results.ts'
 import { bearer, isPresenter, PRESENTER_COOKIE } from './secret.ts'
 import type { Store } from './store.ts'
 import type { VoterPage } from './voter-page.ts'
@@ -84,7 +84,11 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
   const withSession = async (req: Request, res: Response) => {
     try {
       const session = await findSession(store, String(req.params.session))
-      return await sessionResults(store, engine.polls, session)
+      const results = await sessionResults(store, engine.polls, session)
+      // With RESULTS_PUBLIC anyone may export: the room's share only, as on the slides.
+      return isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)
+        ? results
+        : roomsResults(results)
     } catch (error) {
       if (!(error instanceof UnknownSession)) throw error
       res.status(404).json({ error: error.message })

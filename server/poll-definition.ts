@@ -197,6 +197,8 @@ export const PollDefinitionSchema = z
       case 'steps':
         return { ...base, options: [], count: declared.count }
       case 'text':
+        // The wall is the room's own answers, read as it fills: there is nothing to reveal.
+        if (results === 'hidden') problem('open answers show as they come: remove results: hidden')
         return { ...base, options: [], maxLength: declared.maxLength, count: declared.count, order: declared.order }
       case 'matrix': {
         const items = withIds(declared.items)

@@ -165,13 +165,15 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 
   function sync(socket: PollSocket): void {
     const { role, participantId, presenter } = socket.data
+    const cards = engine.cards(presenter ? 'presenter' : 'room', participantId)
+    if (!presenter) heardByRoom(cards)
     socket.emit('sync', {
       session: engine.session,
       polls: engine.views(),
       presenter,
       followSlides: engine.followSlides,
       approveQuestions: engine.approveQuestions,
-      cards: engine.cards(presenter ? 'presenter' : 'room', participantId),
+      cards,
       held: engine.held(),
       ...(role === 'deck' ? { tallies: engine.allTallies() } : {}),
       ...(participantId
@@ -191,9 +193,20 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   const changed = { presenter: new Set<string>(), room: new Set<string>() }
   const timers: { presenter: NodeJS.Timeout | null; room: NodeJS.Timeout | null } = { presenter: null, room: null }
   /** The top of each wall as the room last heard it. */
-  let roomTops = new Map<string | null, Set<string>>()
   const currentTops = () =>
     new Map(engine.walls().map((wall) => [wall, new Set(engine.roomTop(wall).map((card) => card.id))]))
+  // Set on every resync, the engine's start included, and grown by every sync since: a card the
+  // room may hold, so that one leaving the top is dropped by whoever holds it.
+  let roomTops = new Map<string | null, Set<string>>()
+  function heardByRoom(cards: CardView[]): void {
+    for (const card of cards) {
+      if (card.status !== 'shown') continue
+      const wall = card.pollId ?? null
+      const top = roomTops.get(wall) ?? new Set<string>()
+      top.add(card.id)
+      roomTops.set(wall, top)
+    }
+  }
   const sendToPresenters = () => {
     timers.presenter = null
     const cards = [...changed.presenter].flatMap((id) => engine.card(id, 'presenter') ?? [])

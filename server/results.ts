@@ -75,6 +75,16 @@ export async function sessionResults(
   }
 }
 
+/** What anyone but the presenter may read of a session (RESULTS_PUBLIC): no held or hidden card. */
+export function roomsResults(results: SessionResults): SessionResults {
+  const shown = (cards: CardResult[]) => cards.filter((card) => card.status === 'shown')
+  return {
+    ...results,
+    questions: shown(results.questions),
+    polls: results.polls.map((poll) => (poll.cards ? { ...poll, cards: shown(poll.cards) } : poll)),
+  }
+}
+
 /** One poll across every session, oldest first: for "this group against earlier groups". */
 export async function pollHistory(store: Store, poll: PollDefinition) {
   const sessions = await store.listSessions()

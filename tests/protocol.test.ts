@@ -78,6 +78,7 @@ describe('poll definitions', () => {
     [{ id: 'r', kind: 'reactions', question: 'Q', options: ['👍', '👍'] }, 'each reaction must be different'],
     [{ id: 't', kind: 'text', question: 'Q', maxLength: 1000 }, 'Too big'],
     [{ id: 't', kind: 'text', question: 'Q', count: 9 }, 'Too big'],
+    [{ id: 't', kind: 'text', question: 'Q', results: 'hidden' }, 'open answers show as they come'],
     [{ id: 'k', kind: 'ranking', question: 'Q', options: ['Only'] }, 'a ranking needs at least two options'],
     [{ id: 'k', kind: 'ranking', question: 'Q', options: 'ABCDEFGHI'.split('') }, 'Too big'],
     [{ id: 'x', kind: 'matrix', question: 'Q', items: ['A'] }, ''],

@@ -225,6 +225,20 @@ describe('timed polls', () => {
     expect(server.engine.view('quick')?.countdown?.running).toBe(true)
   })
 
+  it('does not reopen a timed poll that ran out when a reconnecting deck reports the same slide', async () => {
+    expect(await deck.emitWithAck('follow', { on: true })).toEqual({ ok: true })
+    expect(await deck.emitWithAck('slide', { pollId: 'quick' })).toEqual({ ok: true })
+    expect(server.engine.view('quick')?.countdown?.running).toBe(true)
+    await until(() => server.engine.view('quick')?.state === 'closed', 10_000, 'the quick poll closing')
+    // The deck reconnects (a network blip, a restart) and says which slide it shows, again.
+    expect(await deck.emitWithAck('slide', { pollId: 'quick' })).toEqual({ ok: true })
+    expect(server.engine.view('quick')?.state).toBe('closed')
+    // Moving on and coming back opens it for a new round.
+    expect(await deck.emitWithAck('slide', { pollId: 'hardest' })).toEqual({ ok: true })
+    expect(await deck.emitWithAck('slide', { pollId: 'quick' })).toEqual({ ok: true })
+    expect(server.engine.view('quick')).toMatchObject({ state: 'open', countdown: { running: true } })
+  })
+
   it('keeps counting down across a restart of the server: it is state, not a browser timer', async () => {
     await control('long', 'open')
     await control('long', 'pause')
@@ -282,6 +296,34 @@ describe('ranking and the 2×2', () => {
   })
 })
 
+describe('what the room reads of a long list', () => {
+  it('gets the top of the wall; a question pushed off it arrives without text, and phones drop it', async () => {
+    const askers = await Promise.all(Array.from({ length: 14 }, (_, i) => phone(`asker-${i}`)))
+    const posted: string[] = []
+    for (const [i, asker] of askers.entries()) {
+      for (let k = 0; k < 3 && posted.length < LIMITS.roomCards + 1; k++) {
+        const result = await ask(asker, `Question ${i}-${k}?`)
+        if (result.ok) posted.push(result.card.id)
+      }
+    }
+    expect(posted).toHaveLength(LIMITS.roomCards + 1)
+    const reader = server.connect({ role: 'voter', participantId: 'participant-reader' })
+    const first = await nextEvent(reader, 'sync')
+    // The room's top 40: the oldest first while no question has a vote; the newest is not in it.
+    expect(first.cards.map((card) => card.id)).toEqual(posted.slice(0, LIMITS.roomCards))
+    const newest = posted.at(-1) as string
+    const dropped = posted[LIMITS.roomCards - 1] as string
+    const heard = nextEvent(reader, 'cards', ({ cards }) => cards.some((card) => card.id === dropped))
+    expect(await reader.emitWithAck('upvote', { cardId: newest, on: true })).toEqual({ ok: true, upvotes: 1 })
+    const update = await heard
+    expect(update.cards.find((card) => card.id === newest)?.text).toBe('Question 13-1?')
+    expect(update.cards.find((card) => card.id === dropped)).toMatchObject({ text: '', status: 'shown' })
+    const api = (await (await fetch(`${server.url}/api/cards`)).json()) as { cards: { id: string }[] }
+    expect(api.cards).toHaveLength(LIMITS.roomCards)
+    expect(api.cards[0]?.id).toBe(newest)
+  })
+})
+
 describe('exports and the takeaway', () => {
   it('exports questions and open answers with their votes and state, hidden ones marked, formulas defused', async () => {
     const [a, b] = [await phone('a'), await phone('b')]
@@ -306,6 +348,26 @@ describe('exports and the takeaway', () => {
       `1,First session,questions,question,Questions from the room,${shown.card.id},'=cmd|calc: who decides?,1,2,,,shown answered,Ana`,
     )
     expect(lines.some((line) => line.includes('one-line,text') && line.includes('Monday’s stand-up'))).toBe(true)
+  })
+
+  it('exports only what the room may read when results are public (RESULTS_PUBLIC)', async () => {
+    await server.close()
+    server = await startTestServer({ dataDir: dir.path, polls: VOICE_POLLS, resultsPublic: true })
+    deck = server.connect({ role: 'deck', secret: SECRET })
+    await nextEvent(deck, 'sync')
+    const a = await phone('a')
+    const rude = await ask(a, 'Something rude', { name: 'Ana' })
+    await ask(a, 'A fair question?')
+    if (!rude.ok) throw new Error('posting failed')
+    await deck.emitWithAck('moderate', { cardId: rude.card.id, action: 'hide' })
+    const open = await (await fetch(`${server.url}/api/sessions/current/results.json`)).text()
+    expect(open).toContain('A fair question?')
+    expect(open).not.toContain('rude')
+    expect(open).not.toContain('Ana')
+    const auth = { Authorization: `Bearer ${SECRET}` }
+    expect(await (await fetch(`${server.url}/api/sessions/current/results.json`, { headers: auth })).text()).toContain(
+      'Something rude',
+    )
   })
 
   it('gives each phone the room’s shown cards and its own, never hidden ones', async () => {

@@ -19,8 +19,9 @@ const changed = () => {
 const keep = (card: CardView) => card.status === 'shown' || (mine.has(card.id) && card.status === 'waiting')
 
 function merge(card: CardView): void {
-  // The room's copy of a held card comes without text; the author's own copy keeps what it sent.
-  const text = card.text || cards.get(card.id)?.text || ''
+  // A card without text is one the room may not read (held, hidden, or off the top of its wall):
+  // it goes, unless it is this phone's own, which keeps the text it sent.
+  const text = card.text || (mine.has(card.id) ? cards.get(card.id)?.text : '') || ''
   if (keep(card) && text) cards.set(card.id, { ...card, text })
   else cards.delete(card.id)
 }

@@ -80,10 +80,11 @@ export const VOICE_POLLS: PollDefinition[] = [
 ].map((poll) => PollDefinitionSchema.parse(poll))
 
 /** The kit in this process, as `npm start` assembles it, on a random loopback port. */
-export async function startTestServer(options: { dataDir: string; polls?: PollDefinition[] }) {
+export async function startTestServer(options: { dataDir: string; polls?: PollDefinition[]; resultsPublic?: boolean }) {
   const settings = {
     ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir]),
     secret: SECRET,
+    ...(options.resultsPublic ? { resultsPublic: true } : {}),
   }
   const server = await startKit(settings, { polls: options.polls ?? [HAT_POLL] })
   server.joinUrl = 'http://192.0.2.1:3030/vote'
