@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a page or a socket shows next: the room hears of questions once a
+    // second (LIMITS.roomCardIntervalMs), so a second is not enough on a busy machine.
+    expect: { poll: { timeout: 10_000 } },
     // Browser and export tests start Chromium and Slidev; two at a time fit this 2-core machine.
     maxWorkers: 2,
     projects: [
