@@ -13,6 +13,22 @@ export function cardId(participantId: string, postId: string): string {
 
 export type Reader = 'presenter' | 'room'
 
+/** A card as a reader sees it: the room reads a held or hidden card's status, never its text. */
+export function cardView(record: CardRecord, upvotes: number, reader: Reader): CardView {
+  const readable = reader === 'presenter' || record.status === 'shown'
+  return {
+    id: record.id,
+    ...(record.pollId ? { pollId: record.pollId } : {}),
+    text: readable ? record.text : '',
+    ...(readable && record.name ? { name: record.name } : {}),
+    at: record.at,
+    upvotes,
+    status: record.status,
+    pinned: record.pinned,
+    answered: record.answered,
+  }
+}
+
 export class CardBoard {
   private readonly cards = new Map<string, { record: CardRecord; upvoters: Set<string> }>()
   private readonly byAuthor = new Map<string, Set<string>>()
@@ -94,20 +110,7 @@ export class CardBoard {
   /** A card as a reader may see it: the room reads a held or hidden card's status, never its text. */
   view(id: string, reader: Reader): CardView | undefined {
     const card = this.cards.get(id)
-    if (!card) return undefined
-    const { record } = card
-    const readable = reader === 'presenter' || record.status === 'shown'
-    return {
-      id,
-      ...(record.pollId ? { pollId: record.pollId } : {}),
-      text: readable ? record.text : '',
-      ...(readable && record.name ? { name: record.name } : {}),
-      at: record.at,
-      upvotes: card.upvoters.size,
-      status: record.status,
-      pinned: record.pinned,
-      answered: record.answered,
-    }
+    return card && cardView(card.record, card.upvoters.size, reader)
   }
 
   /** Every card as the presenter reads it. */
@@ -144,10 +147,10 @@ export class CardBoard {
   /** Every card of a wall (null: the questions), for exports: hidden ones too, marked. */
   results(pollId: string | null): CardResult[] {
     const results: CardResult[] = []
-    for (const [id, { record, upvoters }] of this.cards) {
+    for (const { record, upvoters } of this.cards.values()) {
       if (record.pollId !== pollId) continue
-      const { text, name, at, status, pinned, answered } = record
-      results.push({ id, text, ...(name ? { name } : {}), at, upvotes: upvoters.size, status, pinned, answered })
+      const { pollId: _, ...result } = cardView(record, upvoters.size, 'presenter')
+      results.push(result)
     }
     return results
   }

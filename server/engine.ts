@@ -5,13 +5,14 @@
 // log of changes (see store.ts), which is how every process sharing a store stays identical.
 import { EventEmitter } from 'node:events'
 import { orderAnswers, orderQuestions } from './answers.ts'
-import { CardBoard, cardId, type Reader } from './cards.ts'
+import { CardBoard, cardId, cardView, type Reader } from './cards.ts'
 import { LIMITS } from './limits.ts'
 import { type PollDefinition, parseAnswer } from './poll-definition.ts'
 import type {
   Ack,
   CardView,
   ControlPayload,
+  HeldCount,
   ModeratePayload,
   PollView,
   PostPayload,
@@ -83,6 +84,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   /** When each participant posted questions lately, for the rate limit. */
   private readonly postTimes = new Map<string, number[]>()
   private board = new CardBoard()
+  /**
+   * What the room reads of the board (each wall's top, the held counts), made once per change of
+   * the cards rather than for every phone that connects.
+   */
+  private readonly roomTops = new Map<string | null, CardView[]>()
+  private heldCounts: HeldCount[] | null = null
   /** One timer per running countdown: at zero, every process tells its clients the poll closed. */
   private readonly countdowns = new Map<string, NodeJS.Timeout>()
   private sessionValue: Session | null = null
@@ -140,6 +147,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       this.records = records
       this.tallies = talliesFromSnapshot(this.definitions.values(), snapshot)
       this.board = new CardBoard(snapshot)
+      this.cardsMoved()
       this.followSlides = snapshot.followSlides
       this.approveQuestions = snapshot.approveQuestions
       this.reactionWindows.clear()
@@ -236,6 +244,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         if (change.cleared) {
           this.tallies.get(record.pollId)?.clear()
           const removed = this.board.clear(record.pollId)
+          this.cardsMoved()
           if (removed.length) this.emit('cards', removed)
         }
         this.emit('state', this.view(record.pollId) as PollView)
@@ -267,6 +276,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   /** Tells the clients which cards changed, and the open-answer walls' new totals. */
   private cardsChanged(ids: string[]): void {
     if (ids.length === 0) return
+    this.cardsMoved()
     this.emit('cards', ids)
     const walls = new Set(ids.map((id) => this.board.get(id)?.pollId).filter((id): id is string => !!id))
     if (walls.size) this.emit('tally', [...walls])
@@ -343,10 +353,20 @@ export class PollEngine extends EventEmitter<EngineEvents> {
 
   /** The cards of one wall the room receives: the top ones, in the room's order. */
   roomTop(wall: string | null): CardView[] {
-    const shown = this.board.shownOn(wall)
-    const poll = wall ? this.definitions.get(wall) : undefined
-    const ordered = poll ? orderAnswers(shown, poll.order ?? 'liked') : orderQuestions(shown)
-    return ordered.slice(0, LIMITS.roomCards)
+    let top = this.roomTops.get(wall)
+    if (!top) {
+      const shown = this.board.shownOn(wall)
+      const poll = wall ? this.definitions.get(wall) : undefined
+      top = (poll ? orderAnswers(shown, poll.order ?? 'liked') : orderQuestions(shown)).slice(0, LIMITS.roomCards)
+      this.roomTops.set(wall, top)
+    }
+    return top
+  }
+
+  /** The cards changed: what the room reads of them is made anew when next asked. */
+  private cardsMoved(): void {
+    this.roomTops.clear()
+    this.heldCounts = null
   }
 
   /** The walls that hold cards (null: the questions). */
@@ -363,8 +383,9 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return this.board.view(id, reader)
   }
 
-  held() {
-    return this.board.held()
+  held(): HeldCount[] {
+    this.heldCounts ??= this.board.held()
+    return this.heldCounts
   }
 
   myCards(participantId: string): string[] {
@@ -713,23 +734,9 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return accepted
   }
 
+  /** The author's view: the card as stored, or as sent (the store's log may reach this process later). */
   private authorView(card: CardRecord): CardView {
-    return this.board.view(card.id, 'presenter') ?? this.unsaved(card)
-  }
-
-  /** A card's view before it is on the board (the store's log may reach this process later). */
-  private unsaved({ id, pollId, text, name, at, status, pinned, answered }: CardRecord): CardView {
-    return {
-      id,
-      ...(pollId ? { pollId } : {}),
-      text,
-      ...(name ? { name } : {}),
-      at,
-      upvotes: 0,
-      status,
-      pinned,
-      answered,
-    }
+    return this.board.view(card.id, 'presenter') ?? cardView(card, 0, 'presenter')
   }
 
   private async saveUpvotes(
