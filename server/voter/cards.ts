@@ -1,14 +1,13 @@
 // The room's questions and the open answers on a wall, as this phone knows them: the cards it
 // may read, its own (waiting ones too), its upvotes, and the counts of what it may not read.
 // Card text and names are set as textContent only.
-import type { Ack, CardsPayload, CardView, HeldCount, SyncPayload } from '../protocol.ts'
+import type { Ack, CardsPayload, CardView, SyncPayload } from '../protocol.ts'
 import { el, say } from './dom.ts'
+import { KnownCards } from './known-cards.ts'
 import { NOT_SENT, socket } from './socket.ts'
 
-export const cards = new Map<string, CardView>()
-const mine = new Set<string>()
-const upvoted = new Set<string>()
-let held: HeldCount[] = []
+/** What this phone knows of the room's cards. */
+export const known = new KnownCards()
 
 /** Called after any change, to redraw the question list and the wall. */
 export const onCards: (() => void)[] = []
@@ -16,48 +15,30 @@ const changed = () => {
   for (const listener of onCards) listener()
 }
 
-const keep = (card: CardView) => card.status === 'shown' || (mine.has(card.id) && card.status === 'waiting')
-
-function merge(card: CardView): void {
-  // A card without text is one the room may not read (held, hidden, or off the top of its wall):
-  // it goes, unless it is this phone's own, which keeps the text it sent.
-  const text = card.text || (mine.has(card.id) ? cards.get(card.id)?.text : '') || ''
-  if (keep(card) && text) cards.set(card.id, { ...card, text })
-  else cards.delete(card.id)
-}
-
 export function syncCards(state: SyncPayload): void {
-  cards.clear()
-  mine.clear()
-  upvoted.clear()
-  for (const id of state.myCards ?? []) mine.add(id)
-  for (const id of state.myUpvotes ?? []) upvoted.add(id)
-  for (const card of state.cards ?? []) merge(card)
-  held = state.held ?? []
+  known.sync(state)
   changed()
 }
 
 export function applyCards(payload: CardsPayload): void {
-  for (const card of payload.cards) merge(card)
-  held = payload.held // every wall's counts (a wall with none held is left out)
+  known.apply(payload)
   changed()
 }
 
 /** A card this phone just posted, with the text it sent (the acknowledgement may omit it). */
 export function addMine(card: CardView, text: string): void {
-  mine.add(card.id)
-  merge({ ...card, text: card.text || text })
+  known.addMine(card, text)
   changed()
 }
 
-export const isMine = (id: string) => mine.has(id)
+export const isMine = (id: string) => known.mine.has(id)
 
 /** The cards of one wall (pollId undefined: the room's questions). */
-export const wallOf = (pollId?: string) => [...cards.values()].filter((card) => card.pollId === pollId)
+export const wallOf = (pollId?: string) => known.wallOf(pollId)
 
 /** "3 hidden by the facilitator · 2 waiting for approval": counts only, never the text. */
 export function heldLine(pollId: string | null): string {
-  const count = held.find((h) => h.pollId === pollId)
+  const count = known.held.find((h) => h.pollId === pollId)
   // This phone's own waiting cards are listed, marked: the count is of the others'.
   const waiting = (count?.waiting ?? 0) - wallOf(pollId ?? undefined).filter((card) => card.status === 'waiting').length
   const parts: string[] = []
@@ -82,7 +63,7 @@ export function cardList(kind: 'question' | 'answer', status: () => HTMLElement)
   const verb = kind === 'question' ? 'Upvote' : 'Like'
 
   async function toggle(id: string, button: HTMLButtonElement): Promise<void> {
-    const on = !upvoted.has(id)
+    const on = !known.upvoted.has(id)
     button.disabled = true
     let result: Ack<{ upvotes: number }> | null = null
     try {
@@ -92,9 +73,9 @@ export function cardList(kind: 'question' | 'answer', status: () => HTMLElement)
     }
     button.disabled = false
     if (result?.ok) {
-      if (on) upvoted.add(id)
-      else upvoted.delete(id)
-      const card = cards.get(id)
+      if (on) known.upvoted.add(id)
+      else known.upvoted.delete(id)
+      const card = known.cards.get(id)
       if (card) card.upvotes = result.upvotes
       changed()
     } else say(status(), result ? result.error : NOT_SENT, 'bad')
@@ -114,7 +95,7 @@ export function cardList(kind: 'question' | 'answer', status: () => HTMLElement)
     const tags: [string, string][] = []
     if (card.pinned) tags.push(['pin', kind === 'question' ? 'Pinned' : 'Highlighted'])
     if (card.answered) tags.push(['done', 'Answered'])
-    if (mine.has(card.id)) tags.push(['you', 'Yours'])
+    if (isMine(card.id)) tags.push(['you', 'Yours'])
     if (waiting) tags.push(['wait', 'Waiting for the facilitator'])
     item.className = `card${card.answered ? ' answered' : ''}${card.pinned ? ' pinned' : ''}`
     const text = el('p', { id: `card-${card.id}`, className: 'card-text', textContent: card.text })
@@ -130,7 +111,7 @@ export function cardList(kind: 'question' | 'answer', status: () => HTMLElement)
     // Named by its words, not an aria-label, so the name holds the count people see.
     vote.append(el('span', { className: 'sr-only', textContent: `${verb} ` }), String(card.upvotes))
     vote.setAttribute('aria-describedby', text.id)
-    vote.setAttribute('aria-pressed', String(upvoted.has(card.id)))
+    vote.setAttribute('aria-pressed', String(known.upvoted.has(card.id)))
     return item
   }
 
