@@ -383,6 +383,11 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return this.board.view(id, reader)
   }
 
+  /** Who posted a card (its author reads it whole, wherever it stands). */
+  authorOf(id: string): string | undefined {
+    return this.board.get(id)?.participantId
+  }
+
   held(): HeldCount[] {
     this.heldCounts ??= this.board.held()
     return this.heldCounts

@@ -24,6 +24,7 @@ import {
   UpvoteSchema,
   VoteSchema,
 } from './protocol.ts'
+import { RoomHearing } from './room-hearing.ts'
 import { isPresenter } from './secret.ts'
 
 // Processes sharing one Redis do not talk to each other: each reads the store's log of changes.
@@ -48,6 +49,8 @@ const DECKS = 'decks'
 /** Sockets holding the presenter secret: they read every card, held and hidden ones too. */
 const PRESENTERS = 'presenters'
 const PRESENTER_ONLY = 'Only the presenter can do that.'
+/** A participant's own connections: they hear of their own cards wherever those stand. */
+const authorRoom = (participantId: string) => `participant:${participantId}`
 
 /**
  * Browsers always send Origin on a WebSocket handshake and CORS does not cover WebSockets, so
@@ -109,6 +112,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       else perAddress.delete(address)
     })
     if (socket.data.role === 'deck') socket.join(DECKS)
+    if (socket.data.participantId) socket.join(authorRoom(socket.data.participantId))
     if (socket.data.presenter) socket.join(PRESENTERS)
     sync(socket)
     guardRate(socket)
@@ -165,15 +169,15 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 
   function sync(socket: PollSocket): void {
     const { role, participantId, presenter } = socket.data
-    const cards = engine.cards(presenter ? 'presenter' : 'room', participantId)
-    if (!presenter) heardByRoom(cards)
+    // The room's part of what this phone is sent: its own cards outside the top are not the room's.
+    if (!presenter) roomHearing.synced(currentTops())
     socket.emit('sync', {
       session: engine.session,
       polls: engine.views(),
       presenter,
       followSlides: engine.followSlides,
       approveQuestions: engine.approveQuestions,
-      cards,
+      cards: engine.cards(presenter ? 'presenter' : 'room', participantId),
       held: engine.held(),
       ...(role === 'deck' ? { tallies: engine.allTallies() } : {}),
       ...(participantId
@@ -192,47 +196,45 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   // costs a few small broadcasts, not one per tap or one card list per phone.
   const changed = { presenter: new Set<string>(), room: new Set<string>() }
   const timers: { presenter: NodeJS.Timeout | null; room: NodeJS.Timeout | null } = { presenter: null, room: null }
-  /** The top of each wall as the room last heard it. */
-  const currentTops = () =>
-    new Map(engine.walls().map((wall) => [wall, new Set(engine.roomTop(wall).map((card) => card.id))]))
-  // Set on every resync, the engine's start included, and grown by every sync since: a card the
-  // room may hold, so that one leaving the top is dropped by whoever holds it.
-  let roomTops = new Map<string | null, Set<string>>()
-  function heardByRoom(cards: CardView[]): void {
-    for (const card of cards) {
-      if (card.status !== 'shown') continue
-      const wall = card.pollId ?? null
-      const top = roomTops.get(wall) ?? new Set<string>()
-      top.add(card.id)
-      roomTops.set(wall, top)
-    }
-  }
+  /** The top of each wall as the room would read it now. */
+  const currentTops = () => new Map(engine.walls().map((wall) => [wall, engine.roomTop(wall).map((card) => card.id)]))
+  const roomHearing = new RoomHearing()
   const sendToPresenters = () => {
     timers.presenter = null
     const cards = [...changed.presenter].flatMap((id) => engine.card(id, 'presenter') ?? [])
     changed.presenter.clear()
     io.local.to(PRESENTERS).emit('cards', { cards, held: engine.held() })
   }
+  /** A card the room drops: its status without its text (its author keeps the text it sent). */
+  const dropped = (id: string): CardView[] => {
+    const card = engine.card(id, 'room')
+    if (!card) return []
+    const { name: _, ...rest } = card
+    return [{ ...rest, text: '' }]
+  }
   const sendToRoom = () => {
     timers.room = null
-    const ids = new Set(changed.room)
+    const ids = [...changed.room]
     changed.room.clear()
     const cards: CardView[] = []
-    const walls = new Set([...ids].map((id) => engine.wallOf(id)).filter((wall) => wall !== undefined))
+    const walls = new Set(ids.map((id) => engine.wallOf(id)).filter((wall) => wall !== undefined))
     for (const wall of walls) {
-      const before = roomTops.get(wall) ?? new Set<string>()
       const top = engine.roomTop(wall)
-      const now = new Set(top.map((card) => card.id))
-      cards.push(...top.filter((card) => !before.has(card.id) || ids.has(card.id)))
-      // Off the top, or held or hidden: the room drops it (and its author learns its status).
-      for (const id of new Set([...before, ...ids])) {
-        const card = engine.card(id, 'room')
-        if (!card || now.has(id) || card.pollId !== (wall ?? undefined)) continue
-        if (!before.has(id) && card.status === 'shown') continue // never sent: nothing to drop
-        const { name: _, ...rest } = card
-        cards.push({ ...rest, text: '' })
+      const onWall = new Set(ids.filter((id) => engine.wallOf(id) === wall))
+      const { send, drop, outside } = roomHearing.broadcast(
+        wall,
+        top.map((card) => card.id),
+        onWall,
+      )
+      const toSend = new Set(send)
+      cards.push(...top.filter((card) => toSend.has(card.id)))
+      cards.push(...drop.flatMap(dropped))
+      // Outside the top, no phone of the room holds it: only its author hears of it, whole.
+      for (const id of outside) {
+        const author = engine.authorOf(id)
+        const card = engine.card(id, 'presenter')
+        if (author && card) io.local.to(authorRoom(author)).emit('cards', { cards: [card], held: engine.held() })
       }
-      roomTops.set(wall, now)
     }
     io.local.except(PRESENTERS).emit('cards', { cards, held: engine.held() })
   }
@@ -292,7 +294,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   engine.on('state', (view) => io.local.emit('poll:state', view))
   engine.on('resync', () => {
     // Everyone now holds the current tops (a reset can empty a wall).
-    roomTops = currentTops()
+    roomHearing.resynced(currentTops())
     for (const socket of io.sockets.sockets.values()) sync(socket)
   })
   httpServer.on('close', () => {

@@ -88,11 +88,12 @@ describe('questions from the room', () => {
     const deck = server.connect({ role: 'deck', secret: SECRET })
     expect(await deck.timeout(5000).emitWithAck('approval', { on: true })).toEqual({ ok: true })
     const text = 'Is this one held for approval?'
-    await ask(asker, text)
+    await ask(asker, text, 'Kim')
     await expect.poll(() => asker.locator('#ask [role="status"]').textContent()).toContain('approves')
+    // Its author reads it as they signed it, while the room reads only a count.
     await expect
       .poll(() => questionCard(asker, text).locator('.card-meta').textContent())
-      .toBe('YoursWaiting for the facilitatorAnonymous')
+      .toBe('YoursWaiting for the facilitatorKim')
     await expect.poll(() => voter.locator('#ask .held').textContent()).toBe('1 waiting for approval')
     expect(await voter.locator('#ask').textContent()).not.toContain(text)
 
