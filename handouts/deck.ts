@@ -1,10 +1,11 @@
 // What the handouts need from a deck, read with Slidev's own parser (so `src:` imports resolve
 // exactly as in the deck): every slide's title, facilitator notes and timing, the agenda and
 // the polls, in slide order.
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { load } from '@slidev/parser/fs'
 import { deckEntry } from '../server/deck.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
+import { declaredSteps, type FloorSlide, floorSeconds } from './timing-floor.ts'
 
 export interface AgendaRow {
   title: string
@@ -14,10 +15,14 @@ export interface AgendaRow {
   start: number
   /** Slack for overruns and questions (`buffer: true`), not a block of slides. */
   buffer: boolean
+  /** The remote variant of the block: its minutes and what changes (`remote:` on the agenda row). */
+  remote?: { minutes: number; how?: string }
 }
 
-/** Where attendees talk to each other: a slide's `activity: pairs` or `activity: tables`. */
-export type Activity = 'pairs' | 'tables'
+/** What the room does on a slide: `activity: pairs | trios | tables | alone`. */
+export type Activity = NonNullable<FloorSlide['activity']>
+/** The activities where attendees talk to each other. */
+export const TALK: readonly Activity[] = ['pairs', 'trios', 'tables']
 
 export interface Timing {
   /** Planned length of the slide in this deck, in seconds (undefined when the notes give none). */
@@ -42,6 +47,15 @@ export interface SlideInfo {
   activity?: Activity
   /** The slide shows the room's questions (`<Questions />`). */
   questions?: true
+  /**
+   * The slide shows something live: a poll, the join code, a countdown, the questions wall or a
+   * comparison of sessions. Printed later it would show an empty chart, a dead address or a timer.
+   */
+  live: boolean
+  /** What the timing floor reads of the slide (handouts/timing-floor.ts). */
+  floor: FloorSlide
+  /** The least seconds a room of 30 needs for this slide. */
+  floorSeconds: number
 }
 
 export interface DeckInfo {
@@ -53,6 +67,10 @@ export interface DeckInfo {
   minutes?: number
   slides: SlideInfo[]
   agenda: AgendaRow[]
+  /** Markdown files the facilitator guide prints as "running the room" (`guide:` headmatter, from slides/). */
+  guide: string[]
+  /** The text the deck is built on (`source:` headmatter): its title and the file with its full text. */
+  source?: { title: string; file: string; note?: string }
 }
 
 /** "75min", "1h", "25" → minutes. */
@@ -136,7 +154,17 @@ function agendaOf(frontmatter: Record<string, unknown>): AgendaRow[] {
   return list.map((item: Record<string, unknown>) => {
     const minutes = Number(item?.minutes) || 0
     const hat = item?.hat === 'manage' || item?.hat === 'both' ? item.hat : 'lead'
-    const row = { title: String(item?.title ?? ''), minutes, hat, start, buffer: item?.buffer === true } as AgendaRow
+    const remote = item?.remote as { minutes?: unknown; how?: unknown } | undefined
+    const row = {
+      title: String(item?.title ?? ''),
+      minutes,
+      hat,
+      start,
+      buffer: item?.buffer === true,
+      ...(remote && Number(remote.minutes) > 0
+        ? { remote: { minutes: Number(remote.minutes), ...(remote.how ? { how: String(remote.how) } : {}) } }
+        : {}),
+    } as AgendaRow
     start += minutes
     return row
   })
@@ -168,9 +196,20 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
     if (frontmatter.hide === true || frontmatter.hidden === true || frontmatter.disabled === true) continue
     if (!agenda.length) agenda = agendaOf(frontmatter)
     const { timing, notes } = parseTiming(slide.note ?? '', deck)
-    const poll = frontmatter.poll as { id?: unknown } | undefined
-    const activity =
-      frontmatter.activity === 'pairs' || frontmatter.activity === 'tables' ? frontmatter.activity : undefined
+    const poll = frontmatter.poll as { id?: unknown; kind?: unknown; timer?: unknown } | undefined
+    const activity = ACTIVITIES.find((kind) => kind === frontmatter.activity)
+    const where = `${basename(slide.source?.filepath ?? entry)}, slide ${slides.length + 1}`
+    const floor: FloorSlide = {
+      ...(poll
+        ? { poll: { kind: String(poll.kind ?? 'single'), ...(poll.timer ? { timer: Number(poll.timer) } : {}) } }
+        : {}),
+      ...(/<JoinQr\b/.test(slide.content) ? { join: true } : {}),
+      ...(/<Questions\b/.test(slide.content) ? { questions: true } : {}),
+      ...(activity ? { activity } : {}),
+      ...(Number(frontmatter.minutes) > 0 ? { minutes: Number(frontmatter.minutes) } : {}),
+    }
+    const steps = declaredSteps(frontmatter.steps, where)
+    if (steps) floor.steps = steps
     slides.push({
       number: slides.length + 1,
       title: plainTitle(String(frontmatter.title ?? slide.title ?? '')) || `Slide ${slides.length + 1}`,
@@ -180,7 +219,10 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
       ...(typeof poll?.id === 'string' ? { pollId: poll.id } : {}),
       ...(typeof frontmatter.layout === 'string' ? { layout: frontmatter.layout } : {}),
       ...(activity ? { activity } : {}),
-      ...(/<Questions\b/.test(slide.content) ? { questions: true as const } : {}),
+      ...(floor.questions ? { questions: true as const } : {}),
+      live: Boolean(poll) || LIVE.test(slide.content) || (frontmatter.layout === 'practice' && Boolean(floor.minutes)),
+      floor,
+      floorSeconds: floorSeconds(floor),
     })
     clock += timing.seconds ?? 0
   }
@@ -191,6 +233,29 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
     minutes: parseDuration(headmatter.duration),
     slides,
     agenda,
+    guide: (Array.isArray(headmatter.guide) ? headmatter.guide : headmatter.guide ? [headmatter.guide] : []).map(
+      (file) => resolve(SLIDES_DIR, String(file)),
+    ),
+    ...sourceOf(headmatter.source),
+  }
+}
+
+const ACTIVITIES: Activity[] = ['pairs', 'trios', 'tables', 'alone']
+/** Components that show live state: results, the join code, countdowns, the room's questions. */
+const LIVE = /<(PollResults|JoinQr|SessionBadge|SessionCompare|Questions|FocusTimer)\b/
+
+/** A slide that shows a live poll, the join code, a timer or the questions: never in a handout. */
+export const isLive = (slide: Pick<SlideInfo, 'live'>) => slide.live
+
+function sourceOf(raw: unknown): Pick<DeckInfo, 'source'> {
+  const source = raw as { title?: unknown; file?: unknown; note?: unknown } | undefined
+  if (!source?.title || !source.file) return {}
+  return {
+    source: {
+      title: String(source.title),
+      file: resolve(SLIDES_DIR, String(source.file)),
+      ...(source.note ? { note: String(source.note) } : {}),
+    },
   }
 }
 
@@ -200,6 +265,8 @@ export interface Block {
   slides: SlideInfo[]
   /** Planned seconds of those slides: equal to the block's minutes when the timings add up. */
   seconds: number
+  /** The least seconds a room of 30 needs for those slides (the timing floor). */
+  floorSeconds: number
 }
 
 /**
@@ -215,7 +282,8 @@ export function blocksOf(deck: DeckInfo): Block[] {
     const last = i === rows.length - 1
     const slides = deck.slides.filter((slide) => slide.startsAt >= from && (last || slide.startsAt < start * 60))
     const seconds = slides.reduce((sum, slide) => sum + (slide.timing.seconds ?? 0), 0)
-    return { row, slides, seconds }
+    const floor = slides.reduce((sum, slide) => sum + slide.floorSeconds, 0)
+    return { row, slides, seconds, floorSeconds: floor }
   })
 }
 
