@@ -81,7 +81,8 @@ async function exportOnce(deck: string, output: string, options: ExportOptions):
   const code = await new Promise<number | null>((done) => {
     const child = spawn(SLIDEV, args, {
       cwd: ROOT,
-      env: { ...process.env, ...options.env, DATA_DIR: options.dataDir },
+      // DECK: the export's own poll engine serves this deck's polls (a sample deck's included).
+      env: { ...process.env, ...options.env, DATA_DIR: options.dataDir, DECK: deck },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     })

@@ -129,9 +129,9 @@ async function openRedis(url: string, withAdapter: boolean): Promise<OpenedStore
   }
 }
 
-export async function loadPollsOrExplain(slidesDir = SLIDES_DIR): Promise<PollDefinition[]> {
+export async function loadPollsOrExplain(slidesDir = SLIDES_DIR, served?: string): Promise<PollDefinition[]> {
   try {
-    return await loadPolls(slidesDir)
+    return await loadPolls(slidesDir, served)
   } catch (error) {
     if (error instanceof PollDefinitionError) throw new StartupError(`A poll needs fixing: ${error.message}`)
     throw error
@@ -191,7 +191,7 @@ export interface KitOptions {
  * middleware of another server (`middleware`), which then routes to them itself.
  */
 export async function createKit(httpServer: HttpServer, settings: Settings, options: KitOptions = {}): Promise<Kit> {
-  const polls = options.polls ?? (await loadPollsOrExplain())
+  const polls = options.polls ?? (await loadPollsOrExplain(SLIDES_DIR, settings.deck))
   const { store, adapter } = options.opened ?? (await openStore(settings, { adapter: true }))
   const engine = new PollEngine(store, polls)
   voterPage ??= buildVoterPage()

@@ -1,7 +1,7 @@
 // Polls are declared once, in the frontmatter (`poll:`) of the slide that shows them. This reads
 // every deck in the slides folder with Slidev's own parser (so `src:` imports resolve exactly as
 // in the deck) and validates each declaration, naming the file and the poll when one is wrong.
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parse } from '@slidev/parser'
@@ -26,9 +26,15 @@ export function listDecks(slidesDir: string): string[] {
     .map((name) => join(slidesDir, name))
 }
 
-export async function loadPolls(slidesDir: string): Promise<PollDefinition[]> {
+/**
+ * Every poll of every deck. A sample deck ("_name.md", not a workshop) adds its polls only when
+ * it is the deck being served (`served`), so they never show up beside a workshop's.
+ */
+export async function loadPolls(slidesDir: string, served?: string): Promise<PollDefinition[]> {
   const found = new Map<string, Declared>()
-  for (const deck of listDecks(slidesDir)) {
+  const sample = served?.startsWith('_') ? join(slidesDir, `${served}.md`) : undefined
+  const decks = [...listDecks(slidesDir), ...(sample && existsSync(sample) ? [sample] : [])]
+  for (const deck of decks) {
     const data = await load({ userRoot: slidesDir, roots: [slidesDir] }, deck)
     for (const slide of data.slides) {
       const declared = slide.frontmatter.poll

@@ -4,9 +4,40 @@ import { load } from '@slidev/parser/fs'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckEntry, deckIsStale, deckNames } from '../server/deck.ts'
-import type { PollDefinition } from '../server/poll-definition.ts'
+import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
+
+/**
+ * The kit's sample deck (slides/_poll-kinds.md): a slide for every poll kind, the questions wall
+ * and the comparison with earlier sessions. The workshop uses only the kinds it needs; the
+ * components' browser tests run on this deck. A "_" deck is not a workshop: `npm start` and the
+ * handouts leave it out, and the server does not load its polls unless given them.
+ */
+export const SAMPLE_DECK = '_poll-kinds'
+export const SAMPLE_FILE = deckEntry(SAMPLE_DECK)
+
+/** The polls declared in one deck, as the server would validate them. */
+export async function pollsOfDeck(deck: string): Promise<PollDefinition[]> {
+  const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
+  const polls = new Map<string, PollDefinition>()
+  for (const slide of slides) {
+    if (slide.frontmatter.poll) {
+      const poll = PollDefinitionSchema.parse(slide.frontmatter.poll)
+      polls.set(poll.id, poll)
+    }
+  }
+  return [...polls.values()]
+}
+
+/** Every deck the browser tests look at: the workshops and the sample deck. */
+export const checkedDecks = () => [...deckNames(), SAMPLE_DECK]
+
+/** Builds the sample deck when it changed (the workshop decks are built by npm test's set-up). */
+export async function prepareSampleDeck(): Promise<PollDefinition[]> {
+  if (deckIsStale(SAMPLE_DECK)) await buildDeck(SAMPLE_DECK)
+  return pollsOfDeck(SAMPLE_DECK)
+}
 
 /** The 1-based slide number that declares the poll, as Slidev numbers slides. */
 export async function slideNumberOfPoll(deckFile: string, pollId: string): Promise<number> {
@@ -66,12 +97,20 @@ export async function slidesOf(deck: string): Promise<SlideInfo[]> {
   return slides.map((slide, i) => ({ no: i + 1, pollId: (slide.frontmatter.poll as { id?: string } | undefined)?.id }))
 }
 
-/** Builds the decks that changed, reads their polls and starts Chromium, for a test of every slide. */
-export async function prepareDecks(): Promise<{ decks: string[]; polls: PollDefinition[]; browser: Browser }> {
-  const decks = deckNames()
+/**
+ * Builds the decks that changed (the workshops and the sample deck), reads each deck's polls and
+ * starts Chromium, for a test of every slide.
+ */
+export async function prepareDecks(): Promise<{
+  decks: string[]
+  pollsOf: (deck: string) => PollDefinition[]
+  browser: Browser
+}> {
+  const decks = checkedDecks()
   // Sequential on purpose: two Slidev builds at once do not fit this machine's memory.
   for (const deck of decks) if (deckIsStale(deck)) await buildDeck(deck)
-  const polls = await loadPolls(SLIDES_DIR)
+  const workshops = await loadPolls(SLIDES_DIR)
+  const sample = await pollsOfDeck(SAMPLE_DECK)
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
-  return { decks, polls, browser }
+  return { decks, pollsOf: (deck) => (deck === SAMPLE_DECK ? sample : workshops), browser }
 }

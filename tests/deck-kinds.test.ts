@@ -1,19 +1,19 @@
-// Every poll kind on the real workshop deck, in Chromium: live results on the projector, the
-// reveal from the presenter's controls, and attendee text shown inert.
-import { join } from 'node:path'
+// Every poll kind on the kit's sample deck (slides/_poll-kinds.md, built like the workshops), in
+// Chromium: live results on the projector, the reveal from the presenter's controls, and
+// attendee text shown inert.
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
-import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
+import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { slideNumberOfPoll } from './deck-helpers.ts'
+import { readSettings } from '../server/settings.ts'
+import { prepareSampleDeck, SAMPLE_DECK, SAMPLE_FILE, slideNumberOfPoll } from './deck-helpers.ts'
 import { tempDir } from './harness/system.ts'
 
 const SECRET = 'deck-kinds-secret'
-const DECK = join(SLIDES_DIR, 'workshop.md')
+const DECK = SAMPLE_FILE
 let dir: ReturnType<typeof tempDir>
 let server: RunningServer
 let browser: Browser
@@ -21,11 +21,11 @@ let projector: Page
 const phones: Socket<ServerToClientEvents, ClientToServerEvents>[] = []
 
 beforeAll(async () => {
-  if (deckIsStale('workshop')) await buildDeck('workshop')
+  const polls = await prepareSampleDeck()
   dir = tempDir()
   server = await startKit(
     { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
-    { deckDir: deckOutDir('workshop') },
+    { deckDir: deckOutDir(SAMPLE_DECK), polls },
   )
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
@@ -90,14 +90,14 @@ describe('the deck shows every kind', () => {
   })
 
   it('quiz: only the count until the presenter reveals; then the answer and why', async () => {
-    await vote('scenario-new-idea', ['leader-hat', 'manager-hat', 'leader-hat'])
-    const poll = await show('scenario-new-idea')
+    await vote('sample-round', ['manager-hat', 'leader-hat', 'manager-hat'])
+    const poll = await show('sample-round')
     await expect.poll(() => poll.locator('.poll-hidden').textContent()).toContain('3')
     expect(await poll.locator('.poll-tick').count()).toBe(0)
     // The presenter reveals from presenter mode.
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await presenter.goto(`${server.url}/present?key=${SECRET}`)
-    await presenter.goto(`${server.url}/presenter/${await slideNumberOfPoll(DECK, 'scenario-new-idea')}`)
+    await presenter.goto(`${server.url}/presenter/${await slideNumberOfPoll(DECK, 'sample-round')}`)
     await presenter.locator('[data-poll-controls="scenario-new-idea"]').getByRole('button', { name: 'Reveal' }).click()
     await expect.poll(() => poll.getByTestId('quiz-explain').textContent()).toBeTruthy()
     expect(await poll.locator('.correct .poll-count').textContent()).toBe('2')

@@ -11,11 +11,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deckNames, deckOutDir } from '../server/deck.ts'
+import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { readSettings } from '../server/settings.ts'
-import { prepareDecks, settle, slideSelector, slidesOf } from './deck-helpers.ts'
+import { checkedDecks, prepareDecks, settle, slideSelector, slidesOf } from './deck-helpers.ts'
 import { seededDataDir } from './deck-seed.ts'
 
 const SECRET = 'overflow-presenter-secret'
@@ -26,12 +26,12 @@ const ALL_CLICKS = 999
 const TOLERANCE = 1
 const SHOTS = process.env.DECK_OVERFLOW_SHOTS
 
-const decks = deckNames()
+const decks = checkedDecks()
 let browser: Browser
-let polls: PollDefinition[]
+let pollsOf: (deck: string) => PollDefinition[]
 
 beforeAll(async () => {
-  ;({ polls, browser } = await prepareDecks())
+  ;({ pollsOf, browser } = await prepareDecks())
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
 }, 600_000)
 
@@ -179,6 +179,7 @@ describe('every slide fits its frame', () => {
   for (const deck of decks) {
     it(`${deck}: all slides, all clicks, polls with results, presenter view and quiz reveals`, async () => {
       const slides = await slidesOf(deck)
+      const polls = pollsOf(deck)
       const dir = await seededDataDir(polls)
       const settings = {
         ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]),
@@ -188,7 +189,7 @@ describe('every slide fits its frame', () => {
       const audience = await browser.newContext({ viewport: VIEWPORT })
       const presenter = await browser.newContext({ viewport: VIEWPORT })
       try {
-        server = await startKit(settings, { deckDir: deckOutDir(deck) })
+        server = await startKit(settings, { deckDir: deckOutDir(deck), polls })
         const engine = server.engine
         // Open every poll, as the presenter would on its slide: footers show "Voting open" and
         // the join address, the longest they get.
@@ -258,7 +259,7 @@ describe('quiz answers stay on the server', () => {
       const files = loadedFiles(deckOutDir(deck))
       expect(files.size).toBeGreaterThan(10)
       const leaks: string[] = []
-      for (const poll of polls.filter((candidate) => candidate.kind === 'quiz')) {
+      for (const poll of pollsOf(deck).filter((candidate) => candidate.kind === 'quiz')) {
         const labels = poll.options.filter((option) => poll.correct?.includes(option.id)).map((option) => option.label)
         for (const [file, text] of files) {
           const name = file.slice(deckOutDir(deck).length + 1)

@@ -1,4 +1,4 @@
-// The room's own voice on the real workshop deck, in Chromium, with phones as real Socket.IO
+// The room's own voice on the kit's sample deck (slides/_poll-kinds.md), in Chromium, with phones as real Socket.IO
 // clients: questions that reorder as the room upvotes, moderation from the presenter's controls,
 // attendee text shown as text, a timed poll closing itself, the ranking and the 2×2 as the room
 // answered them, open answers on a wall. The last test photographs each new view with a
@@ -12,19 +12,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { exportSlides } from '../handouts/slides-export.ts'
 import { placedItems, pointKey, roomOrder } from '../server/answers.ts'
-import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
+import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
-import { loadPolls } from '../server/polls.ts'
 import type { CardView, ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
-import { ROOT, readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { settle, slideNumberOfPoll, slideNumberWith, slideSelector } from './deck-helpers.ts'
+import { ROOT, readSettings } from '../server/settings.ts'
+import {
+  prepareSampleDeck,
+  SAMPLE_DECK,
+  SAMPLE_FILE,
+  settle,
+  slideNumberOfPoll,
+  slideNumberWith,
+  slideSelector,
+} from './deck-helpers.ts'
 import { OPEN_ANSWERS, QUESTIONS, seededDataDir } from './deck-seed.ts'
 import { tempDir } from './harness/system.ts'
 
 type Phone = Socket<ServerToClientEvents, ClientToServerEvents>
 const SECRET = 'deck-voice-secret'
-const DECK = join(SLIDES_DIR, 'workshop.md')
+const DECK = SAMPLE_FILE
 const SHOTS = join(ROOT, 'test-results', 'voice')
 /** The timed poll under test closes after this many seconds (its slide says 40; the server decides). */
 const SHORT_TIMER = 5
@@ -38,15 +45,14 @@ let projector: Page
 const phones: Phone[] = []
 
 beforeAll(async () => {
-  if (deckIsStale('workshop')) await buildDeck('workshop')
-  polls = await loadPolls(SLIDES_DIR)
+  polls = await prepareSampleDeck()
   const first = polls.find((poll) => poll.timer && poll.kind !== 'matrix')
-  if (!first) throw new Error('The workshop deck has no timed poll')
+  if (!first) throw new Error('The sample deck has no timed poll')
   timed = { ...first, timer: SHORT_TIMER }
   dir = tempDir()
   server = await startKit(
     { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
-    { deckDir: deckOutDir('workshop'), polls: polls.map((poll) => (poll.id === timed.id ? timed : poll)) },
+    { deckDir: deckOutDir(SAMPLE_DECK), polls: polls.map((poll) => (poll.id === timed.id ? timed : poll)) },
   )
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
@@ -211,7 +217,7 @@ describe('polls of the new kinds', () => {
 
   it('the presenter pauses a timed poll and the slide shows it paused', async () => {
     const matrix = polls.find((poll) => poll.kind === 'matrix' && poll.timer)
-    if (!matrix) throw new Error('The workshop deck has no timed 2×2')
+    if (!matrix) throw new Error('The sample deck has no timed 2×2')
     const poll = await showPoll(projector, matrix.id)
     await server.engine.control({ pollId: matrix.id, action: 'open' })
     const presenter = await presenterAt(await slideNumberOfPoll(DECK, matrix.id))
@@ -227,7 +233,7 @@ describe('polls of the new kinds', () => {
 
   it('ranking: the room’s order by Borda points, with the spread per row', async () => {
     const ranking = polls.find((poll) => poll.kind === 'ranking')
-    if (!ranking) throw new Error('The workshop deck has no ranking')
+    if (!ranking) throw new Error('The sample deck has no ranking')
     const ids = ranking.options.map((option) => option.id)
     const reversed = [...ids].reverse()
     const orders = [reversed, reversed, ids]
@@ -250,7 +256,7 @@ describe('polls of the new kinds', () => {
 
   it('2×2: every answer on the plot and each item’s average marked', async () => {
     const matrix = polls.find((poll) => poll.kind === 'matrix')
-    if (!matrix) throw new Error('The workshop deck has no 2×2')
+    if (!matrix) throw new Error('The sample deck has no 2×2')
     const answers = [
       matrix.options.map((item, i) => pointKey(item.id, i, 10 - i)),
       matrix.options.map((item, i) => pointKey(item.id, i + 2, 6 - i)),
@@ -270,7 +276,7 @@ describe('polls of the new kinds', () => {
 
   it('open answers: a wall of cards, liked ones first, highlighted from the presenter controls', async () => {
     const text = polls.find((poll) => poll.kind === 'text')
-    if (!text) throw new Error('The workshop deck has no open-answer poll')
+    if (!text) throw new Error('The sample deck has no open-answer poll')
     await server.engine.control({ pollId: text.id, action: 'open' })
     const poll = await showPoll(projector, text.id)
     const plain = await ask('Thursday review: direction first.', text.id)
@@ -317,7 +323,7 @@ describe('a realistic room, photographed', () => {
     const seeded = await seededDataDir(polls)
     const room = await startKit(
       { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', seeded.path]), secret: SECRET },
-      { deckDir: deckOutDir('workshop'), polls },
+      { deckDir: deckOutDir(SAMPLE_DECK), polls },
     )
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
     try {
@@ -384,7 +390,7 @@ describe('print mode (PDF export of the slides)', () => {
       }
       mkdirSync(SHOTS, { recursive: true })
       const pdf = join(SHOTS, 'voice-slides.pdf')
-      await exportSlides('workshop', pdf, { chromium: findChromium(), dataDir: seeded.path, range: numbers.join(',') })
+      await exportSlides(SAMPLE_DECK, pdf, { chromium: findChromium(), dataDir: seeded.path, range: numbers.join(',') })
       const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
       expect(text).not.toMatch(/Loading results|Connecting to the poll|Ask from your phone/)
       // The pinned question leads; the markup in a seeded question is printed as text.

@@ -5,5 +5,6 @@ import { buildDeck, deckIsStale, deckNames } from '../../server/deck.ts'
 
 export default async function buildStaleDecks(): Promise<void> {
   // One after the other: two Slidev builds at once do not fit a small machine's memory.
-  for (const deck of deckNames()) if (deckIsStale(deck)) await buildDeck(deck)
+  // The workshops, then the kit's sample deck of every poll kind (slides/_poll-kinds.md).
+  for (const deck of [...deckNames(), '_poll-kinds']) if (deckIsStale(deck)) await buildDeck(deck)
 }
