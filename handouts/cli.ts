@@ -22,7 +22,7 @@ import { formatDate } from './handout-html.ts'
 import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
 import { PAPERS, Printer } from './render.ts'
 import { scenarioKey } from './scenario-key.ts'
-import { loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
+import { loadCheckRows, loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
 import { exportSlides, stopExports } from './slides-export.ts'
 
 interface Written {
@@ -81,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
   const moments = loadMoments()
   const goals = loadGoals()
   const furtherReading = loadFurtherReading()
+  const checkRows = loadCheckRows()
   // The cards are for decks with table work; they are the same cards for every deck.
   const cardsFor = options.docDecks.find((name) => decks.get(name)?.slides.some((slide) => slide.activity === 'tables'))
   // The join slide shows the address `npm start` gives phones on this network (PORT, PUBLIC_URL
@@ -179,11 +180,12 @@ async function main(argv: string[]): Promise<void> {
           date,
           ...(results ? { session: { name: results.session.name }, results } : {}),
           breakdown,
-          moments,
+          checkRows,
           furtherReading,
           polls,
           paper,
           slideRatio,
+          withSlides: options.slides,
         },
         slides,
       )
@@ -195,7 +197,7 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${step(label)}…`)
       const guide = await buildGuide(
         await printer,
-        { deck, format, polls, paper, slideRatio, goals, key, ...(results ? { results } : {}) },
+        { deck, format, polls, paper, slideRatio, goals, key, start: options.start, ...(results ? { results } : {}) },
         slides,
       )
       write(label, `facilitator-guide-${name}.pdf`, guide.bytes, pages(guide.pages), since)

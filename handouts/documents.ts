@@ -3,7 +3,7 @@
 import { PDFDocument } from 'pdf-lib'
 import { type CardsInput, cardsHtml } from './cards-html.ts'
 import { type GuideInput, guideHtml } from './guide-html.ts'
-import { coverHtml, type HandoutInput, handoutBodyHtml } from './handout-html.ts'
+import { coverHtml, type HandoutInput, handoutBodyHtml, handoutContents } from './handout-html.ts'
 import { joinPdfs, type Printer, stampSlides } from './render.ts'
 
 export interface Built {
@@ -24,10 +24,18 @@ function describe(doc: PDFDocument, title: string, subject: string): void {
 
 export async function buildHandout(printer: Printer, input: HandoutInput, slides: PDFDocument): Promise<Built> {
   const footer = `${input.deck.title} · Participant handout${input.session ? ` · ${input.session.name}` : ''}`
-  const [cover, body] = await Promise.all([
-    printer.print(coverHtml(input), { paper: input.paper, bleed: true, name: 'the handout cover' }),
-    printer.print(handoutBodyHtml(input), { paper: input.paper, footer, name: 'the participant handout' }),
-  ])
+  // The body first: the cover's contents name the page each part starts on.
+  const body = await printer.print(handoutBodyHtml(input), {
+    paper: input.paper,
+    footer,
+    name: 'the participant handout',
+  })
+  const contents = handoutContents(body.sections)
+  const cover = await printer.print(coverHtml(input, contents), {
+    paper: input.paper,
+    bleed: true,
+    name: 'the handout cover',
+  })
   const doc = await joinPdfs([cover.pdf, body.pdf])
   await stampSlides(doc, slides, body.slots, { firstPage: cover.pages })
   describe(doc, `${input.deck.title}: participant handout`, input.format)

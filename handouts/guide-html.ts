@@ -1,20 +1,19 @@
-// The facilitator guide: the goals, the agenda with its buffer, the practice, a checklist, how to
-// run the room (pre-work, remote, push-back: facilitation.md), the polls with their no-phone
-// versions, the scenario key, then every slide, block by block, with its thumbnail, its planned
-// time and its notes (rendered from the notes' Markdown).
+// The facilitator guide, to run the session from alone: the goals, the agenda with its buffer and
+// each block's timing floor, run sheets with clock times (in the room and remote), the practice,
+// a checklist, running the room (the deck's own guide files: materials, set-up, roles,
+// adaptations, push-back…), the polls with their no-phone versions and what each is used for, the
+// scenario key, every slide with its notes, and the text the deck is built on.
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import type { SessionResults } from '../server/results.ts'
-import { blocksOf, cueText, type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo } from './deck.ts'
+import { blocksOf, cueText, type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo, TALK } from './deck.ts'
 import { formatDate, HATS_MARK } from './handout-html.ts'
 import { escapeHtml as esc, notesToHtml } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
 import { shownCards } from './results-cards.ts'
 import { deckResults } from './results-html.ts'
 import type { KeyEntry } from './scenario-key.ts'
-
-export const FACILITATION = join(import.meta.dirname, 'facilitation.md')
+import { ROOM_SIZE, STEP_FLOOR, STEPS, type Step, stepsOf } from './timing-floor.ts'
 
 export interface GuideInput {
   deck: DeckInfo
@@ -25,8 +24,10 @@ export interface GuideInput {
   /** "What you'll leave with", from the goals slide. */
   goals: string[]
   key: KeyEntry[]
-  /** How to run the room, as Markdown with `##` sections (facilitation.md by default). */
-  facilitation?: string
+  /** When the session starts, in minutes after midnight, for the run sheets' clock times. */
+  start: number
+  /** How to run the room: Markdown with `##` sections (the deck's `guide:` files by default). */
+  running?: string[]
   /** A session's results (`--session`): what the room said, and the questions left for the follow-up. */
   results?: SessionResults
 }
@@ -46,14 +47,18 @@ const KIND_NAMES: Record<string, string> = {
   matrix: '2×2',
 }
 
+/** 2.5 → "2.5 min"; 3 → "3 min". */
+const minutes = (seconds: number) => `${Math.round((seconds / 60) * 10) / 10} min`
+
 function agenda(deck: DeckInfo): string {
   if (!deck.agenda.length) return ''
   const total = deck.agenda.reduce((sum, row) => sum + row.minutes, 0)
+  const floors = new Map(blocksOf(deck).map((block) => [block.row, block.floorSeconds]))
   const rows = deck.agenda
     .map((row) =>
       row.buffer
-        ? `<tr class="buffer"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot buffer"></span>${esc(row.title)}</td><td class="hat">Slack for overruns</td><td class="min">${row.minutes} min</td></tr>`
-        : `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${HAT_NAMES[row.hat]}</td><td class="min">${row.minutes} min</td></tr>`,
+        ? `<tr class="buffer"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot buffer"></span>${esc(row.title)}</td><td class="hat">Slack for overruns</td><td class="min"></td><td class="min">${row.minutes} min</td></tr>`
+        : `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${HAT_NAMES[row.hat]}</td><td class="min floor">${minutes(floors.get(row) ?? 0)}</td><td class="min">${row.minutes} min</td></tr>`,
     )
     .join('')
   const warning =
@@ -63,10 +68,100 @@ function agenda(deck: DeckInfo): string {
   return `<section class="block">
     <h2 class="section-title">Agenda</h2>
     <table class="agenda">
-      <thead><tr><th>Starts</th><th>Section</th><th>Mostly</th><th class="min">Length</th></tr></thead>
+      <thead><tr><th>Starts</th><th>Section</th><th>Mostly</th><th class="min">Floor</th><th class="min">Length</th></tr></thead>
       <tbody>${rows}</tbody>
-      <tfoot><tr><td></td><td>Total</td><td></td><td class="min">${total} min</td></tr></tfoot>
+      <tfoot><tr><td></td><td>Total</td><td></td><td></td><td class="min">${total} min</td></tr></tfoot>
     </table>${warning}
+    <p class="muted">Floor: the least a room of ${ROOM_SIZE} needs for the block’s slides, by the kit’s timing floor (below). Every slide is planned at or above its floor; the difference is where a block can give when you run late.</p>
+  </section>`
+}
+
+/** The kit's timing floor, as a table: what each kind of step needs at least. */
+function floorTable(): string {
+  const rows = STEPS.map(
+    (step) =>
+      `<tr><td>${esc(STEP_FLOOR[step].what)}</td><td class="min">${lengthText(STEP_FLOOR[step].seconds)}</td></tr>`,
+  ).join('')
+  return `<section class="block">
+    <h2 class="section-title">The timing floor, for a room of ${ROOM_SIZE}</h2>
+    <p class="muted">The kit’s own rule (handouts/timing-floor.ts), the same for every deck: a slide’s floor is the sum of its steps plus its working minutes, and at least the first row. Larger rooms need more (see the adaptations).</p>
+    <table class="agenda floor-table">
+      <thead><tr><th>Kind of step</th><th class="min">At least</th></tr></thead>
+      <tbody>${rows}</tbody>
+    </table>
+  </section>`
+}
+
+/** "9:05" for minutes after midnight. */
+const clockTime = (minutesOfDay: number) => {
+  const total = Math.floor(minutesOfDay + 1e-9) % (24 * 60)
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
+}
+
+/** What a co-facilitator or producer does during each kind of step. */
+const PRODUCER: Partial<Record<Step, string>> = {
+  join: 'walks the room, helps phones join',
+  poll: 'watches the count; calls the show of hands if it stalls',
+  round: 'watches the countdown; +30 s if phones lag',
+  placing: 'helps anyone stuck placing on the phone',
+  wall: 'hides lines that name a person',
+  questions: 'moderates; reads out chat questions',
+  pairs: 'pairs up people left alone',
+  trios: 'fills trios; gives a fourth person the checker’s role',
+  tables: 'hands out cards; seats latecomers',
+  report: 'brings the microphone to the next table',
+}
+
+function runSheet(deck: DeckInfo, start: number): string {
+  const rows = blocksOf(deck)
+    .map((block, i) => {
+      const head = `<tr class="run-block"><td class="start">${clockTime(start + block.row.start)}</td><td colspan="4">Block ${i + 1} · ${esc(block.row.title)} · ${block.row.minutes} min</td></tr>`
+      const slides = block.slides.map((slide) => {
+        const steps = stepsOf(slide.floor)
+        const counts = new Map<Step, number>()
+        for (const step of steps) if (step !== 'brief') counts.set(step, (counts.get(step) ?? 0) + 1)
+        const what = [
+          ...[...counts].map(([step, n]) => `${n > 1 ? `${n} × ` : ''}${STEP_FLOOR[step].name}`),
+          ...(slide.floor.minutes ? [`${slide.floor.minutes} min of work`] : []),
+        ]
+        const producer = [...new Set(steps.flatMap((step) => PRODUCER[step] ?? []))].join('; ')
+        return `<tr><td class="start">${clockTime(start + slide.startsAt / 60)}</td><td class="num-cell">${slide.number}</td><td>${esc(slide.title)}${what.length ? `<span class="fallback">${esc(what.join(' · '))}</span>` : ''}</td><td>${esc(producer)}</td><td class="min">${lengthText(slide.timing.seconds ?? 0)}</td></tr>`
+      })
+      return head + slides.join('')
+    })
+    .join('')
+  const buffer = deck.agenda.filter((row) => row.buffer).reduce((sum, row) => sum + row.minutes, 0)
+  const planned = blocksOf(deck).reduce((sum, block) => sum + block.row.minutes, 0)
+  return `<section class="block splittable">
+    <h2 class="section-title">Run sheet, in the room</h2>
+    <p class="muted">Clock times for a start at ${clockTime(start)} (<code>--start</code> sets another). The content ends at ${clockTime(start + planned)}; with the ${buffer}-minute buffer the session ends at ${clockTime(start + planned + buffer)}.</p>
+    <table class="agenda run-sheet">
+      <thead><tr><th>Clock</th><th>Slide</th><th>What happens</th><th>Producer</th><th class="min">Length</th></tr></thead>
+      <tbody>${rows}</tbody>
+    </table>
+  </section>`
+}
+
+function remoteRunSheet(deck: DeckInfo, start: number): string {
+  const rows = deck.agenda.filter((row) => row.remote)
+  if (!rows.length) return ''
+  let clock = start
+  const body = rows
+    .map((row) => {
+      const at = clock
+      const length = row.remote?.minutes ?? row.minutes
+      clock += length
+      return `<tr${row.buffer ? ' class="buffer"' : ''}><td class="start">${clockTime(at)}</td><td>${esc(row.title)}${row.remote?.how ? `<span class="fallback">${esc(row.remote.how)}</span>` : ''}</td><td class="min">${row.minutes} min</td><td class="min">${length} min</td></tr>`
+    })
+    .join('')
+  const inRoom = deck.agenda.reduce((sum, row) => sum + row.minutes, 0)
+  return `<section class="block splittable">
+    <h2 class="section-title">Run sheet, remote</h2>
+    <p class="muted">The same slides online: breakout rooms, the chat and moving in and out of rooms take longer, so the remote agenda runs ${clock - start} minutes instead of ${inRoom}, from ${clockTime(start)} to ${clockTime(clock)}. Run it with a producer (below).</p>
+    <table class="agenda remote">
+      <thead><tr><th>Clock</th><th>Block, and what changes online</th><th class="min">In the room</th><th class="min">Remote</th></tr></thead>
+      <tbody>${body}</tbody>
+    </table>
   </section>`
 }
 
@@ -77,13 +172,14 @@ function pollsTable(deck: DeckInfo, polls: PollDefinition[]): string {
     .map((slide) => {
       const poll = byId.get(slide.pollId ?? '')
       const fallback = cueText(slide.notes, 'Without phones')
-      return `<tr><td class="num-cell">${slide.number}</td><td><code>${esc(slide.pollId)}</code></td><td>${esc(KIND_NAMES[poll?.kind ?? ''] ?? poll?.kind ?? '')}${poll?.timer ? `<span class="fallback">timed, ${poll.timer} s</span>` : ''}</td><td>${esc(poll?.question ?? slide.title)}${fallback ? `<span class="fallback">Without phones: ${esc(fallback)}</span>` : ''}</td></tr>`
+      const used = cueText(slide.notes, 'Used later')
+      return `<tr><td class="num-cell">${slide.number}</td><td><code>${esc(slide.pollId)}</code></td><td>${esc(KIND_NAMES[poll?.kind ?? ''] ?? poll?.kind ?? '')}${poll?.timer ? `<span class="fallback">timed, ${poll.timer} s</span>` : ''}</td><td>${esc(poll?.question ?? slide.title)}${used ? `<span class="fallback">Used later: ${esc(used)}</span>` : ''}${fallback ? `<span class="fallback">Without phones: ${esc(fallback)}</span>` : ''}</td></tr>`
     })
   if (!rows.length) return ''
   return `<section class="block splittable">
     <h2 class="section-title">Live polls in this deck</h2>
     <table class="polls">
-      <thead><tr><th>Slide</th><th>Poll</th><th>Kind</th><th>Question, and without phones</th></tr></thead>
+      <thead><tr><th>Slide</th><th>Poll</th><th>Kind</th><th>Question, what it is used for, and without phones</th></tr></thead>
       <tbody>${rows.join('')}</tbody>
     </table>
   </section>`
@@ -95,8 +191,8 @@ function checklist(deck: DeckInfo): string {
     'A week before: send the pre-work (below) with the invitation.',
     'Run <code>npm start</code> on your laptop and open the <strong>presenter link</strong> it prints (on your laptop only: it carries the presenter secret).',
     'Join from your own phone with the QR code on slide 2, and vote once on a test poll. On venue Wi-Fi, check that phones can reach the laptop (no client isolation).',
-    'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>; <em>Rename…</em> names it), so their results stay apart from earlier groups and the earlier-groups slide can compare them.',
-    `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong>, one sheet per table, and cut them' : ''}. Seat people${tables ? ' at tables of four to six' : ' so they can pair up'}.`,
+    'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>; <em>Rename…</em> names it), so their results stay apart. The decks compare no group with earlier ones; to compare the groups of one client, see “Earlier groups” below.',
+    `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong> (a sheet of moments and a sheet of blank cards per table) and cut them' : ''}. Seat people${tables ? ' at tables of five or six' : ' so they can pair up'}.`,
     '<strong>Privacy, to say out loud:</strong> votes are anonymous (a random id kept on the phone). Action steps typed on phones are private: the slide shows only how many people saved some, and exports and handouts leave the text out; it stays in the kit’s data file on this laptop so each phone can get its own steps back under <em>My takeaway</em>.',
     'In presenter view: <kbd>Alt</kbd>+<kbd>O</kbd>, <kbd>C</kbd>, <kbd>R</kbd> open, close and reveal the slide’s poll; <em>Follow slides</em> (<kbd>Alt</kbd>+<kbd>F</kbd>) opens each poll as its slide comes up. Clicking a word in the word cloud hides it for good. The timers start from presenter view only.',
     '<strong>Questions from the room</strong> are open all session (the phone page’s <em>Ask a question</em>). Decide before you start whether new questions wait for your approval (<em>Approve first</em>, under the questions slide in presenter view): on for a large or open room or a sensitive topic, off for a small group. Hide, pin and mark answered from the same place; the room sees how many are hidden or waiting, never their text.',
@@ -117,11 +213,11 @@ function goalsBlock(goals: string[]): string {
   </section>`
 }
 
-const ACTIVITY_NAMES = { pairs: 'Pairs', tables: 'Tables' } as const
+const ACTIVITY_NAMES = { pairs: 'Pairs', trios: 'Trios', tables: 'Tables', alone: 'Alone' } as const
 
 function practice(deck: DeckInfo): string {
   const rows = deck.slides
-    .filter((slide) => slide.activity)
+    .filter((slide) => slide.activity && TALK.includes(slide.activity))
     .map((slide) => {
       const who = ACTIVITY_NAMES[slide.activity ?? 'pairs']
       const time = slide.timing.seconds !== undefined ? lengthText(slide.timing.seconds) : ''
@@ -137,7 +233,7 @@ function practice(deck: DeckInfo): string {
   </section>`
 }
 
-/** The `##` sections of facilitation.md (the title and its note to authors are left out). */
+/** The `##` sections of a guide file (its title and its note to authors are left out). */
 function runningTheRoom(markdown: string): string {
   return markdown
     .split(/^## /m)
@@ -224,20 +320,38 @@ function card(slide: SlideInfo, polls: Map<string, PollDefinition>): string {
   </article>`
 }
 
+/** The text the deck is built on, in full, with where it comes from. */
+function sourceText(deck: DeckInfo): string {
+  if (!deck.source) return ''
+  const paragraphs = readFileSync(deck.source.file, 'utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      // The article's own headings: numbered sections and short lines that end without a full stop.
+      const heading = /^\d+\.\s/.test(line) || (line.length < 80 && !/[.!?|]$/.test(line) && !line.startsWith('-'))
+      return `<p class="source-line${heading ? ' source-heading' : ''}">${esc(line)}</p>`
+    })
+  return `<h2 class="section-title keep-with-next source-title">The article, in full</h2>
+  <p class="muted keep-with-next">Source: “${esc(deck.source.title)}”. ${esc(deck.source.note ?? '')} Quoted on the slides word for word where a slide says “the article”; every scenario, model and exercise of the session is the kit’s own and is labelled so.</p>
+  ${paragraphs.map((paragraph) => `<div class="source-block">${paragraph}</div>`).join('\n')}`
+}
+
 export function guideHtml(input: GuideInput): string {
   const { deck } = input
   const polls = new Map(input.polls.map((poll) => [poll.id, poll]))
   const slideSeconds = deck.slides.reduce((sum, slide) => sum + (slide.timing.seconds ?? 0), 0)
   const pollCount = deck.slides.filter((slide) => slide.pollId).length
+  const floor = deck.slides.reduce((sum, slide) => sum + slide.floorSeconds, 0)
   const facts = [
     ['Format', input.format],
     ['Slides', String(deck.slides.length)],
     ['Live polls', String(pollCount)],
-    ['Slide timings add up to', lengthText(slideSeconds)],
+    ['Planned · floor', `${lengthText(slideSeconds)} · ${lengthText(floor)}`],
   ]
   const heads = new Map(blocksOf(deck).map((block, i) => [block.slides[0]?.number, blockHead(block, i)]))
   const cards = deck.slides.map((slide) => (heads.get(slide.number) ?? '') + card(slide, polls)).join('\n')
-  const facilitation = input.facilitation ?? readFileSync(FACILITATION, 'utf8')
+  const running = input.running ?? deck.guide.map((file) => readFileSync(file, 'utf8'))
   const body = `<div class="flow guide-flow" data-title="${esc(deck.title)} · facilitator guide">
   <div class="flow-intro">
     <div class="guide-title">${HATS_MARK}<div><p class="kicker">Facilitator guide</p><h1>${esc(deck.title)}</h1></div></div>
@@ -245,14 +359,18 @@ export function guideHtml(input: GuideInput): string {
   </div>
   ${goalsBlock(input.goals)}
   ${agenda(deck)}
+  ${runSheet(deck, input.start)}
+  ${remoteRunSheet(deck, input.start)}
   ${practice(deck)}
   ${checklist(deck)}
-  ${runningTheRoom(facilitation)}
+  ${running.map(runningTheRoom).join('\n')}
   ${pollsTable(deck, input.polls)}
+  ${floorTable()}
   ${keyBlock(input.key)}
   <h2 class="section-title keep-with-next slide-by-slide">Slide by slide</h2>
   ${cards}
   ${input.results ? roomSaid(deck, input.results, input.polls) : ''}
+  ${sourceText(deck)}
 </div>`
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(deck.title)} · Facilitator guide</title>

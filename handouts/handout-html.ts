@@ -1,14 +1,15 @@
-// The participant handout, as HTML pages ("sheets"): a cover, the slides three to a page with
-// lines for notes, the breakdown table, a worksheet and, for a session, what the room said.
+// The participant handout, as HTML pages ("sheets"): what people keep. A cover, then (printed
+// after a session) what the room said, the breakdown with the article's further reading, a
+// worksheet for their own moment and their next step; the slides three to a page only when asked
+// for, and then never a slide that shows a live poll, a join code or a timer.
 import { HATS, svgMarkup } from '../components/drawings.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import type { SessionResults } from '../server/results.ts'
 import type { BreakdownRow } from './breakdown.ts'
-import type { DeckInfo, SlideInfo } from './deck.ts'
+import { type DeckInfo, isLive, type SlideInfo } from './deck.ts'
 import { escapeHtml as esc } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
 import { deckResults } from './results-html.ts'
-import type { Moment } from './slide-content.ts'
 
 export const SLIDES_PER_PAGE = 3
 
@@ -19,10 +20,12 @@ export interface HandoutInput {
   date: string
   session?: { name: string }
   breakdown: BreakdownRow[]
-  /** The table activity's moments (from their slide), for the worksheet: never their readings. */
-  moments: Moment[]
+  /** The rows a first sentence is checked against (the deck's check slide): the worksheet's check. */
+  checkRows: string[]
   /** The article's further reading, from the thank-you slide. */
   furtherReading: string[]
+  /** The slides three to a page, with lines for notes (`--slides`); off by default. */
+  withSlides?: boolean
   results?: SessionResults
   polls: PollDefinition[]
   paper: Paper
@@ -45,28 +48,35 @@ export const HATS_MARK = `<svg class="hats-mark" viewBox="0 0 120 100" aria-hidd
 const lines = (count: number, className = 'rule') =>
   Array.from({ length: count }, () => `<div class="${className}"></div>`).join('')
 
+/** The slides a handout may show: none with a live poll, a join code, a timer or the questions wall. */
+export function handoutSlides(deck: DeckInfo): SlideInfo[] {
+  return deck.slides.filter((slide) => !isLive(slide))
+}
+
 export function pagesForSlides(count: number): number {
   return Math.max(1, Math.ceil(count / SLIDES_PER_PAGE))
 }
 
-/** Page numbers (as printed in the footer, the cover not counted) where each part starts. */
-export function handoutContents(input: Pick<HandoutInput, 'deck' | 'results'>) {
-  const slides = 1
-  const breakdown = slides + pagesForSlides(input.deck.slides.length)
-  const worksheet = breakdown + 1
-  const results = input.results ? worksheet + 2 : undefined
-  return { slides, breakdown, worksheet, results }
+/** The cover's contents: each part the body holds, and the page it starts on (the cover not counted). */
+export type Contents = { label: string; page: number }[]
+
+const PARTS = {
+  results: 'What the room said: the live poll results',
+  breakdown: 'The breakdown, from the article, and further reading',
+  worksheet: 'Your moment: which hat first, and your first sentence',
+  'next-step': 'Your next step, and a 10-minute plan for this week',
+  slides: 'The slides, with space for your notes',
+} as const
+
+/** The contents, from the page each part of the printed body starts on (`data-section`). */
+export function handoutContents(sections: Record<string, number>): Contents {
+  return Object.entries(PARTS)
+    .filter(([key]) => sections[key] !== undefined)
+    .map(([key, label]) => ({ label, page: sections[key] as number }))
 }
 
-export function coverHtml(input: HandoutInput): string {
+export function coverHtml(input: HandoutInput, contents: Contents): string {
   const { deck } = input
-  const contents = handoutContents(input)
-  const entries = [
-    ['The slides, with space for your notes', contents.slides],
-    ['The breakdown: leadership and management side by side', contents.breakdown],
-    ['Worksheet: your hats, your action steps, your 10 minutes', contents.worksheet],
-    ...(contents.results ? [['What the room said: the live poll results', contents.results] as const] : []),
-  ] as const
   const session = input.session
     ? `<dd>${esc(input.session.name)}</dd>`
     : '<dd class="fill-in"><span class="write-line"></span></dd>'
@@ -91,7 +101,7 @@ export function coverHtml(input: HandoutInput): string {
     </dl>
     <div class="cover-contents">
       <h2>Inside</h2>
-      <ol>${entries.map(([label, page]) => `<li><span>${esc(label)}</span><span class="dots"></span><span>${page}</span></li>`).join('')}</ol>
+      <ol>${contents.map(({ label, page }) => `<li><span>${esc(label)}</span><span class="dots"></span><span>${page}</span></li>`).join('')}</ol>
     </div>
     <p class="cover-source">Based on the article “Management vs Leadership: The Difference That Can Make or Break Your Success”.</p>
   </div>
@@ -114,47 +124,49 @@ function slideRow(slide: SlideInfo | undefined): string {
 
 function slidePages(deck: DeckInfo): string {
   const pages: string[] = []
+  const shown = handoutSlides(deck)
   const total = deck.slides.length
-  for (let first = 0; first < total; first += SLIDES_PER_PAGE) {
-    const group = deck.slides.slice(first, first + SLIDES_PER_PAGE)
+  for (let first = 0; first < shown.length; first += SLIDES_PER_PAGE) {
+    const group = shown.slice(first, first + SLIDES_PER_PAGE)
     const range = group.length > 1 ? `${group[0]?.number}–${group.at(-1)?.number}` : `${group[0]?.number}`
     const rows = Array.from({ length: SLIDES_PER_PAGE }, (_, i) => slideRow(group[i])).join('')
-    pages.push(`<section class="sheet slides-sheet">
-  <header class="running"><span>${esc(deck.title)} · the slides</span><span>Slides ${range} of ${total}</span></header>
+    const mark = first === 0 ? ' data-section="slides"' : ''
+    pages.push(`<section class="sheet slides-sheet"${mark}>
+  <header class="running"><span>${esc(deck.title)} · the slides (live polls, timers and the join code left out)</span><span>Slides ${range} of ${total}</span></header>
   <div class="thumb-rows">${rows}</div>
 </section>`)
   }
   return pages.join('\n')
 }
 
-function breakdownPage(rows: BreakdownRow[], furtherReading: string[]): string {
-  const body = rows
+function breakdownPage(input: HandoutInput): string {
+  const body = input.breakdown
     .map(
       (row) =>
         `<tr><th scope="row">${esc(row.area)}</th><td class="lead">${esc(row.leadership)}</td><td class="manage">${esc(row.management)}</td></tr>`,
     )
     .join('')
-  return `<section class="sheet breakdown-sheet">
-  <header class="running"><span>Side by side</span><span>From the article</span></header>
-  <p class="kicker">Side by side</p>
+  return `<section class="sheet breakdown-sheet" data-section="breakdown">
+  <header class="running"><span>The breakdown</span><span>From the article</span></header>
+  <p class="kicker">From the article · side by side</p>
   <h2 class="page-title">The breakdown</h2>
-  <p class="lede">Leadership is about <strong class="lead-text">where</strong> we go. Management is about <strong class="manage-text">how</strong> we get there. Both matter; the skill is knowing which one the moment needs.</p>
+  <p class="lede">One is about <strong class="lead-text">where</strong> you want to go: leadership. The other is about <strong class="manage-text">how</strong> you will get there: management. Both matter; the skill is knowing which one the moment calls for.</p>
   <table class="breakdown">
     <thead><tr><th scope="col">Area</th><th scope="col" class="lead">${HAT_ICON.lead} Leadership</th><th scope="col" class="manage">${HAT_ICON.manage} Management</th></tr></thead>
     <tbody>${body}</tbody>
   </table>
   <div class="when-grid">
-    <div class="when lead"><h3>Put on the leader hat when you are…</h3><ul><li>setting direction</li><li>making bold moves</li><li>launching new ideas</li><li>guiding people through change</li></ul></div>
-    <div class="when manage"><h3>Put on the manager hat when you are…</h3><ul><li>tracking deliverables</li><li>refining systems</li><li>optimizing processes</li><li>in execution mode</li></ul></div>
+    <div class="when lead"><h3>You put on your leader hat when you’re…</h3><ul><li>setting direction</li><li>making bold moves</li><li>launching new ideas</li><li>guiding people through change</li></ul></div>
+    <div class="when manage"><h3>You put on your manager hat when you’re in execution mode…</h3><ul><li>tracking deliverables</li><li>refining systems</li><li>optimizing processes</li></ul></div>
   </div>
-  <h3 class="cost-title">When you don’t know which hat you’re wearing</h3>
+  <h3 class="cost-title">When you don’t know which role you’re in</h3>
   <div class="cost-grid">
-    <div class="cost"><strong>Confusion</strong><span>“Wait… are we brainstorming or finalizing?”</span></div>
-    <div class="cost"><strong>Misalignment</strong><span>Pushing strategy when the team needs structure.</span></div>
-    <div class="cost"><strong>Burnout</strong><span>Trying to inspire while micromanaging.</span></div>
+    <div class="cost"><strong>Team confusion</strong><span>“Wait… are we brainstorming or finalizing?”</span></div>
+    <div class="cost"><strong>Misalignment</strong><span>You’re pushing strategy when your team needs structure.</span></div>
+    <div class="cost"><strong>Burnout</strong><span>You’re trying to inspire while micromanaging.</span></div>
   </div>
-  <div class="further-reading"><h3>Further reading, from the article</h3><ul>${furtherReading.map((title) => `<li>${esc(title)}</li>`).join('')}</ul></div>
-  <p class="closing-quote">Dream boldly. Deliver consistently.</p>
+  <div class="further-reading"><h3>Further reading, from the article</h3><ul>${input.furtherReading.map((title) => `<li>${esc(title)}</li>`).join('')}</ul></div>
+  <p class="closing-quote small">“You become trusted, respected, and magnetic to work with.”</p>
 </section>`
 }
 
@@ -164,44 +176,56 @@ const HAT_ICON = {
     '<svg class="hat-icon" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="2.3" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M8 1.5v2.2M8 12.3v2.2M1.5 8h2.2M12.3 8h2.2M3.4 3.4l1.6 1.6M11 11l1.6 1.6M3.4 12.6 5 11M11 5l1.6-1.6" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/></svg>',
 }
 
-function worksheetPages(moments: Moment[]): string {
-  // The moments only: their suggested readings are for the debrief (the guide) and the
-  // follow-up message, never for a handout that is often given out before the rounds.
-  const checks = moments
+const field = (title: string, hint: string, count: number) =>
+  `<div class="field"><div class="field-head"><h3>${title}</h3><p class="hint">${esc(hint)}</p></div><div class="rules">${lines(count)}</div></div>`
+
+/** The worksheet: the person's own moment, its place on the kit's 2×2, both hats' cases and the first sentence. */
+function momentPage(input: HandoutInput): string {
+  const rows = input.checkRows
+    .map((area) => input.breakdown.find((row) => row.area.toLowerCase() === area.toLowerCase()))
+    .filter((row): row is BreakdownRow => Boolean(row))
+  const check = rows
     .map(
-      (moment) =>
-        `<tr><td class="n">${moment.number}</td><td><strong>${esc(moment.title)}.</strong> ${esc(moment.text)}</td><td class="box"><span></span></td><td class="box"><span></span></td></tr>`,
+      (row) =>
+        `<tr><th scope="row">${esc(row.area)}</th><td class="lead"><span class="tick"></span> ${esc(row.leadership)}</td><td class="manage"><span class="tick"></span> ${esc(row.management)}</td></tr>`,
     )
     .join('')
-  const own = [1, 2]
-    .map(
-      () =>
-        `<tr class="own"><td class="n">✎</td><td><span class="write-line"></span></td><td class="box"><span></span></td><td class="box"><span></span></td></tr>`,
-    )
-    .join('')
-  const prompts = [
-    [
-      'A moment this week that needs your <strong class="lead-text">leader hat</strong>',
-      'Where are people looking for direction, meaning or courage?',
-    ],
-    [
-      'A moment that needs your <strong class="manage-text">manager hat</strong>',
-      'Where is something about to slip: an owner, a date, a system?',
-    ],
-    ['Your signal to switch: how will you notice?', 'A calendar block, a feeling, a question from the team…'],
-  ]
-  const promptHtml = prompts
-    .map(
-      ([title, hint], i) =>
-        `<div class="prompt"><div class="prompt-head"><span class="num">${i + 1}</span><div><h3>${title}</h3><p class="hint">${esc(hint)}</p></div></div><div class="rules">${lines(2)}</div></div>`,
-    )
-    .join('')
+  return `<section class="sheet worksheet-sheet" data-section="worksheet">
+  <header class="running"><span>Worksheet</span><span>For this workshop, not from the article</span></header>
+  <p class="kicker">Worksheet · your moment</p>
+  <h2 class="page-title">Which hat does your moment need first?</h2>
+  <p class="lede">One moment, past or coming up, where both hats had a case. No names: this page is yours.</p>
+  <div class="moment-top">
+    ${field('Your moment', 'Who is there, what is at stake, what is due.', 4)}
+    <div class="mini-map" aria-label="The kit’s 2×2, to mark your moment">
+      <p class="mini-title">Mark it on the kit’s 2×2</p>
+      <div class="mini-grid"><span></span><span></span><span></span><span></span></div>
+      <p class="mini-x">Where we’re going: settled → open</p>
+      <p class="mini-y">Getting there: wait → now</p>
+    </div>
+  </div>
+  <p class="first-pick">First: <span class="tick"></span> <strong class="lead-text">Leader hat</strong> <span class="tick"></span> <strong class="manage-text">Manager hat</strong></p>
+  <div class="cases">
+    ${field('<span class="lead-text">The leader hat’s case</span>', 'Direction, people, change.', 3)}
+    ${field('<span class="manage-text">The manager hat’s case</span>', 'Owners, dates, the plan.', 3)}
+  </div>
+  ${field('Your first sentence', 'What you would actually say, as if they were in front of you.', 3)}
+  <table class="check-rows">
+    <caption>Check it against two rows of the breakdown: which side did it sound like?</caption>
+    <tbody>${check}</tbody>
+  </table>
+  ${field('When you switch, and what tells you it’s time', 'The signal, and the sentence you say then.', 3)}
+</section>`
+}
+
+/** The worksheet's second page: the step, said out loud, and the article's 10-minute focus for later. */
+function nextStepPage(): string {
   const plan = [
     ['0:00–2:00', 'Look back', 'Last week: when were you leading, when were you managing? Mark one moment of each.'],
     [
       '2:00–5:00',
       'Leader hat',
-      'Pick one moment ahead that needs direction or reassurance. Write what you will say and why it matters.',
+      'Pick one moment ahead that needs direction or reassurance. Write the first sentence you will say, and why it matters.',
     ],
     [
       '5:00–8:00',
@@ -211,7 +235,7 @@ function worksheetPages(moments: Moment[]): string {
     [
       '8:00–10:00',
       'Commit',
-      'Choose your switch signal, book the first step in your calendar, and say it to one person, with the date.',
+      'Choose your signal to switch, book the first step in your calendar, and say it to one person, with the date.',
     ],
   ]
   const planHtml = plan
@@ -220,52 +244,44 @@ function worksheetPages(moments: Moment[]): string {
         `<li><span class="plan-time">${esc(time)}</span><div><strong>${esc(step)}</strong><p>${esc(text)}</p></div></li>`,
     )
     .join('')
-  const steps = [1, 2, 3]
+  const steps = [1, 2]
     .map(
       (n) => `<div class="action">
       <div class="action-head"><span class="num">${n}</span><span class="action-title">Action step ${n}</span>
         <span class="hat-pick"><span class="tick"></span> Leader hat <span class="tick"></span> Manager hat</span></div>
-      <div class="rules">${lines(2)}</div>
-      <div class="action-meta"><span>By when: <span class="write-line short"></span></span><span>First sign it worked: <span class="write-line"></span></span></div>
+      <div class="rules">${lines(3)}</div>
+      <div class="action-meta"><span>By when: <span class="write-line short"></span></span><span>Told to: <span class="write-line short"></span></span><span>What could get in the way: <span class="write-line"></span></span></div>
     </div>`,
     )
     .join('')
-  return `<section class="sheet worksheet-sheet">
-  <header class="running"><span>Worksheet</span><span>1 of 2</span></header>
-  <p class="kicker">Worksheet · reflection</p>
-  <h2 class="page-title">Which hat does this moment need?</h2>
-  <p class="lede">Moments where both hats have a case. Tick the hat each one needs <em>first</em>, and ask what you would do in the first ten minutes and when you would switch. There is no key: the reasoning is the point.</p>
-  <table class="self-check">
-    <thead><tr><th></th><th>The moment</th><th class="lead">Leader first</th><th class="manage">Manager first</th></tr></thead>
-    <tbody>${checks}${own}</tbody>
-  </table>
-  <h2 class="section-title">Reflection prompts</h2>
-  <div class="prompts">${promptHtml}</div>
-</section>
-<section class="sheet worksheet-sheet">
-  <header class="running"><span>Worksheet</span><span>2 of 2</span></header>
-  <p class="kicker">Worksheet · focus time</p>
-  <h2 class="page-title">Your 10-minute focus plan</h2>
-  <p class="lede">Set a timer for ten minutes, put your phone face down and work through the four steps. Stop when the timer rings: done beats perfect.</p>
-  <ol class="plan">${planHtml}</ol>
-  <h2 class="section-title">Three action steps</h2>
+  return `<section class="sheet worksheet-sheet" data-section="next-step">
+  <header class="running"><span>Worksheet</span><span>For this workshop, not from the article</span></header>
+  <p class="kicker">Worksheet · your next step</p>
+  <h2 class="page-title">Your next step, said out loud</h2>
+  <p class="lede">Write it, then say it to someone with its date. In one week, ask yourself: did it happen? In four weeks: when the moment came, which hat did you put on first, and what did you say?</p>
   <div class="actions">${steps}</div>
+  <h2 class="section-title">A 10-minute focus, this week</h2>
+  <p class="lede">The article ends by inviting a ten-minute focus session to write down some action steps. A plan for it: set a timer, put your phone face down, stop when it rings.</p>
+  <ol class="plan">${planHtml}</ol>
 </section>`
 }
 
 function resultsFlow(input: HandoutInput): string {
   const results = input.results
   if (!results) return ''
-  const { cards, answered, polls } = deckResults(input.deck, results, input.polls)
+  const { cards, answered, polls, unanswered } = deckResults(input.deck, results, input.polls, { answeredOnly: true })
   const started = new Date(results.session.startedAt)
+  const left = unanswered.length
+    ? ` Not asked or not answered in this session, so left out: ${unanswered.map((question) => `“${question}”`).join(', ')}.`
+    : ''
   return `<div class="flow results-flow" data-title="What the room said">
-  <div class="flow-intro">
+  <div class="flow-intro" data-section="results">
     <header class="running"><span>What the room said</span><span>${esc(results.session.name)}</span></header>
     <p class="kicker">Live poll results</p>
     <h2 class="page-title">What the room said</h2>
-    <p class="lede">Session “${esc(results.session.name)}”, ${esc(formatDate(started))}: ${answered} of ${polls} polls answered. Anonymous, as voted on phones during the workshop.</p>
+    <p class="lede">Session “${esc(results.session.name)}”, ${esc(formatDate(started))}: ${answered} of ${polls} polls answered. Anonymous, as voted on phones during the workshop.${esc(left)}</p>
   </div>
-  ${cards.join('\n') || '<p class="empty">This deck has no polls.</p>'}
+  ${cards.join('\n') || '<p class="empty">No poll of this deck was answered in this session.</p>'}
 </div>`
 }
 
@@ -275,10 +291,11 @@ export function formatDate(date: Date): string {
 
 export function handoutBodyHtml(input: HandoutInput): string {
   const body = [
-    slidePages(input.deck),
-    breakdownPage(input.breakdown, input.furtherReading),
-    worksheetPages(input.moments),
     resultsFlow(input),
+    breakdownPage(input),
+    momentPage(input),
+    nextStepPage(),
+    input.withSlides ? slidePages(input.deck) : '',
   ].join('\n')
   return htmlDocument(input, body, false)
 }

@@ -14,6 +14,10 @@ export interface HandoutOptions {
   docDecks: string[]
   session?: string
   letter: boolean
+  /** Add the slides (three to a page, live ones left out) to the participant handout. */
+  slides: boolean
+  /** When the session starts, in minutes after midnight: the guide's run sheets show clock times. */
+  start: number
   dataDir: string
   /** Results in this Redis (several processes) instead of the data folder. */
   redisUrl?: string
@@ -24,12 +28,15 @@ export const DEFAULT_OUT = resolve(ROOT, 'handouts', 'out')
 
 export const USAGE = `Usage: npm run handouts -- [options]
 
-Writes PDFs into handouts/out/: the slides of each deck (Slidev's own export), a participant
-handout and a facilitator guide.
+Writes PDFs into handouts/out/: the slides of each deck (Slidev's own export), and for each deck
+a participant handout, a facilitator guide and follow-up messages (and the scenario cards for a
+deck with table work).
 
-  --deck workshop|short|all  slides for this deck (default: all decks); handout and guide for
-                             it (default: workshop; with "all", one of each per deck)
+  --deck workshop|short|all  only this deck (default: every deck)
   --session current|<id>     add "what the room said": that session's poll results as charts
+  --slides                   add the slides to the handout, three to a page (never a slide with
+                             a live poll, the join code or a timer)
+  --start HH:MM              when the session starts, for the guide's run sheets (default 09:00)
   --data-dir DIR             where the results are (default: DATA_DIR, or ./data)
   --redis-url URL            read the results from this Redis instead (default: REDIS_URL)
   --out DIR                  where to write the PDFs (default: handouts/out)
@@ -38,7 +45,7 @@ handout and a facilitator guide.
 
 Needs a Chromium: CHROMIUM_PATH, or one installed in the usual place.`
 
-const FLAGS = '--deck, --session, --data-dir, --redis-url, --out, --letter or --help'
+const FLAGS = '--deck, --session, --slides, --start, --data-dir, --redis-url, --out, --letter or --help'
 
 export function parseOptions(
   argv: string[],
@@ -56,6 +63,8 @@ export function parseOptions(
         deck: { type: 'string' },
         session: { type: 'string' },
         letter: { type: 'boolean' },
+        slides: { type: 'boolean' },
+        start: { type: 'string' },
         'data-dir': { type: 'string' },
         'redis-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -81,19 +90,29 @@ export function parseOptions(
   const main = decks.includes('workshop') ? 'workshop' : (decks[0] ?? 'workshop')
   const ordered = [...decks].sort((a, b) => Number(b === main) - Number(a === main))
   const slideDecks = deck === undefined || deck === 'all' ? ordered : [deck]
-  const docDecks = deck === undefined ? [main] : deck === 'all' ? ordered : [deck]
+  const docDecks = slideDecks
   const session = typeof values.session === 'string' ? values.session.trim() : undefined
   if (session !== undefined && !session) throw new UsageError('--session needs "current" or a session id.')
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : (env.DATA_DIR ?? resolve(ROOT, 'data'))
   const redisUrl = typeof values['redis-url'] === 'string' ? values['redis-url'] : env.REDIS_URL || undefined
+  const start = parseClock(typeof values.start === 'string' ? values.start : '09:00')
   return {
     out: resolve(cwd, typeof values.out === 'string' ? values.out : DEFAULT_OUT),
     slideDecks,
     docDecks,
     ...(session ? { session } : {}),
     letter: values.letter === true,
+    slides: values.slides === true,
+    start,
     dataDir: resolve(cwd, dataDir),
     ...(redisUrl ? { redisUrl } : {}),
     help: values.help === true,
   }
+}
+
+/** "9:30" or "09:30" → minutes after midnight; anything else is a usage error. */
+export function parseClock(text: string): number {
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim())
+  if (!match) throw new UsageError(`--start needs a time like 09:30 (24-hour clock), not "${text.slice(0, 20)}".`)
+  return Number(match[1]) * 60 + Number(match[2])
 }

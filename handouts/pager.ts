@@ -2,7 +2,8 @@
 // printable height, so where a sheet is, a page is: that is what lets pdf-lib put each slide
 // thumbnail into its frame afterwards. Fixed pages are written as sheets directly; a `.flow`
 // (slide notes, poll results) is packed here into as many sheets as it needs, block by block,
-// never splitting a block. The script returns where every `[data-slot]` frame ended up.
+// never splitting a block. The script returns where every `[data-slot]` frame ended up, and on
+// which page each `[data-section]` starts (for a table of contents printed afterwards).
 //
 // Kept as plain JavaScript in a string: it is sent to the browser as it is, not compiled.
 export const PAGER_SCRIPT = String.raw`
@@ -84,7 +85,9 @@ export const PAGER_SCRIPT = String.raw`
       for (const row of moved) restBody.appendChild(row)
       if (foot) rest.querySelector('table').appendChild(foot)
       const heading = rest.querySelector('h2, h3')
-      if (heading) heading.textContent += ' (continued)'
+      if (heading && !heading.textContent.endsWith('(continued)')) heading.textContent += ' (continued)'
+      // The block's introduction was read on the first page: the rest is the table.
+      for (const note of rest.querySelectorAll(':scope > p')) note.remove()
       return rest
     }
 
@@ -148,6 +151,11 @@ export const PAGER_SCRIPT = String.raw`
       height: b.height,
     }
   })
-  return { pages: sheets.length, slots, overfull: problems }
+  const sections = {}
+  for (const mark of document.querySelectorAll('[data-section]')) {
+    const sheet = mark.closest('.sheet')
+    if (sheet && !(mark.dataset.section in sections)) sections[mark.dataset.section] = sheets.indexOf(sheet) + 1
+  }
+  return { pages: sheets.length, slots, overfull: problems, sections }
 })()
 `

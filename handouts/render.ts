@@ -65,6 +65,8 @@ export interface Printed {
   pdf: Uint8Array
   pages: number
   slots: Slot[]
+  /** The page (1-based) each `[data-section]` starts on. */
+  sections: Record<string, number>
 }
 
 export class LayoutError extends KitError {}
@@ -110,6 +112,7 @@ export class Printer {
         pages: number
         slots: Slot[]
         overfull: { page: number; slides: number[] }[]
+        sections: Record<string, number>
       }
       const [overfull] = layout.overfull
       if (overfull) {
@@ -136,7 +139,7 @@ export class Printer {
           `A handout printed on ${pages} pages instead of ${layout.pages}; its layout needs fixing.`,
         )
       }
-      return { pdf, pages, slots: layout.slots }
+      return { pdf, pages, slots: layout.slots, sections: layout.sections }
     } finally {
       await context.close()
     }

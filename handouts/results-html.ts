@@ -193,17 +193,26 @@ export function pollCard(
  * The session's results for one deck, in the order the room met them: a card per poll of the
  * deck, and the room's questions where the deck shows them (at the end when it does not).
  */
-export function deckResults(deck: DeckInfo, results: SessionResults, polls: PollDefinition[]) {
+export function deckResults(
+  deck: DeckInfo,
+  results: SessionResults,
+  polls: PollDefinition[],
+  options: { answeredOnly?: boolean } = {},
+) {
   const byId = new Map(polls.map((poll) => [poll.id, poll]))
   const slideOf = new Map<string, SlideInfo>()
   for (const slide of deck.slides) if (slide.pollId && !slideOf.has(slide.pollId)) slideOf.set(slide.pollId, slide)
   const inDeck = results.polls.filter((poll) => slideOf.has(poll.id))
-  const entries = inDeck.map((poll) => {
+  const answered = (poll: (typeof inDeck)[number]) => poll.total > 0 || Boolean(poll.cards?.length)
+  // A handout people keep shows no empty charts: polls nobody answered are named, not drawn.
+  const drawn = options.answeredOnly ? inDeck.filter(answered) : inDeck
+  const entries = drawn.map((poll) => {
     const slide = slideOf.get(poll.id)
     return { at: slide?.number ?? 0, html: pollCard(poll, byId.get(poll.id), slide) }
   })
   const questionsSlide = deck.slides.find((slide) => slide.questions)
-  if (questionsSlide || shownCards(results.questions).length) {
+  const asked = shownCards(results.questions).length > 0
+  if ((questionsSlide && !options.answeredOnly) || asked) {
     const at = questionsSlide?.number ?? Number.POSITIVE_INFINITY
     entries.push({ at, html: questionsCard(results.questions ?? [], questionsSlide) })
   }
@@ -211,5 +220,7 @@ export function deckResults(deck: DeckInfo, results: SessionResults, polls: Poll
     cards: entries.sort((a, b) => a.at - b.at).map((entry) => entry.html),
     answered: inDeck.filter((poll) => poll.total > 0).length,
     polls: inDeck.length,
+    /** The questions of the polls left out because nobody answered them (`answeredOnly`). */
+    unanswered: inDeck.filter((poll) => !drawn.includes(poll)).map((poll) => poll.question),
   }
 }

@@ -9,18 +9,21 @@ import { plainTitle } from './deck.ts'
 export interface Moment {
   number: number
   title: string
+  /** Who is in the moment ("Freelancer and client", "Peer, no authority"): `data-who` on the slide. */
+  who: string
   text: string
   /** One reasonable reading, for the facilitator's debrief: never printed for participants. */
   reading: string
 }
 
-export const MOMENTS_SLIDE = join(SLIDES_DIR, 'sections', '05-table-moments.md')
+export const MOMENTS_SLIDE = join(SLIDES_DIR, 'sections', '09-tables.md')
 export const GOALS_SLIDE = join(SLIDES_DIR, 'sections', '01-opening.md')
-export const CLOSE_SLIDE = join(SLIDES_DIR, 'sections', '10-close.md')
+export const CLOSE_SLIDE = join(SLIDES_DIR, 'sections', '14-close.md')
+export const CHECK_SLIDE = join(SLIDES_DIR, 'sections', '07-breakdown.md')
 
 /**
- * `<div class="moment …"><strong>1 · The reorg:</strong> text</div>` on the slide, and in the
- * notes, after "**Suggested readings:**", `1. **The reorg.** reading` for each.
+ * `<div class="moment" data-who="Team lead"><strong>1 · The reorg:</strong> text</div>` on the
+ * slide, and in the notes, after "**Suggested readings:**", `1. **The reorg.** reading` for each.
  */
 export function parseMoments(markdown: string): Moment[] {
   const readings = new Map<number, string>()
@@ -29,11 +32,17 @@ export function parseMoments(markdown: string): Moment[] {
     readings.set(Number(number), (reading ?? '').trim())
   }
   const moments: Moment[] = []
-  for (const [, number, title, text] of markdown.matchAll(
-    /<div class="moment\b[^"]*">\s*<strong>(\d+) · ([^<]+?):<\/strong>\s*([^<]+?)\s*<\/div>/g,
+  for (const [, who, number, title, text] of markdown.matchAll(
+    /<div class="moment\b[^"]*"(?:\s+data-who="([^"]*)")?>\s*<strong>(\d+) · ([^<]+?):<\/strong>\s*([^<]+?)\s*<\/div>/g,
   )) {
     const n = Number(number)
-    moments.push({ number: n, title: (title ?? '').trim(), text: (text ?? '').trim(), reading: readings.get(n) ?? '' })
+    moments.push({
+      number: n,
+      title: (title ?? '').trim(),
+      who: (who ?? '').trim(),
+      text: (text ?? '').trim(),
+      reading: readings.get(n) ?? '',
+    })
   }
   return moments
 }
@@ -53,3 +62,11 @@ export const loadMoments = (file = MOMENTS_SLIDE) => parseMoments(read(file))
 export const loadGoals = (file = GOALS_SLIDE) => listAfter(read(file), '# What you’ll leave with')
 /** The article's own further-reading list, from the thank-you slide. */
 export const loadFurtherReading = (file = CLOSE_SLIDE) => listAfter(read(file), 'class="further-reading')
+/** The rows of the breakdown a first sentence is checked against: `check: [...]` on the check slide. */
+export function loadCheckRows(file = CHECK_SLIDE): string[] {
+  const list = /^check:\s*\[([^\]]*)\]\s*$/m.exec(read(file))?.[1] ?? ''
+  return list
+    .split(',')
+    .map((row) => row.trim())
+    .filter(Boolean)
+}

@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseBreakdown } from '../handouts/breakdown.ts'
-import { type DeckInfo, loadDeck, parseTiming } from '../handouts/deck.ts'
+import { blocksOf, type DeckInfo, loadDeck, parseTiming } from '../handouts/deck.ts'
 import { escapeHtml, notesToHtml } from '../handouts/markdown.ts'
-import { parseOptions } from '../handouts/options.ts'
+import { parseClock, parseOptions } from '../handouts/options.ts'
 import { questionsCard } from '../handouts/results-cards.ts'
 import { pollCard } from '../handouts/results-html.ts'
 import { loadFurtherReading, loadMoments, type Moment } from '../handouts/slide-content.ts'
@@ -25,6 +25,7 @@ import type { CardRecord } from '../server/store.ts'
 import { tempDir } from './harness/system.ts'
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
+const HAT_NAMES = { lead: 'Leader hat', manage: 'Manager hat', both: 'Both hats' } as const
 const CLI = join(ROOT, 'handouts', 'cli.ts')
 
 /** The article's sections, with their headings as the slides show them. */
@@ -50,6 +51,8 @@ const SEEDED_WORD = 'quintessentially'
 const HOSTILE_WORD = '<b>bold</b>&amp;'
 const PRIVATE_STEP = 'Private step nobody else may read'
 const REACTION_TAPS = 17
+/** Left unanswered in the seeded session: the handout names it and never draws it empty. */
+const UNANSWERED = 'session-worth'
 /** The room's questions and open answers: what the room could read is printed, nothing else. */
 const TOP_QUESTION = 'How do I switch hats when my own manager never does?'
 const NAMED_QUESTION = 'Does the 2×2 work for a team of one?'
@@ -71,9 +74,10 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 240_000) {
 /** Typographic quotes and spacing folded, so text from a PDF compares plainly with the sources. */
 const fold = (text: string) => text.replace(/[’‘]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ')
 
-/** Text of a PDF, folded. */
-function pdfText(file: string): string {
-  return fold(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
+/** Text of a PDF, folded; with `layout`, a table's row stays on one line, in column order. */
+function pdfText(file: string, layout = false): string {
+  const args = [...(layout ? ['-layout'] : []), file, '-']
+  return fold(execFileSync('pdftotext', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
 }
 
 const pageCount = async (file: string) => (await PDFDocument.load(readFileSync(file))).getPageCount()
@@ -139,6 +143,7 @@ beforeAll(async () => {
   }
   for (const poll of polls) {
     const ids = poll.options.map((option) => option.id)
+    if (poll.id === UNANSWERED) continue
     switch (poll.kind) {
       case 'single':
       case 'quiz':
@@ -236,7 +241,7 @@ afterAll(() => {
 })
 
 describe('npm run handouts', () => {
-  it('writes the slides of both decks, a handout, a guide, the cards and the follow-up, and says what it wrote', () => {
+  it('writes, for each deck, the slides, a handout, a guide and the follow-up, the cards for the workshop, and says what it wrote', () => {
     expect(result.status, result.stderr + result.stdout).toBe(0)
     for (const file of [
       'slides-workshop.pdf',
@@ -245,11 +250,14 @@ describe('npm run handouts', () => {
       'facilitator-guide-workshop.pdf',
       'scenario-cards.pdf',
       'follow-up-workshop.md',
+      'handout-short.pdf',
+      'facilitator-guide-short.pdf',
+      'follow-up-short.md',
     ]) {
       expect(existsSync(join(out.path, file)), file).toBe(true)
       expect(result.stdout).toContain(file)
     }
-    expect(result.stdout).toMatch(/\[1\/6\] Slides PDF \(workshop\)/)
+    expect(result.stdout).toMatch(/\[1\/9\] Slides PDF \(workshop\)/)
     expect(result.stdout).toMatch(/Total time: \d+(\.\d)? s/)
   })
 
@@ -257,11 +265,11 @@ describe('npm run handouts', () => {
     const short = await loadDeck('short')
     expect(await pageCount(join(out.path, 'slides-workshop.pdf'))).toBe(deck.slides.length)
     expect(await pageCount(join(out.path, 'slides-short.pdf'))).toBe(short.slides.length)
-    // Cover, the slides three to a page, the breakdown, two worksheet pages, then the results.
-    const fixed = 1 + Math.ceil(deck.slides.length / 3) + 1 + 2
+    // The cover, what the room said, the breakdown and the two worksheet pages: no slides unless asked.
+    const fixed = 1 + 1 + 2
     const handout = await pageCount(join(out.path, 'handout-workshop.pdf'))
     expect(handout).toBeGreaterThan(fixed)
-    expect(handout).toBeLessThan(fixed + 8)
+    expect(handout).toBeLessThan(fixed + 6)
     const guide = await pageCount(join(out.path, 'facilitator-guide-workshop.pdf'))
     expect(guide).toBeGreaterThanOrEqual(Math.ceil(deck.slides.length / 5))
     expect(guide).toBeLessThan(deck.slides.length)
@@ -271,88 +279,104 @@ describe('npm run handouts', () => {
     expect(Math.abs(size.height - 841.9)).toBeLessThan(1)
   })
 
-  it('puts every section heading and the breakdown table in the slides, the handout and the guide', () => {
-    for (const file of ['slides-workshop.pdf', 'handout-workshop.pdf', 'facilitator-guide-workshop.pdf']) {
+  it('puts every section heading in the slides and the guide, and the breakdown and the worksheet in the handout', () => {
+    for (const file of ['slides-workshop.pdf', 'facilitator-guide-workshop.pdf']) {
       const text = pdfText(join(out.path, file)).toLowerCase()
       for (const heading of SECTION_HEADINGS) expect(text, `${heading} in ${file}`).toContain(heading.toLowerCase())
     }
     const handout = pdfText(join(out.path, 'handout-workshop.pdf')).toLowerCase()
     for (const row of BREAKDOWN_ROWS) expect(handout, row).toContain(row.toLowerCase())
     expect(handout).toContain('the breakdown')
-    expect(handout).toContain('which hat does this moment need?')
-    expect(handout).toContain('your 10-minute focus plan')
-    expect(handout).toContain('action step 3')
+    expect(handout).toContain('which hat does your moment need first?')
+    expect(handout).toContain('your first sentence')
+    expect(handout).toContain('your next step, said out loud')
+    expect(handout).toContain('a 10-minute focus, this week')
+    // The cover's contents, in print order: what the room said first.
+    const contents = ['what the room said', 'the breakdown, from the article', 'your moment:', 'your next step, and']
+    const at = contents.map((entry) => handout.indexOf(entry))
+    expect(at.every((index) => index >= 0)).toBe(true)
+    expect([...at].sort((a, b) => a - b)).toEqual(at)
   })
 
-  it('shows what the room said, drawn from the seeded session, with words as text', () => {
+  it('shows what the room said first, drawn from the seeded session, never an empty chart', () => {
     const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
     expect(handout).toContain('What the room said')
+    // First after the cover: before the breakdown's page.
+    const breakdown = handout.toLowerCase().indexOf('from the article · side by side')
+    expect(breakdown).toBeGreaterThan(0)
+    expect(handout.indexOf('Anonymous, as voted on phones')).toBeLessThan(breakdown)
     const inDeck = new Set(deck.slides.map((slide) => slide.pollId).filter(Boolean))
     const byKind = (kind: string) => polls.find((poll) => poll.kind === kind && inDeck.has(poll.id))
-    for (const poll of polls.filter((p) => inDeck.has(p.id))) {
-      expect(handout, poll.question).toContain(poll.question.replace(/[’‘]/g, "'").replace(/\s+/g, ' ').slice(0, 40))
+    for (const poll of polls.filter((p) => inDeck.has(p.id) && p.id !== UNANSWERED)) {
+      expect(handout, poll.question).toContain(fold(poll.question).slice(0, 40))
     }
-    const single = byKind('single')
-    if (single) expect(handout.toLowerCase()).toContain('14 answers')
-    if (byKind('words')) {
-      expect(handout).toContain(SEEDED_WORD)
-      // Typed by an attendee: printed as the characters they typed, never as markup.
-      expect(handout).toContain(HOSTILE_WORD)
-    }
-    if (byKind('reactions')) expect(handout.toLowerCase()).toContain(`${REACTION_TAPS} taps`)
+    // The poll nobody answered is named, not drawn.
+    const unanswered = polls.find((poll) => poll.id === UNANSWERED)
+    expect(handout).toMatch(/left out: "Before you go/)
+    expect(handout.match(new RegExp(fold(unanswered?.question ?? '?').slice(0, 30), 'g'))).toHaveLength(1)
+    expect(handout).not.toMatch(/No answers were recorded|No answers yet/)
+    if (byKind('single')) expect(handout.toLowerCase()).toContain('14 answers')
     if (byKind('scale')) expect(handout).toMatch(/average \d+\.\d/)
     if (byKind('steps')) {
       expect(handout).toMatch(/1 person saved action steps/)
       expect(handout).not.toContain(PRIVATE_STEP)
     }
     // The slides PDF shows the same stored results on its poll slides.
-    if (single) expect(pdfText(join(out.path, 'slides-workshop.pdf'))).toMatch(/14 answers/)
+    if (byKind('single')) expect(pdfText(join(out.path, 'slides-workshop.pdf'))).toMatch(/14 answers/)
   })
 
-  it('prints the ranking, the 2×2, the open answers and the room’s questions; never what the room could not read', () => {
+  it('prints the 2×2 of the room’s moments and the room’s questions; never what the room could not read', () => {
     const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
-    const inDeck = new Set(deck.slides.map((slide) => slide.pollId).filter(Boolean))
-    const ranking = polls.find((poll) => poll.kind === 'ranking' && inDeck.has(poll.id))
-    const matrix = polls.find((poll) => poll.kind === 'matrix' && inDeck.has(poll.id))
-    const text = polls.find((poll) => poll.kind === 'text' && inDeck.has(poll.id))
-    expect(ranking && matrix && text, 'the workshop uses a ranking, a 2×2 and open answers').toBeTruthy()
-    // The room's order: the last option first, with 3 × 6 Borda points and an average place of 3.4.
-    const last = fold(ranking?.options.at(-1)?.label ?? '')
-    expect(handout).toMatch(new RegExp(`1 ${last} 18 3\\.4`))
-    expect(handout).toContain('Borda points: a first place earns 6')
-    // The 2×2: the first item's average, and the quarter it falls in.
+    const matrix = polls.find((poll) => poll.kind === 'matrix' && deck.slides.some((slide) => slide.pollId === poll.id))
+    expect(matrix, 'the workshop plots the room’s moments on a 2×2').toBeTruthy()
+    // The 2×2: the item's average (four people, all at 8 across and 2 up).
     expect(handout).toContain(`${fold(matrix?.options[0]?.label ?? '')} across 8.0 · up 2.0 · 4 people`)
-    expect(handout).toContain(fold(matrix?.quadrants?.[3] ?? 'no quarters'))
-    // Open answers and questions: shown ones, with likes and votes, typed text printed as text.
-    expect(handout).toContain(OPEN_ANSWER)
-    expect(handout).toContain(HOSTILE_ANSWER)
-    expect(handout).toMatch(/3 likes/)
     expect(handout).toContain('Your questions')
     expect(handout).toContain(TOP_QUESTION)
     expect(handout).toMatch(/Answered/i)
     expect(handout).toMatch(/5 votes/)
     expect(handout).toContain(`${NAMED_QUESTION} — Ana <i>`)
-    for (const unseen of [HIDDEN_QUESTION, WAITING_QUESTION, HIDDEN_ANSWER]) expect(handout).not.toContain(unseen)
+    for (const unseen of [HIDDEN_QUESTION, WAITING_QUESTION]) expect(handout).not.toContain(unseen)
     // The guide prints the same with --session, and what is left for the follow-up message.
     const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
     expect(guide).toContain('What the room said')
     const followUp = guide.slice(guide.indexOf('Questions to answer in the follow-up message'))
     expect(followUp).toContain(NAMED_QUESTION)
     expect(followUp.slice(0, followUp.indexOf(NAMED_QUESTION))).not.toContain(TOP_QUESTION) // answered
-    for (const unseen of [HIDDEN_QUESTION, WAITING_QUESTION, HIDDEN_ANSWER]) expect(guide).not.toContain(unseen)
+    for (const unseen of [HIDDEN_QUESTION, WAITING_QUESTION]) expect(guide).not.toContain(unseen)
   })
 
-  it('gives the guide the agenda, every slide with its timing, and the notes rendered as text', () => {
+  it('gives the guide the agenda with each block’s floor, every slide with its timing, and the notes rendered as text', () => {
     const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
     expect(guide).toContain('Agenda')
-    for (const row of deck.agenda) expect(guide).toContain(row.title.replace(/[’‘]/g, "'"))
-    for (const slide of deck.slides) expect(guide).toContain(slide.title.replace(/[’‘]/g, "'").slice(0, 30))
+    for (const row of deck.agenda) expect(guide).toContain(fold(row.title))
+    for (const block of blocksOf(deck)) {
+      const floor = `${Math.round((block.floorSeconds / 60) * 10) / 10} min ${block.row.minutes} min`
+      expect(guide, block.row.title).toContain(`${fold(block.row.title)} ${HAT_NAMES[block.row.hat]} ${floor}`)
+    }
+    for (const slide of deck.slides) expect(guide).toContain(fold(slide.title).slice(0, 30))
     expect(guide).toMatch(/starts at minute 0:00/)
     expect(guide).toMatch(/\b3 min\b/)
     expect(guide).not.toMatch(/\*\*(Say|Ask|Do):\*\*/) // Markdown rendered, not shown raw
   })
 
-  it('prints one scenario card per moment, six to a page, each with the table’s questions', async () => {
+  it('gives the guide run sheets with clock times, in the room and remote, and what a producer does', () => {
+    const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'), true)
+    const sheet = guide.slice(guide.indexOf('Run sheet, in the room'), guide.indexOf('Run sheet, remote'))
+    // Every slide at its clock time from 9:00, the default start.
+    for (const slide of deck.slides) {
+      const minutes = 9 * 60 + slide.startsAt / 60
+      const clock = `${Math.floor(minutes / 60)}:${String(Math.floor(minutes % 60)).padStart(2, '0')}`
+      expect(sheet, slide.title).toContain(`${clock} ${slide.number} ${fold(slide.title)}`)
+    }
+    expect(sheet).toMatch(/walks the room/)
+    const remote = guide.slice(guide.indexOf('Run sheet, remote'))
+    const total = deck.agenda.reduce((sum, row) => sum + (row.remote?.minutes ?? 0), 0)
+    expect(remote).toContain(`runs ${total} minutes instead of ${deck.minutes}`)
+    for (const row of deck.agenda) expect(remote).toContain(`${row.minutes} min ${row.remote?.minutes} min`)
+  })
+
+  it('prints the moments and a page of blank cards, each with room for both hats’ cases', async () => {
     const file = join(out.path, 'scenario-cards.pdf')
     const text = pdfText(file)
     expect(moments.length).toBeGreaterThanOrEqual(4)
@@ -363,65 +387,100 @@ describe('npm run handouts', () => {
     for (const moment of moments) {
       expect(text.split(fold(moment.title)).length - 1, moment.title).toBe(1)
       expect(text, moment.title).toContain(fold(moment.text))
+      expect(text, moment.title).toContain(fold(moment.who))
     }
-    expect(text.match(/In the first ten minutes we would/g)).toHaveLength(moments.length)
-    expect(await pageCount(file)).toBe(Math.ceil(moments.length / 6))
+    // Moments of several shapes, some without direct reports.
+    expect(new Set(moments.map((moment) => moment.who)).size).toBe(moments.length)
+    expect(moments.filter((moment) => /freelancer|solo|peer|client/i.test(moment.who)).length).toBeGreaterThanOrEqual(3)
+    // Six blank cards for the room's own moments, and both cases on every card.
+    expect(text.match(/your own moment\b/gi)).toHaveLength(6)
+    expect(text.match(/The leader hat's case:/g)).toHaveLength(moments.length + 6)
+    expect(text.match(/The manager hat's case:/g)).toHaveLength(moments.length + 6)
+    expect(await pageCount(file)).toBe(Math.ceil(moments.length / 6) + 1)
     expect(text.toLowerCase()).toContain('cut along the dashed lines')
   })
 
-  it('keeps the scenario key out of the participant handout until what the room said', () => {
+  it('keeps the scenario key out of the participant handout; the guide and the follow-up have it', () => {
     const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
     const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
-    // The results section is printed after a session; everything before it may be handed out first.
-    const afterwards = handout.indexOf('Anonymous, as voted on phones')
-    expect(afterwards).toBeGreaterThan(0)
-    const before = handout.slice(0, afterwards)
+    // What the room said (printed after the session) shows the round's reveal; nothing else may.
+    const kept = handout.slice(handout.toLowerCase().indexOf('from the article · side by side'))
+    expect(kept.length).toBeGreaterThan(1000)
     const inDeck = new Set(deck.slides.map((slide) => slide.pollId))
     const rounds = polls.filter((poll) => poll.kind === 'quiz' && inDeck.has(poll.id))
-    expect(rounds.length).toBeGreaterThanOrEqual(2)
+    expect(rounds.length).toBeGreaterThanOrEqual(1)
     for (const poll of rounds) {
       const suggestion = fold(poll.explain ?? '').slice(0, 60)
       expect(guide, poll.id).toContain(suggestion)
-      expect(before, poll.id).not.toContain(suggestion)
+      expect(kept, poll.id).not.toContain(suggestion)
     }
     for (const moment of moments) {
       const reading = fold(moment.reading).slice(0, 60)
       expect(guide, moment.title).toContain(reading)
       expect(handout, moment.title).not.toContain(reading)
-      // The worksheet has the moments themselves, without a key.
-      expect(before, moment.title).toContain(fold(moment.text))
     }
-    expect(before).not.toMatch(/\bKey\b/)
-    for (const title of loadFurtherReading()) expect(before).toContain(fold(title))
+    expect(kept).not.toMatch(/\bKey\b/)
+    for (const title of loadFurtherReading()) expect(kept).toContain(fold(title))
   })
 
-  it('gives the guide the goals, the buffer, the practice, running the room and the scenario key', () => {
+  it('gives the guide what it takes to run the session alone', () => {
     const guide = pdfText(join(out.path, 'facilitator-guide-workshop.pdf'))
     for (const heading of [
       'What participants leave with',
+      'Run sheet, in the room',
+      'Run sheet, remote',
       'People talking to each other',
       'Before you start',
+      'Materials',
+      'Room set-up',
       'One week before: pre-work',
+      'Roles: you, a co-facilitator, a producer',
       'Remote or hybrid',
+      'Adapting it',
+      'People without direct reports',
+      'Large rooms',
+      'Non-native speakers',
+      'No phones, or some without',
+      'Accessibility of the activities',
       'When someone pushes back',
+      '"This is a blog post, not research."',
+      'Earlier groups: comparing the groups of one client',
       'If a poll gets no answers, or the Wi-Fi fails',
+      'The timing floor, for a room of 30',
       'Scenario key: suggested readings',
-      'Block 5 · Tables: which hat, in what order?',
+      'Block 5 · Your moment, at your tables (1-2-4-All)',
+      'The article, in full',
     ]) {
       expect(guide).toContain(heading)
     }
-    expect(guide).toMatch(/Buffer Slack for overruns 5 min/)
-    // Every poll of the deck with its version for a room without phones.
+    expect(pdfText(join(out.path, 'facilitator-guide-workshop.pdf'), true)).toMatch(
+      /Buffer Slack for (overruns )?10 min/,
+    )
+    // The article's text and where it comes from, at the end.
+    const source = guide.slice(guide.indexOf('The article, in full'))
+    expect(source).toContain('Source: "Management vs Leadership: The Difference That Can Make or Break Your Success"')
+    expect(source).toContain('You become trusted, respected, and magnetic to work with.')
+    // Every poll of the deck with its version for a room without phones, and what it is used for.
     const pollSlides = deck.slides.filter((slide) => slide.pollId)
     expect(guide.match(/Without phones: /g)?.length).toBeGreaterThanOrEqual(pollSlides.length)
+    expect(guide.match(/Used later: /g)?.length).toBeGreaterThanOrEqual(pollSlides.length)
   })
 
-  it('writes the follow-up messages: a thank-you with the key, then nudges at one and four weeks', () => {
+  it('gives the short deck its own handout and guide, with its run sheets and materials', () => {
+    const guide = pdfText(join(out.path, 'facilitator-guide-short.pdf'))
+    for (const heading of ['Run sheet, in the room', 'Run sheet, remote', 'Materials', 'Room set-up', 'Adapting it']) {
+      expect(guide).toContain(heading)
+    }
+    expect(guide).not.toContain('Scenario key')
+    expect(pdfText(join(out.path, 'handout-short.pdf'))).toContain('Which hat does your moment need first?')
+  })
+
+  it('writes the follow-up messages: a thank-you with the key, then one question at one and at four weeks', () => {
     const text = readFileSync(join(out.path, 'follow-up-workshop.md'), 'utf8')
     expect(text).toMatch(/^# Follow-up messages: Management vs Leadership/)
     expect(text).toMatch(/## 1\. The day after/)
-    expect(text).toMatch(/## 2\. One week later/)
-    expect(text).toMatch(/## 3\. Four weeks later/)
+    expect(text).toMatch(/## 2\. One week later: one question/)
+    expect(text).toMatch(/## 3\. Four weeks later: one question/)
     for (const moment of moments) expect(text).toContain(moment.reading)
     for (const title of loadFurtherReading()) expect(text).toContain(title)
     expect(text).not.toMatch(/\{\{|\}\}/)
@@ -432,6 +491,8 @@ describe('npm run handouts', () => {
       'scenario-cards.pdf',
       'handout-workshop.pdf',
       'facilitator-guide-workshop.pdf',
+      'handout-short.pdf',
+      'facilitator-guide-short.pdf',
       'slides-workshop.pdf',
       'slides-short.pdf',
     ]) {
@@ -451,10 +512,10 @@ describe('npm run handouts', () => {
       expect(await isBlank(join(out.path, file)), file).toBe(false)
   })
 
-  it('prints US Letter with --letter, for the chosen deck only', async () => {
+  it('prints US Letter with --letter, for the chosen deck only, and the slides only when asked, never a live one', async () => {
     const letter = tempDir('kit-handouts-letter-')
     try {
-      const res = run(['--letter', '--deck', 'short', '--out', letter.path, '--data-dir', data.path])
+      const res = run(['--letter', '--slides', '--deck', 'short', '--out', letter.path, '--data-dir', data.path])
       expect(res.status, res.stderr + res.stdout).toBe(0)
       // The short deck has no table work, so no cards.
       expect(readdirSync(letter.path).sort()).toEqual([
@@ -463,12 +524,24 @@ describe('npm run handouts', () => {
         'handout-short.pdf',
         'slides-short.pdf',
       ])
-      const doc = await PDFDocument.load(readFileSync(join(letter.path, 'handout-short.pdf')))
+      const file = join(letter.path, 'handout-short.pdf')
+      const doc = await PDFDocument.load(readFileSync(file))
       expect(doc.getPage(1).getWidth()).toBeCloseTo(612, 0)
       expect(doc.getPage(1).getHeight()).toBeCloseTo(792, 0)
+      const text = pdfText(file)
       // Without --session there is no results section.
-      expect(pdfText(join(letter.path, 'handout-short.pdf'))).not.toContain('What the room said')
-      const ink = inkPerPage(join(letter.path, 'handout-short.pdf'), letter.path, 'letter')
+      expect(text).not.toContain('What the room said')
+      // The slides are in, as their own vector pages (their text is in the PDF)...
+      const short = await loadDeck('short')
+      const kept = short.slides.filter((slide) => !slide.live)
+      expect(kept.length).toBeGreaterThan(3)
+      expect(text).toContain('Does your first sentence wear the hat you chose?')
+      expect(text.toLowerCase()).toContain(`slides ${kept[0]?.number}`)
+      // ...but no page shows a join code, an empty chart or a timer.
+      expect(text).not.toMatch(/\/vote\b|Grab your phone|No answers yet|Voting open|Vote now/i)
+      expect(text).not.toMatch(/\b0\d:[0-5]\d\b/)
+      expect(await pageCount(file)).toBe(4 + Math.ceil(kept.length / 3))
+      const ink = inkPerPage(file, letter.path, 'letter')
       for (const [page, share] of ink.entries()) expect(share, `letter page ${page + 1}`).toBeGreaterThan(0.004)
     } finally {
       letter.remove()
@@ -508,10 +581,20 @@ describe('handout building blocks', () => {
     const decks = ['short', 'workshop']
     const base = parseOptions([], decks, {}, '/tmp')
     expect(base.slideDecks).toEqual(['workshop', 'short'])
-    expect(base.docDecks).toEqual(['workshop'])
+    // The short deck gets its handout and guide by default too.
+    expect(base.docDecks).toEqual(['workshop', 'short'])
     expect(base.session).toBeUndefined()
+    expect(base.slides).toBe(false)
+    expect(base.start).toBe(9 * 60)
     expect(parseOptions(['--deck', 'short'], decks, {}, '/tmp').docDecks).toEqual(['short'])
     expect(parseOptions(['--deck', 'all'], decks, {}, '/tmp').docDecks).toEqual(['workshop', 'short'])
+    expect(parseOptions(['--slides', '--start', '14:05'], decks, {}, '/tmp')).toMatchObject({
+      slides: true,
+      start: 845,
+    })
+    expect(parseClock('7:30')).toBe(450)
+    expect(() => parseClock('25:00')).toThrow(/--start needs a time like 09:30/)
+    expect(() => parseClock('noon')).toThrow(/--start needs a time like 09:30/)
     expect(parseOptions(['--data-dir', 'x'], decks, { DATA_DIR: '/elsewhere' }, '/tmp').dataDir).toBe('/tmp/x')
     expect(parseOptions([], decks, { DATA_DIR: '/elsewhere' }, '/tmp').dataDir).toBe('/elsewhere')
   })
