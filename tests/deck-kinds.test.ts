@@ -98,7 +98,7 @@ describe('the deck shows every kind', () => {
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     await presenter.goto(`${server.url}/present?key=${SECRET}`)
     await presenter.goto(`${server.url}/presenter/${await slideNumberOfPoll(DECK, 'sample-round')}`)
-    await presenter.locator('[data-poll-controls="scenario-new-idea"]').getByRole('button', { name: 'Reveal' }).click()
+    await presenter.locator('[data-poll-controls="sample-round"]').getByRole('button', { name: 'Reveal' }).click()
     await expect.poll(() => poll.getByTestId('quiz-explain').textContent()).toBeTruthy()
     expect(await poll.locator('.correct .poll-count').textContent()).toBe('2')
     await presenter.close()
