@@ -165,7 +165,9 @@ async function agreed(nodes: Node[], what: string) {
 
 describe('three processes on one Redis', () => {
   it('show the same polls, tallies, sessions and modes after every presenter action', async () => {
-    const nodes = await Promise.all(['a', 'b', 'c'].map((name) => startNode(name)))
+    // Served as the kit's sample deck: its polls (a word cloud among them) beside the workshops'.
+    const sample = { DECK: '_poll-kinds' }
+    const nodes = await Promise.all(['a', 'b', 'c'].map((name) => startNode(name, sample)))
     const { polls } = (await (await fetch(`${nodes[0]?.server.url}/api/polls`)).json()) as { polls: PollResults[] }
     const quiz = polls.find((poll) => poll.kind === 'quiz') as PollResults
     const words = polls.find((poll) => poll.kind === 'words') as PollResults
@@ -236,7 +238,7 @@ describe('three processes on one Redis', () => {
     expect(seen.api.polls.every((poll) => poll.total === 0 && poll.state === 'closed')).toBe(true)
 
     // A process started now reads the same from Redis, for this session and the earlier one.
-    const late = await startNode('late')
+    const late = await startNode('late', sample)
     await agreed([...nodes, late], 'a late start')
     const earlier = raced.api.session.id
     const history = async (node: Node) =>
