@@ -328,8 +328,8 @@ function sourceText(deck: DeckInfo): string {
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
-      // The article's own headings: numbered sections and short lines that end without a full stop.
-      const heading = /^\d+\.\s/.test(line) || (line.length < 80 && !/[.!?|]$/.test(line) && !line.startsWith('-'))
+      // The article's own headings: numbered sections, and short lines that end without punctuation.
+      const heading = /^\d+\.\s/.test(line) || (line.length < 80 && !/[.!?|:]$/.test(line) && !line.startsWith('-'))
       return `<p class="source-line${heading ? ' source-heading' : ''}">${esc(line)}</p>`
     })
   return `<h2 class="section-title keep-with-next source-title">The article, in full</h2>
