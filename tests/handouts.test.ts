@@ -62,7 +62,12 @@ const OPEN_ANSWER = 'Monday stand-up: the why before the what'
 const HOSTILE_ANSWER = '<script>alert(1)</script> & <b>bold</b>'
 const HIDDEN_ANSWER = 'Hidden answer the facilitator took down'
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 240_000) {
+/**
+ * Runs `npm run handouts`. The default run exports both decks with Slidev and prints a handout and
+ * a guide for each: about two and a half minutes alone, and much longer beside the other browser
+ * tests on two shared cores, so it gets ten minutes before it counts as hung.
+ */
+function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 600_000) {
   return spawnSync(TSX, [CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -233,7 +238,7 @@ beforeAll(async () => {
   )
   await store.close()
   result = run(['--session', 'current', '--out', out.path, '--data-dir', data.path])
-}, 300_000)
+}, 660_000)
 
 afterAll(() => {
   data?.remove()
@@ -546,7 +551,7 @@ describe('npm run handouts', () => {
     } finally {
       letter.remove()
     }
-  }, 240_000)
+  }, 660_000)
 })
 
 describe('npm run handouts: problems are one sentence', () => {
