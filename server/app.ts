@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { PollEngine } from './engine.ts'
-import type { PollResults } from './protocol.ts'
+import { type PollResults, parse, WindowSchema } from './protocol.ts'
 import { findSession, pollHistory, resultsCsv, roomsResults, sessionResults, UnknownSession } from './results.ts'
 import { bearer, isPresenter, PRESENTER_COOKIE } from './secret.ts'
 import type { Store } from './store.ts'
@@ -84,7 +84,7 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
   const withSession = async (req: Request, res: Response) => {
     try {
       const session = await findSession(store, String(req.params.session))
-      const results = await sessionResults(store, engine.polls, session)
+      const results = await sessionResults(store, engine.polls, session, engine.followUp)
       // With RESULTS_PUBLIC anyone may export: the room's share only, as on the slides.
       return isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)
         ? results
@@ -119,6 +119,46 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
       current: engine.session.id,
       sessions: await pollHistory(store, poll),
     })
+  })
+  // Questionnaires of a session (?session=current or an id): windows, how many answered, the link
+  // to send. The CLI (npm run questionnaire) opens and closes them here while a server runs.
+  router.get('/api/questionnaires', mayExport, async (req, res) => {
+    try {
+      const session = await findSession(store, String(req.query.session ?? 'current'))
+      const results = await sessionResults(store, [], session, engine.followUp)
+      res.json({
+        session,
+        questionnaires: engine.followUp.questionnaires.map((questionnaire) => ({
+          ...engine.windowOf(session.id, questionnaire.id),
+          title: questionnaire.title,
+          questions: questionnaire.questions.length,
+          ...results.questionnaires.find((result) => result.id === questionnaire.id),
+          link: questionnaireLink(joinUrl(), session.id, questionnaire.id),
+        })),
+      })
+    } catch (error) {
+      if (!(error instanceof UnknownSession)) throw error
+      res.status(404).json({ error: error.message })
+    }
+  })
+  router.post('/api/questionnaires/:id', express.json({ limit: '2kb' }), async (req, res) => {
+    // Changing a window is the presenter's, whatever RESULTS_PUBLIC says.
+    if (!isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)) {
+      return void res.status(401).json({ error: 'Opening and closing questionnaires needs the presenter secret.' })
+    }
+    const payload = parse(WindowSchema, { ...req.body, questionnaireId: req.params.id })
+    if (!payload.ok) return void res.status(400).json({ error: payload.error })
+    const result = await engine.changeWindow(payload.value)
+    if (!result.ok) return void res.status(409).json({ error: result.error })
+    const sessionId = payload.value.sessionId ?? engine.session.id
+    res.json({
+      ...engine.windowOf(sessionId, payload.value.questionnaireId),
+      link: questionnaireLink(joinUrl(), sessionId, payload.value.questionnaireId),
+    })
+  })
+  router.get('/api/sessions/:session/journey', mayExport, async (req, res) => {
+    const results = await withSession(req, res)
+    if (results) res.json(results.journey ?? null)
   })
   router.get('/healthz', (_req, res) => {
     res.json({
@@ -183,6 +223,11 @@ export function voterRoutes({ voterPage, secret }: Pick<AppOptions, 'voterPage' 
     res.redirect(302, '/presenter/1')
   })
   return router
+}
+
+/** The link to send for a questionnaire: the phone page, opened on that session's questionnaire. */
+export function questionnaireLink(joinUrl: string, sessionId: number, questionnaireId: string): string {
+  return `${joinUrl}?s=${sessionId}&q=${questionnaireId}`
 }
 
 export function deckIsBuilt(deckDir: string): boolean {

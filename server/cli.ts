@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { banner } from './banner.ts'
 import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
 import { KitError } from './errors.ts'
-import { loadPollsOrExplain, openStore, startKit } from './kit.ts'
+import { loadFollowUpOrExplain, loadPollsOrExplain, openStore, startKit } from './kit.ts'
 import { findSession, resultsCsv, sessionResults } from './results.ts'
 import { ROOT, readSettings, SettingsError } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
@@ -115,7 +115,8 @@ async function results(argv: string[]): Promise<void> {
   const { store } = await openStore(settings)
   try {
     const session = await findSession(store, values.session)
-    const data = await sessionResults(store, await loadPollsOrExplain(), session)
+    const polls = await loadPollsOrExplain()
+    const data = await sessionResults(store, polls, session, await loadFollowUpOrExplain(polls))
     const text = values.format === 'csv' ? resultsCsv(data) : `${JSON.stringify(data, null, 2)}\n`
     if (values.out) {
       writeFileSync(values.out, text)

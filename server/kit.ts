@@ -14,8 +14,10 @@ import { PollEngine } from './engine.ts'
 import { StartupError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
 import { createPollServer, type PollServer } from './poll-server.ts'
-import { loadPolls, PollDefinitionError } from './polls.ts'
+import { loadFollowUp, loadPolls, PollDefinitionError } from './polls.ts'
+import type { FollowUp } from './questionnaire-definition.ts'
 import { connectRedis, disconnectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
+import { keepFor } from './retention.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
 import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
@@ -138,6 +140,19 @@ export async function loadPollsOrExplain(slidesDir = SLIDES_DIR, served?: string
   }
 }
 
+/** The decks' questionnaires, chart and report plan; a bad declaration stops the start with its fix. */
+export async function loadFollowUpOrExplain(
+  polls: readonly PollDefinition[],
+  slidesDir = SLIDES_DIR,
+): Promise<FollowUp> {
+  try {
+    return await loadFollowUp(slidesDir, polls)
+  } catch (error) {
+    if (error instanceof PollDefinitionError) throw new StartupError(`A questionnaire needs fixing: ${error.message}`)
+    throw error
+  }
+}
+
 export function listen(server: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -178,6 +193,8 @@ export interface Kit {
 export interface KitOptions {
   /** The polls; default: every poll declared in the slides. */
   polls?: PollDefinition[]
+  /** Questionnaires, chart and report plan; default: what the slides declare (none when `polls` is given). */
+  followUp?: FollowUp
   /** A built deck to serve at / (`npm start`). */
   deckDir?: string
   /** An already opened store; default: the one the settings name. */
@@ -192,8 +209,9 @@ export interface KitOptions {
  */
 export async function createKit(httpServer: HttpServer, settings: Settings, options: KitOptions = {}): Promise<Kit> {
   const polls = options.polls ?? (await loadPollsOrExplain(SLIDES_DIR, settings.deck))
+  const followUp = options.followUp ?? (options.polls ? undefined : await loadFollowUpOrExplain(polls))
   const { store, adapter } = options.opened ?? (await openStore(settings, { adapter: true }))
-  const engine = new PollEngine(store, polls)
+  const engine = new PollEngine(store, polls, followUp)
   voterPage ??= buildVoterPage()
   const app = createApp({
     engine,
@@ -220,6 +238,7 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
     await store.close()
     throw error
   }
+  const stopRetention = settings.retentionDays ? keepFor(store, settings.retentionDays) : () => undefined
   const kit: Kit = {
     engine,
     store,
@@ -227,6 +246,7 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
     app,
     joinUrl: '',
     async close() {
+      stopRetention()
       const closing = (async () => {
         await engine.drain()
         await new Promise<void>((resolve) => io.close(() => resolve()))

@@ -10,12 +10,15 @@ import {
   type CardView,
   CLIENT_EVENTS,
   type ClientToServerEvents,
+  CodeSchema,
   ControlSchema,
   FlagSchema,
+  ForgetSchema,
   HandshakeSchema,
   ModerateSchema,
   PostSchema,
   parse,
+  QuestionnaireSchema,
   ReactSchema,
   type ServerToClientEvents,
   SessionSchema,
@@ -23,6 +26,7 @@ import {
   type SocketData,
   UpvoteSchema,
   VoteSchema,
+  WindowSchema,
 } from './protocol.ts'
 import { RoomHearing } from './room-hearing.ts'
 import { isPresenter } from './secret.ts'
@@ -150,6 +154,15 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 
     voterOnly(socket, 'post', PostSchema, (participantId, post) => engine.post(participantId, post))
     voterOnly(socket, 'upvote', UpvoteSchema, (participantId, upvote) => engine.upvote(participantId, upvote))
+    voterOnly(socket, 'questionnaire', QuestionnaireSchema, (participantId, asked) =>
+      engine.questionnaire(participantId, asked),
+    )
+    voterOnly(socket, 'forget', ForgetSchema, (participantId) => engine.forget(participantId))
+    voterOnly(socket, 'code', CodeSchema, async (_, { code }) =>
+      (await engine.knows(code))
+        ? { ok: true as const, code }
+        : { ok: false as const, error: 'Nothing is stored under this code: check it and try again.' },
+    )
 
     socket.on('takeaway', (...args: unknown[]) => {
       const { ack } = split(args)
@@ -165,6 +178,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     presenterOnly(socket, 'follow', FlagSchema, ({ on }) => engine.setFlag('followSlides', on))
     presenterOnly(socket, 'approval', FlagSchema, ({ on }) => engine.setFlag('approveQuestions', on))
     presenterOnly(socket, 'slide', SlideSchema, ({ pollId }) => engine.slideShown(pollId))
+    presenterOnly(socket, 'window', WindowSchema, (change) => engine.changeWindow(change))
   })
 
   function sync(socket: PollSocket): void {
@@ -179,6 +193,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       approveQuestions: engine.approveQuestions,
       cards: engine.cards(presenter ? 'presenter' : 'room', participantId),
       held: engine.held(),
+      questionnaires: engine.questionnaireViews(presenter ? 'presenter' : role === 'deck' ? 'room' : 'phone'),
       ...(role === 'deck' ? { tallies: engine.allTallies() } : {}),
       ...(participantId
         ? {
@@ -292,6 +307,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     schedule()
   })
   engine.on('state', (view) => io.local.emit('poll:state', view))
+  engine.on('forgotten', (participantId) => io.local.to(authorRoom(participantId)).emit('forgotten'))
   engine.on('resync', () => {
     // Everyone now holds the current tops (a reset can empty a wall).
     roomHearing.resynced(currentTops())
@@ -306,7 +322,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 }
 
 /** Registers a presenter action: refused with a reason unless the socket holds the secret. */
-function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' | 'approval' | 'slide', T>(
+function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' | 'approval' | 'slide' | 'window', T>(
   socket: PollSocket,
   event: E,
   schema: import('zod').ZodType<T>,
@@ -323,7 +339,7 @@ function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' |
 }
 
 /** Registers an attendee's action: it needs an acknowledgement and a participant id. */
-function voterOnly<E extends 'post' | 'upvote', T, R extends object>(
+function voterOnly<E extends 'post' | 'upvote' | 'questionnaire' | 'forget' | 'code', T, R extends object>(
   socket: PollSocket,
   event: E,
   schema: import('zod').ZodType<T>,

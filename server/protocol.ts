@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { LIMITS } from './limits.ts'
 import { type PollDefinition, PollIdSchema } from './poll-definition.ts'
+import { QuestionKeySchema, type Questionnaire } from './questionnaire-definition.ts'
 
 /** Events that a client may send; anything else is answered with `rejected`. */
 export const CLIENT_EVENTS = [
@@ -18,6 +19,10 @@ export const CLIENT_EVENTS = [
   'follow',
   'approval',
   'slide',
+  'questionnaire',
+  'window',
+  'code',
+  'forget',
 ] as const
 
 // ---------------------------------------------------------------------------------------------
@@ -38,9 +43,14 @@ export type Handshake = z.output<typeof HandshakeSchema>
 // ---------------------------------------------------------------------------------------------
 // Client → server payloads.
 
+export const SessionIdSchema = z.number().int().min(1).max(1e9)
+
 export const VoteSchema = z
   .object({
-    pollId: PollIdSchema,
+    /** A live poll, or a questionnaire's question (`questionnaire/question`). */
+    pollId: z.union([PollIdSchema, QuestionKeySchema]),
+    /** Questionnaires only: the session it belongs to (a pulse may follow an earlier session). */
+    sessionId: SessionIdSchema.optional(),
     /** An option id (single, quiz), a list of them (multiple), a number (scale) or text (words). */
     answer: z.union([
       z.string().max(LIMITS.wordLength * 4),
@@ -111,7 +121,43 @@ export const FlagSchema = z.object({ on: z.boolean() }).strict()
 /** The presenter's deck says which poll's slide is on screen (null: none). */
 export const SlideSchema = z.object({ pollId: PollIdSchema.nullable() }).strict()
 
+/** A phone asks for one questionnaire of a session (default: the current one) and its own answers. */
+export const QuestionnaireSchema = z
+  .object({ questionnaireId: PollIdSchema, sessionId: SessionIdSchema.optional() })
+  .strict()
+
+/** The facilitator opens, closes or schedules (dates as ms since epoch) a questionnaire. */
+export const WindowSchema = z.discriminatedUnion('action', [
+  z
+    .object({ questionnaireId: PollIdSchema, sessionId: SessionIdSchema.optional(), action: z.enum(['open', 'close']) })
+    .strict(),
+  z
+    .object({
+      questionnaireId: PollIdSchema,
+      sessionId: SessionIdSchema.optional(),
+      action: z.literal('schedule'),
+      from: z.number().int().min(0),
+      until: z.number().int().min(0),
+    })
+    .strict(),
+])
+
+/** A personal code typed on another device: the participant id it carries, as shown on a takeaway. */
+export const CodeSchema = z
+  .object({
+    code: z
+      .string()
+      .max(80)
+      .transform((code) => code.replace(/[\s-]/g, '').toLowerCase())
+      .pipe(ParticipantIdSchema),
+  })
+  .strict()
+
+/** Deleting everything stored under this phone's id: asked for in so many words. */
+export const ForgetSchema = z.object({ confirm: z.literal(true) }).strict()
+
 export type VotePayload = z.output<typeof VoteSchema>
+export type WindowPayload = z.output<typeof WindowSchema>
 export type ReactPayload = z.output<typeof ReactSchema>
 export type ControlPayload = z.output<typeof ControlSchema>
 export type SessionPayload = z.output<typeof SessionSchema>
@@ -170,6 +216,17 @@ export interface PollView extends Omit<PollDefinition, 'correct' | 'explain'> {
 /** `GET /api/polls/:id`: a poll with what the room may see of its results. */
 export type PollResults = PollView & Omit<Tally, 'pollId'>
 
+/** A questionnaire for one session: its questions as polls, and whether it is open now. */
+export interface QuestionnaireView extends Omit<Questionnaire, 'questions'> {
+  sessionId: number
+  questions: PollView[]
+  open: boolean
+  opensAt: number | null
+  closesAt: number | null
+  /** Presenters only: how many answered at least one question, and every one. */
+  progress?: { started: number; finished: number }
+}
+
 export interface SessionView {
   id: number
   name: string
@@ -224,6 +281,8 @@ export interface SyncPayload {
   /** Only for voters: ids of the cards it posted and of those it upvoted. */
   myCards?: string[]
   myUpvotes?: string[]
+  /** Voters: the questionnaires open now in this session; decks: every one, presenters with progress. */
+  questionnaires: QuestionnaireView[]
 }
 
 export interface Takeaway {
@@ -236,6 +295,8 @@ export interface Takeaway {
   cards: CardView[]
   /** Ids of the cards this participant posted. */
   myCards: string[]
+  /** Questionnaires of this session the participant answered (their answers are in `mine`). */
+  questionnaires: QuestionnaireView[]
 }
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: string }
@@ -254,6 +315,15 @@ export interface ClientToServerEvents {
   follow: (payload: { on: boolean }, ack: (result: Ack) => void) => void
   approval: (payload: { on: boolean }, ack: (result: Ack) => void) => void
   slide: (payload: { pollId: string | null }, ack: (result: Ack) => void) => void
+  /** One questionnaire and this participant's answers to it, by question key. */
+  questionnaire: (
+    payload: z.input<typeof QuestionnaireSchema>,
+    ack: (result: Ack<{ questionnaire: QuestionnaireView; mine: Record<string, string[]> }>) => void,
+  ) => void
+  window: (payload: WindowPayload, ack: (result: Ack) => void) => void
+  /** Whether anything is stored under a personal code (so a typo is not taken for a new person). */
+  code: (payload: { code: string }, ack: (result: Ack<{ code: string }>) => void) => void
+  forget: (payload: { confirm: true }, ack: (result: Ack) => void) => void
 }
 
 export interface ServerToClientEvents {
@@ -265,6 +335,8 @@ export interface ServerToClientEvents {
   reactions: (bursts: { pollId: string; counts: Record<string, number> }[]) => void
   /** Questions and open answers that changed, coalesced (at most every LIMITS.cardIntervalMs). */
   cards: (payload: CardsPayload) => void
+  /** Everything stored under this phone's id was deleted (from this device or another with its code). */
+  forgotten: () => void
   /** A message that had no acknowledgement callback was refused: here is why. */
   rejected: (reason: { event: string; error: string }) => void
 }

@@ -21,6 +21,8 @@ export interface Settings {
   resultsPublic: boolean
   /** Several processes share this Redis (store and Socket.IO adapter); unset: SQLite. */
   redisUrl?: string
+  /** Sessions that started longer ago than this many days are deleted; unset: kept. */
+  retentionDays?: number
 }
 
 export class SettingsError extends KitError {}
@@ -40,9 +42,11 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
       'if-stale': { type: 'boolean' },
       'results-public': { type: 'boolean' },
       'redis-url': { type: 'string' },
+      'retention-days': { type: 'string' },
     },
     strict: true,
   })
+  const retention = values['retention-days'] ?? env.RETENTION_DAYS
   const rawPort = values.port ?? env.PORT ?? '3030'
   const port = Number(rawPort)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -66,6 +70,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     maxConnectionsPerAddress: positiveInteger('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 200),
     redisUrl: values['redis-url'] ?? (env.REDIS_URL || undefined),
     resultsPublic: values['results-public'] ?? ['1', 'true', 'yes'].includes((env.RESULTS_PUBLIC ?? '').toLowerCase()),
+    ...(retention ? { retentionDays: positiveInteger('RETENTION_DAYS', retention, 0) } : {}),
   }
 }
 

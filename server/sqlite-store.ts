@@ -5,7 +5,19 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import type { WindowRecord } from './questionnaires.ts'
 import type { CardRecord, Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
+
+/** Tables holding a session's data, deleted with it (retention). */
+const SESSION_TABLES = [
+  'votes',
+  'poll_states',
+  'hidden_words',
+  'upvotes',
+  'cards',
+  'reactions',
+  'questionnaire_windows',
+]
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -56,6 +68,17 @@ CREATE TABLE IF NOT EXISTS upvotes (
   participant_id TEXT    NOT NULL,
   PRIMARY KEY (session_id, card_id, participant_id)
 );
+CREATE TABLE IF NOT EXISTS questionnaire_windows (
+  session_id       INTEGER NOT NULL REFERENCES sessions(id),
+  questionnaire_id TEXT    NOT NULL,
+  opens_at         INTEGER,
+  closes_at        INTEGER,
+  PRIMARY KEY (session_id, questionnaire_id)
+);
+-- A participant's data is found by their id alone when they ask for it to be deleted.
+CREATE INDEX IF NOT EXISTS votes_by_participant ON votes (participant_id);
+CREATE INDEX IF NOT EXISTS cards_by_participant ON cards (participant_id);
+CREATE INDEX IF NOT EXISTS upvotes_by_participant ON upvotes (participant_id);
 CREATE TABLE IF NOT EXISTS reactions (
   session_id INTEGER NOT NULL REFERENCES sessions(id),
   poll_id    TEXT    NOT NULL,
@@ -80,6 +103,8 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
+  // Deleted rows are overwritten, not left in free pages: a deletion an attendee asked for is real.
+  db.pragma('secure_delete = ON')
   db.exec(SCHEMA)
   // Data folders from before follow mode, approve-first questions and timers.
   addColumn(db, 'sessions', 'follow_slides', 'INTEGER NOT NULL DEFAULT 0')
@@ -244,6 +269,39 @@ export function openSqliteStore(dataDir: string): Store {
       }),
   )
 
+  type WindowRow = { session_id: number; questionnaire_id: string; opens_at: number | null; closes_at: number | null }
+  const allWindows = db.prepare<[], WindowRow>('SELECT * FROM questionnaire_windows')
+  const upsertWindow = db.prepare(
+    `INSERT INTO questionnaire_windows (session_id, questionnaire_id, opens_at, closes_at)
+     VALUES (@sessionId, @questionnaireId, @opensAt, @closesAt)
+     ON CONFLICT (session_id, questionnaire_id) DO UPDATE SET opens_at = excluded.opens_at, closes_at = excluded.closes_at`,
+  )
+  const forget = db.transaction((participantId: string) => {
+    db.prepare('DELETE FROM votes WHERE participant_id = ?').run(participantId)
+    db.prepare(
+      'DELETE FROM upvotes WHERE participant_id = ? OR (session_id, card_id) IN (SELECT session_id, id FROM cards WHERE participant_id = ?)',
+    ).run(participantId, participantId)
+    db.prepare('DELETE FROM cards WHERE participant_id = ?').run(participantId)
+  })
+  const holds = db.prepare<[string, string, string], { found: number }>(
+    `SELECT EXISTS (SELECT 1 FROM votes WHERE participant_id = ?)
+         OR EXISTS (SELECT 1 FROM cards WHERE participant_id = ?)
+         OR EXISTS (SELECT 1 FROM upvotes WHERE participant_id = ?) AS found`,
+  )
+  const purge = db.transaction((before: number) => {
+    const ids = db
+      .prepare<[number], { id: number }>('SELECT id FROM sessions WHERE started_at < ?')
+      .all(before)
+      .map((row) => row.id)
+    for (const id of ids) {
+      for (const table of SESSION_TABLES) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id)
+      db.prepare('DELETE FROM sessions WHERE id = ?').run(id)
+    }
+    return ids
+  })
+  /** Deleted data leaves the write-ahead log too, not only the database file. */
+  const checkpoint = () => db.pragma('wal_checkpoint(TRUNCATE)')
+
   const listeners: ((change: Change, position: Position) => void)[] = []
   let logged = 0
   const log = (change: Change): Position => {
@@ -361,6 +419,33 @@ export function openSqliteStore(dataDir: string): Store {
       const counts = saveUpvotes(sessionId, upvotes)
       log({ type: 'upvotes', sessionId, upvotes: counts })
       return counts
+    },
+    async loadWindows(): Promise<WindowRecord[]> {
+      return allWindows.all().map((row) => ({
+        sessionId: row.session_id,
+        questionnaireId: row.questionnaire_id,
+        opensAt: row.opens_at,
+        closesAt: row.closes_at,
+      }))
+    },
+    async setWindow(window) {
+      upsertWindow.run(window)
+      return log({ type: 'window', window })
+    },
+    async forgetParticipant(participantId) {
+      forget(participantId)
+      checkpoint()
+      return log({ type: 'forget', participantId })
+    },
+    async hasParticipant(participantId) {
+      return holds.get(participantId, participantId, participantId)?.found === 1
+    },
+    async purgeSessions(before) {
+      const sessionIds = purge(before)
+      if (sessionIds.length === 0) return []
+      checkpoint()
+      log({ type: 'purge', sessionIds })
+      return sessionIds
     },
     onChange(listener) {
       listeners.push(listener)

@@ -7,6 +7,7 @@
 // carries the new state of what it touched (a poll's whole record, a reaction's new count), so
 // applying it twice, or replaying from before a snapshot, leaves the same state.
 import type { PollState, SessionView } from './protocol.ts'
+import type { WindowRecord } from './questionnaires.ts'
 
 export type Session = SessionView
 
@@ -88,6 +89,15 @@ export type Change =
   /** A card's whole new record (moderation). */
   | { type: 'card'; sessionId: number; card: CardRecord }
   | { type: 'upvotes'; sessionId: number; upvotes: UpvoteCount[] }
+  /** A questionnaire's new window for a session (opened, closed, scheduled). */
+  | { type: 'window'; window: WindowRecord }
+  /**
+   * Everything stored under this participant id was deleted, at their request; the log before
+   * this change was cleared of it too, so every process reloads from the store.
+   */
+  | { type: 'forget'; participantId: string }
+  /** These sessions were deleted (retention), with the log before this change: reload. */
+  | { type: 'purge'; sessionIds: number[] }
   /** The log cannot vouch for what came before (it was trimmed while this process was away): reload. */
   | { type: 'gap' }
 
@@ -145,6 +155,18 @@ export interface Store {
     sessionId: number,
     upvotes: readonly { cardId: string; participantId: string; on: boolean }[],
   ): Promise<UpvoteCount[]>
+  /** Every questionnaire window of every session. */
+  loadWindows(): Promise<WindowRecord[]>
+  setWindow(window: WindowRecord): Promise<Position>
+  /**
+   * Deletes everything stored under a participant id, in every session: votes and questionnaire
+   * answers, questions and open answers (with their upvotes), upvotes given, and the log's copies.
+   */
+  forgetParticipant(participantId: string): Promise<Position>
+  /** True when anything is stored under this participant id (a personal code typed on a phone). */
+  hasParticipant(participantId: string): Promise<boolean>
+  /** Deletes every session started before `before` (ms since epoch) with all it holds; their ids. */
+  purgeSessions(before: number): Promise<number[]>
   /**
    * Every change from now on, in log order, from every process sharing the store (this one's
    * own too). With SQLite the listener runs before the write that made the change resolves.

@@ -41,6 +41,11 @@ export class PollTally {
     return this.answers.get(participantId)?.voteId === voteId
   }
 
+  /** Who answered, by participant id. */
+  respondents(): Iterable<string> {
+    return this.answers.keys()
+  }
+
   answerOf(participantId: string): string[] | undefined {
     return this.answers.get(participantId)?.answer
   }

@@ -14,3 +14,8 @@ export function rankWords(counts: Record<string, number>, limit = Number.POSITIV
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
 }
+
+/** Attendee text as stored: one line of normalised text (the views show it as text, never markup). */
+export function cleanText(text: string): string {
+  return text.normalize('NFKC').trim().replace(/\s+/g, ' ')
+}

@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net'
 import { startKit } from '../../server/kit.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../../server/poll-definition.ts'
+import type { FollowUp } from '../../server/questionnaire-definition.ts'
 import { readSettings } from '../../server/settings.ts'
 import { connect } from './clients.ts'
 
@@ -80,13 +81,20 @@ export const VOICE_POLLS: PollDefinition[] = [
 ].map((poll) => PollDefinitionSchema.parse(poll))
 
 /** The kit in this process, as `npm start` assembles it, on a random loopback port. */
-export async function startTestServer(options: { dataDir: string; polls?: PollDefinition[]; resultsPublic?: boolean }) {
+export async function startTestServer(options: {
+  dataDir: string
+  polls?: PollDefinition[]
+  followUp?: FollowUp
+  resultsPublic?: boolean
+  retentionDays?: number
+}) {
   const settings = {
     ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir]),
     secret: SECRET,
     ...(options.resultsPublic ? { resultsPublic: true } : {}),
+    ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
   }
-  const server = await startKit(settings, { polls: options.polls ?? [HAT_POLL] })
+  const server = await startKit(settings, { polls: options.polls ?? [HAT_POLL], followUp: options.followUp })
   server.joinUrl = 'http://192.0.2.1:3030/vote'
   const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`
   return {
