@@ -1,11 +1,13 @@
 // Builds the phone page once at start-up: the script (with the Socket.IO client) is bundled by
 // esbuild and inlined, and so is the deck's text font, cut down to the characters the page needs,
 // so a phone on a slow network needs one request. The gzipped copy is kept in memory and sent as is.
+// It is compressed with Zopfli (WebAssembly, no native build): ordinary gzip that any browser
+// reads, about 6 % smaller than zlib's best, for about a second once per start.
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
+import { gzipAsync } from '@gfx/zopfli'
 import { build, type Plugin, transform } from 'esbuild'
 import subsetFont from 'subset-font'
 
@@ -23,10 +25,10 @@ const FONT_FILE = createRequire(import.meta.url).resolve(
 
 /**
  * The characters the font keeps: Latin letters, digits and the punctuation the page and the
- * polls use. Anything else (an accent a participant types, an emoji) falls back to the phone's
- * own fonts, character by character.
+ * polls use. Anything else (an accent a participant types, an emoji, a rare sign such as % or @)
+ * falls back to the phone's own fonts, character by character.
  */
-const GLYPHS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' + ' .,:;!?\'"()-/%&+=#@’‘“”…–—·✓'
+const GLYPHS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' + ' .,:;!?\'"()-/&+’‘“”…–—·✓'
 
 /**
  * An @font-face rule with the font inlined, at one weight (a second would cost 4 KB of the 30 KB
@@ -93,5 +95,5 @@ export async function buildVoterPage(): Promise<VoterPage> {
   const css = /<style>([\s\S]*?)<\/style>/.exec(template)?.[1] ?? ''
   const minified = (await transform(css.replace('/*VOTER_FONT*/', font), { loader: 'css', minify: true })).code
   const html = Buffer.from(template.replace(css, () => minified.trim()).replace('/*VOTER_SCRIPT*/', () => inline))
-  return { html, gzipped: gzipSync(html, { level: 9 }) }
+  return { html, gzipped: Buffer.from(await gzipAsync(html, { numiterations: 15 })) }
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { parseFollowUp } from '../server/questionnaire-definition.ts'
+import { parseFollowUp, type Questionnaire } from '../server/questionnaire-definition.ts'
 import { changed, isOpen } from '../server/questionnaires.ts'
 import type { SessionResults } from '../server/results.ts'
 import { DATABASE_FILE } from '../server/sqlite-store.ts'
@@ -57,7 +57,8 @@ const question = (data: SessionResults, key: string) =>
 
 describe('declarations', () => {
   it('refuses a bad questionnaire with what to write instead', () => {
-    const bad = (change: (file: typeof FOLLOW_UP_FILE) => void) => {
+    // biome-ignore lint/suspicious/noExplicitAny: a declaration as an author might mistype it
+    const bad = (change: (file: any) => void) => {
       const file = structuredClone(FOLLOW_UP_FILE)
       change(file)
       return () => parseFollowUp(file, JOURNEY_POLLS)
@@ -72,7 +73,7 @@ describe('declarations', () => {
   })
 
   it('opens and closes a window by the clock', () => {
-    const questionnaire = FOLLOW_UP.questionnaires[1]
+    const questionnaire = FOLLOW_UP.questionnaires[1] as Questionnaire
     const never = { sessionId: 1, questionnaireId: 'pulse-1w', opensAt: null, closesAt: null }
     const opened = changed(questionnaire, never, { action: 'open' }, 1000)
     expect(opened).toMatchObject({ opensAt: 1000, closesAt: 1000 + 7 * 24 * 3600 * 1000 })

@@ -12,9 +12,21 @@ import { receive, showCountdown, timeToAnswer } from './countdown.ts'
 import { $, announce, el, form, randomId } from './dom.ts'
 import { matrix } from './matrix.ts'
 import { openAnswers } from './open-answers.ts'
+import {
+  atFirst,
+  currentQuestion,
+  isQuestion,
+  mountQuestionnaires,
+  move,
+  note,
+  offer,
+  progressLine,
+  sessionOf,
+  showDone,
+} from './questionnaire.ts'
 import { mountQuestions } from './questions.ts'
 import { ranking } from './ranking.ts'
-import { sendWithRetry, socket } from './socket.ts'
+import { becomeParticipant, myCode, NOT_SENT, sendWithRetry, socket } from './socket.ts'
 
 const polls = new Map<string, PollView>()
 let mine: Record<string, string[]> = {}
@@ -75,6 +87,7 @@ const labelOf = (poll: PollView, id: string) => poll.options.find((option) => op
 function answeredText(poll: PollView): string {
   const answer = mine[poll.id]
   if (!answer) return ''
+  if (isQuestion(poll)) return 'Saved. Change it, or tap Next.'
   if (poll.kind === 'quiz' && poll.revealed && poll.correct) {
     // A suggested answer, not a score: the screen shows the reasoning and the other case.
     return poll.correct.includes(answer[0] ?? '')
@@ -173,7 +186,7 @@ function build(poll: PollView): HTMLElement[] {
       ]
     }
     case 'text':
-      return openAnswers(poll)
+      return isQuestion(poll) ? note(poll, mine[poll.id], vote) : openAnswers(poll)
     case 'ranking':
       return ranking(poll, mine[poll.id], vote)
     case 'matrix':
@@ -213,12 +226,16 @@ const asTiles = (poll: PollView) =>
   poll.kind === 'quiz' && poll.options.length <= 4 && poll.options.every((option) => hatOf(option.label))
 
 function render(): void {
-  const poll = currentPoll()
-  showCountdown(poll)
+  // A live poll comes first; a questionnaire the attendee is answering waits where it was.
+  const live = currentPoll()
+  const poll = live ?? currentQuestion() ?? undefined
+  const done = !live && showDone()
+  showCountdown(live)
   $('poll').hidden = !poll
-  $('waiting').hidden = Boolean(poll)
+  $('qnav').hidden = !poll || !!live
+  $('waiting').hidden = $('qlist').hidden = Boolean(poll) || done
   if (!poll) {
-    if (shownKey) {
+    if (shownKey && !shownKey.includes('/')) {
       setStatus('Voting closed.')
       announce('Voting closed. Wait for the next question.')
     }
@@ -229,7 +246,8 @@ function render(): void {
   if (key !== shownKey) {
     const sameQuestion = shownKey.startsWith(`${poll.id}:`)
     shownKey = key
-    $('hint').textContent = HINTS[poll.kind]
+    $('hint').textContent = isQuestion(poll) ? progressLine() : HINTS[poll.kind]
+    ;($('qback') as HTMLButtonElement).disabled = atFirst()
     $('question').textContent = poll.question
     $('options').className = `options kind-${poll.kind}${asTiles(poll) ? ' tiles' : ''}`
     $('wall').replaceChildren()
@@ -238,6 +256,7 @@ function render(): void {
     if (!sameQuestion) announce(`New question: ${poll.question}${timeToAnswer(poll)}`)
     else if (poll.revealed) announce('The answer is revealed.')
   }
+  $('qnext').textContent = mine[poll.id] ? 'Next' : 'Skip'
   refresh(poll)
 }
 
@@ -247,12 +266,20 @@ async function send(pollId: string, answer: VotePayload['answer']): Promise<bool
   sending = true
   render()
   setStatus('Sending…')
+  const sessionId = pollId.includes('/') ? sessionOf() : undefined
   const result = await sendWithRetry<Ack<{ answer: string[] }>>(
-    () => socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId }),
+    () => socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId, ...(sessionId ? { sessionId } : {}) }),
     () => setStatus('Still sending… (the connection is slow)'),
   )
   sending = false
-  const poll = polls.get(pollId)
+  const poll = polls.get(pollId) ?? currentQuestion()
+  if (result?.ok && poll && isQuestion(poll)) {
+    mine[pollId] = result.answer
+    // Moving on is what a person sees; a screen reader hears that it was saved.
+    move(1)
+    announce('Saved.')
+    return true
+  }
   if (result?.ok && poll) {
     mine[pollId] = result.answer
     setStatus(answeredText(poll), 'ok')
@@ -332,6 +359,18 @@ async function showTakeaway(): Promise<void> {
       el('h3', { textContent: 'Questions from the room' }),
       el('ul', {}, ...questions.map((card) => cardLine(card, result.myCards))),
     )
+  for (const { title, questions } of result.questionnaires) {
+    blocks.push(el('h3', { textContent: title }))
+    for (const question of questions) {
+      const answer = answers[question.id]
+      if (answer)
+        blocks.push(
+          el('p', { textContent: question.question }),
+          el('p', { className: 'mine', textContent: mineText(question, answer) }),
+        )
+    }
+  }
+  blocks.push(yourData())
   blocks.push(
     el('button', {
       type: 'button',
@@ -346,6 +385,51 @@ async function showTakeaway(): Promise<void> {
     ),
   )
   page.replaceChildren(...blocks)
+}
+
+/**
+ * The personal code (to carry on from another device, typed here) and deleting everything
+ * stored under it. Not printed: the code is what links a person's answers.
+ */
+function yourData(): HTMLElement {
+  const status = el('p', { className: 'status', role: 'status' })
+  const code = el('input', { type: 'text', id: 'code', autocomplete: 'off', autocapitalize: 'characters' })
+  const ask = async <T>(reply: Promise<Ack<T>>, then: (result: T) => void) => {
+    const result = await reply.catch(() => null)
+    if (result?.ok) then(result)
+    else status.textContent = result?.error ?? NOT_SENT
+  }
+  return el(
+    'section',
+    { className: 'no-print' },
+    el('h3', { textContent: 'Your personal code' }),
+    el('p', { className: 'code', textContent: myCode() }),
+    el('p', {
+      className: 'hint',
+      textContent:
+        'It links your answers before, during and after the session, without your name. To carry on from another device, type it there, here:',
+    }),
+    form(
+      () => ask(socket.timeout(8000).emitWithAck('code', { code: code.value }), (r) => becomeParticipant(r.code)),
+      el('label', { htmlFor: 'code', textContent: 'A code from your other device' }),
+      code,
+      el('button', { type: 'submit', className: 'button', textContent: 'Carry on with this code' }),
+    ),
+    status,
+    el('h3', { textContent: 'Your data' }),
+    el('p', {
+      className: 'hint',
+      textContent: 'Deletes every answer, question and upvote stored under your code, in every session, for good.',
+    }),
+    el('button', {
+      type: 'button',
+      className: 'button danger',
+      textContent: 'Delete my data',
+      onclick: () =>
+        confirm('Delete everything stored under your code? This cannot be undone.') &&
+        ask(socket.timeout(8000).emitWithAck('forget', { confirm: true }), () => becomeParticipant(null)),
+    }),
+  )
 }
 
 /** A card as a line of a list: its text (as text), its votes, and whether it is yours. */
@@ -422,6 +506,7 @@ socket.on('sync', (state) => {
     receive(poll)
   }
   mine = state.mine ?? {}
+  offer(state.questionnaires)
   shownKey = ''
   syncCards(state)
   render()
@@ -432,7 +517,10 @@ socket.on('poll:state', (poll) => {
   render()
 })
 socket.on('cards', applyCards)
+// Everything under this id was deleted (here or on another device with the code): start afresh.
+socket.on('forgotten', () => becomeParticipant(null))
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
 
 $('logo').innerHTML = $('waiting-art').innerHTML = hatPicture('both').outerHTML
 mountQuestions()
+mountQuestionnaires(() => mine, render)

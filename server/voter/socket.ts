@@ -2,23 +2,47 @@
 // (voteId, postId), so a flaky network never counts it twice.
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol.ts'
-import { randomId } from './dom.ts'
 
+const KEY = 'workshop.participant'
+
+/**
+ * The phone's anonymous participant id, kept on the phone. It is also the attendee's personal
+ * code: ten characters without look-alikes (no 0, 1, i, l, o), shown on the takeaway in two
+ * groups, typed on another device to carry on there as the same person.
+ */
 function participantId(): string {
-  const key = 'workshop.participant'
   try {
-    const existing = localStorage.getItem(key)
+    const existing = localStorage.getItem(KEY)
     if (existing) return existing
-    const made = randomId()
-    localStorage.setItem(key, made)
+    const made = newCode()
+    localStorage.setItem(KEY, made)
     return made
   } catch {
-    return randomId() // private mode without storage: one id for this page's life
+    return newCode() // private mode without storage: one id for this page's life
   }
 }
 
+function newCode(): string {
+  const letters = '23456789abcdefghjkmnpqrstuvwxyz'
+  return Array.from(crypto.getRandomValues(new Uint8Array(10)), (v) => letters[v % 31]).join('')
+}
+
+const id = participantId()
+
+/** The personal code as the takeaway shows it: "K7Q4M-2XD9P". */
+export const myCode = () => id.toUpperCase().replace(/^(.{5})(?=.)/, '$1-')
+
+/** Continues as another participant (a code from another device), or as a new one (null), from a fresh page. */
+export function becomeParticipant(code: string | null): void {
+  try {
+    if (code) localStorage.setItem(KEY, code)
+    else localStorage.removeItem(KEY)
+  } catch {}
+  location.replace(location.pathname)
+}
+
 export const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-  auth: { role: 'voter', participantId: participantId() },
+  auth: { role: 'voter', participantId: id },
   // WebTransport is left out of the page's bundle (server/voter-page.ts).
   transports: ['polling', 'websocket'],
 })
