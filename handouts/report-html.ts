@@ -36,8 +36,9 @@ function journeyChart(figures: ReportFigures, range: ReportInput['range']): stri
   const left = 12
   const top = 6
   const bottom = 14
-  const step = (width - left - 8) / Math.max(1, journey.stages.length - 1)
-  const x = (i: number) => left + 4 + i * step
+  // Room at both ends for a stage's label ("+4 weeks", "fewer than 5 answered") under its dot.
+  const step = (width - left - 30) / Math.max(1, journey.stages.length - 1)
+  const x = (i: number) => left + 12 + i * step
   const y = (value: number) => top + (1 - (value - range.min) / (range.max - range.min)) * (height - top - bottom)
   const grid = [range.min, (range.min + range.max) / 2, range.max]
     .map(

@@ -126,8 +126,14 @@ function reaction(poll: PollDefinition, answers: Vote[]): ReportFigures['reactio
         ? Math.round((points.reduce((sum, point) => sum + point, 0) / n) * 10) / 10
         : null,
     options: enough
-      ? poll.options.map((option) => ({
-          label: option.label,
+      ? poll.options.map((option, i) => ({
+          // A scale's ends say what they mean: "1 · Not at all", "5 · Very".
+          label:
+            i === 0 && poll.minLabel
+              ? `${option.label} · ${poll.minLabel}`
+              : i === poll.options.length - 1 && poll.maxLabel
+                ? `${option.label} · ${poll.maxLabel}`
+                : option.label,
           count: answers.filter((vote) => vote.answer[0] === option.id).length,
         }))
       : [],
