@@ -4,12 +4,15 @@ import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { questionnaireLink } from './app.ts'
 import { banner } from './banner.ts'
 import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
+import { PollEngine } from './engine.ts'
 import { KitError } from './errors.ts'
 import { loadFollowUpOrExplain, loadPollsOrExplain, openStore, startKit } from './kit.ts'
+import type { WindowPayload } from './protocol.ts'
 import { findSession, resultsCsv, sessionResults } from './results.ts'
-import { ROOT, readSettings, SettingsError } from './settings.ts'
+import { publicBase, ROOT, readSettings, SettingsError } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
 
 async function ensureBuilt(deck: string): Promise<void> {
@@ -127,12 +130,178 @@ async function results(argv: string[]): Promise<void> {
   }
 }
 
-const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev, results }
+interface WindowListing {
+  questionnaireId: string
+  title: string
+  open: boolean
+  opensAt: number | null
+  closesAt: number | null
+  started?: number
+  finished?: number
+  link: string
+}
+
+/**
+ * `npm run questionnaire -- list|open|close|schedule [id] [--session N] [--from DATE] [--until DATE]`.
+ * A kit that is running applies the change itself, so its phones hear of it at once (and with
+ * SQLite only it may write: its log of changes lives in its process); otherwise the data folder
+ * or Redis is changed directly and the next start reads it.
+ */
+async function questionnaire(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      session: { type: 'string', default: 'current' },
+      from: { type: 'string' },
+      until: { type: 'string' },
+      url: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'redis-url': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  })
+  const [action = 'list', questionnaireId] = positionals
+  if (!['list', 'open', 'close', 'schedule'].includes(action)) {
+    throw new SettingsError(`Unknown action "${action}": use list, open, close or schedule.`)
+  }
+  if (action !== 'list' && !questionnaireId) {
+    throw new SettingsError(`Name the questionnaire: npm run questionnaire -- ${action} pre-work`)
+  }
+  const date = (flag: 'from' | 'until') => {
+    const text = values[flag]
+    if (text === undefined) return undefined
+    const at = Date.parse(text)
+    if (Number.isNaN(at))
+      throw new SettingsError(`--${flag} must be a date like 2026-05-16 (or 2026-05-16T18:00), not "${text}".`)
+    return at
+  }
+  const [from, until] = [date('from'), date('until')]
+  if (action === 'schedule' && until === undefined) {
+    throw new SettingsError('schedule needs --until DATE (and --from DATE, default now).')
+  }
+  const settings = readSettings([
+    ...(values.port ? ['--port', values.port] : []),
+    ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : []),
+    ...(values['redis-url'] ? ['--redis-url', values['redis-url']] : []),
+  ])
+  const session = values.session === 'current' ? undefined : Number(values.session)
+  if (session !== undefined && !Number.isInteger(session)) {
+    throw new SettingsError(`--session must be "current" or a session id, not "${values.session}".`)
+  }
+  const change =
+    action === 'list'
+      ? undefined
+      : until !== undefined && action !== 'close'
+        ? { action: 'schedule' as const, from: from ?? Date.now(), until }
+        : { action: action as 'open' | 'close' }
+  const base = values.url ?? `http://127.0.0.1:${settings.port}`
+  const running = await reachable(base)
+  if (values.url && !running) throw new SettingsError(`No kit answers at ${values.url}: is it running? Check --url.`)
+  const listing = running
+    ? await overHttp(base, settings.secret, values.session as string, questionnaireId, change, session)
+    : await inStore(settings, values.session as string, questionnaireId, change, session)
+  for (const entry of listing) {
+    const when = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+    const state = entry.open
+      ? `open${entry.closesAt ? ` until ${when(entry.closesAt)}` : ''}`
+      : entry.opensAt && entry.opensAt > Date.now()
+        ? `opens ${when(entry.opensAt)}${entry.closesAt ? `, closes ${when(entry.closesAt)}` : ''}`
+        : entry.opensAt
+          ? 'closed'
+          : 'not opened yet'
+    const counts = entry.started !== undefined ? ` · ${entry.started} started, ${entry.finished} finished` : ''
+    console.log(`${entry.questionnaireId}: ${entry.title}\n  ${state}${counts}\n  Link to send: ${entry.link}`)
+  }
+}
+
+async function reachable(base: string): Promise<boolean> {
+  try {
+    return (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1500) })).ok
+  } catch {
+    return false
+  }
+}
+
+async function overHttp(
+  base: string,
+  secret: string,
+  sessionKey: string,
+  questionnaireId: string | undefined,
+  change: object | undefined,
+  sessionId: number | undefined,
+): Promise<WindowListing[]> {
+  const headers = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' }
+  const fail = async (response: Response) => {
+    if (response.status === 401) {
+      throw new SettingsError(
+        `The kit running at ${base} has another presenter secret: set PRESENTER_SECRET to it (the key= part of its presenter link).`,
+      )
+    }
+    throw new SettingsError(((await response.json()) as { error: string }).error)
+  }
+  if (change && questionnaireId) {
+    const response = await fetch(`${base}/api/questionnaires/${encodeURIComponent(questionnaireId)}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...change, ...(sessionId ? { sessionId } : {}) }),
+    })
+    if (!response.ok) await fail(response)
+  }
+  const response = await fetch(`${base}/api/questionnaires?session=${encodeURIComponent(sessionKey)}`, { headers })
+  if (!response.ok) await fail(response)
+  const { questionnaires } = (await response.json()) as { questionnaires: WindowListing[] }
+  return questionnaires.filter((entry) => !questionnaireId || entry.questionnaireId === questionnaireId)
+}
+
+async function inStore(
+  settings: ReturnType<typeof readSettings>,
+  sessionKey: string,
+  questionnaireId: string | undefined,
+  change: object | undefined,
+  sessionId: number | undefined,
+): Promise<WindowListing[]> {
+  const polls = await loadPollsOrExplain()
+  const followUp = await loadFollowUpOrExplain(polls)
+  const { store } = await openStore(settings)
+  try {
+    // The same engine `npm start` runs, without a server: the same rules, the same writes.
+    const engine = await new PollEngine(store, polls, followUp).start()
+    if (change && questionnaireId) {
+      const result = await engine.changeWindow({
+        ...change,
+        questionnaireId,
+        ...(sessionId ? { sessionId } : {}),
+      } as WindowPayload)
+      if (!result.ok) throw new SettingsError(result.error)
+    }
+    const session = await findSession(store, sessionKey)
+    const data = await sessionResults(store, [], session, followUp)
+    const joinUrl = `${publicBase(settings, settings.port)}/vote`
+    return followUp.questionnaires
+      .filter((entry) => !questionnaireId || entry.id === questionnaireId)
+      .map((entry) => {
+        const counted = data.questionnaires.find((result) => result.id === entry.id)
+        return {
+          ...engine.windowOf(session.id, entry.id),
+          title: entry.title,
+          started: counted?.started,
+          finished: counted?.finished,
+          link: questionnaireLink(joinUrl, session.id, entry.id),
+        }
+      })
+  } finally {
+    await store.close()
+  }
+}
+
+const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev, results, questionnaire }
 
 async function main(): Promise<void> {
   const [command = 'start', ...argv] = process.argv.slice(2)
   const run = commands[command]
-  if (!run) throw new SettingsError(`Unknown command "${command}": use start, dev, build or results.`)
+  if (!run) throw new SettingsError(`Unknown command "${command}": use start, dev, build, results or questionnaire.`)
   await run(argv)
 }
 

@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gzipAsync } from '@gfx/zopfli'
 import { build, type Plugin, transform } from 'esbuild'
 import subsetFont from 'subset-font'
 
@@ -95,5 +94,22 @@ export async function buildVoterPage(): Promise<VoterPage> {
   const css = /<style>([\s\S]*?)<\/style>/.exec(template)?.[1] ?? ''
   const minified = (await transform(css.replace('/*VOTER_FONT*/', font), { loader: 'css', minify: true })).code
   const html = Buffer.from(template.replace(css, () => minified.trim()).replace('/*VOTER_SCRIPT*/', () => inline))
-  return { html, gzipped: Buffer.from(await gzipAsync(html, { numiterations: 15 })) }
+  return { html, gzipped: await zopfli(html) }
+}
+
+/**
+ * Gzip with Zopfli. Its Emscripten wrapper, when loaded, adds process-wide handlers that turn
+ * any unhandled rejection or exception into a crash of the whole process: they are taken off
+ * again at once, so the kit keeps its own rules (a Redis hiccup is logged, not fatal).
+ */
+async function zopfli(data: Buffer): Promise<Buffer> {
+  const events = ['unhandledRejection', 'uncaughtException'] as const
+  const before = events.map((event) => process.listeners(event))
+  const { gzipAsync } = await import('@gfx/zopfli')
+  events.forEach((event, i) => {
+    for (const listener of process.listeners(event)) {
+      if (!before[i]?.includes(listener)) process.off(event, listener as never)
+    }
+  })
+  return Buffer.from(await gzipAsync(data, { numiterations: 15 }))
 }

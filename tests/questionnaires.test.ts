@@ -2,18 +2,21 @@
 // phones answer at their own pace, leave and come back, carry their answers to another device
 // with their personal code; a pulse after the next session started links to the same person's
 // start and end; exports hold it all; deleting one's data and retention remove it everywhere.
-
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadFollowUpOrExplain } from '../server/kit.ts'
 import { parseFollowUp, type Questionnaire } from '../server/questionnaire-definition.ts'
 import { changed, isOpen } from '../server/questionnaires.ts'
 import type { SessionResults } from '../server/results.ts'
+import { ROOT } from '../server/settings.ts'
 import { DATABASE_FILE } from '../server/sqlite-store.ts'
 import { type Client, closeClients, nextEvent, voteId } from './harness/clients.ts'
 import { FOLLOW_UP, FOLLOW_UP_FILE, JOURNEY_POLLS } from './harness/follow-up.ts'
 import { SECRET, startTestServer } from './harness/kit.ts'
-import { tempDir } from './harness/system.ts'
+import { freePort, tempDir } from './harness/system.ts'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 let dir: ReturnType<typeof tempDir>
@@ -70,6 +73,25 @@ describe('declarations', () => {
     expect(bad((f) => (f.journey.stages[2].from = 'pulse-1w/took-step'))).toThrow(/is a single poll; name a scale poll/)
     expect(bad((f) => (f.report.kept[0].yes = ['Maybe']))).toThrow(/"Maybe" is not an option of "pulse-1w\/took-step"/)
     expect(bad((f) => ((f.questionnaires[1] as { id: string }).id = 'pre-work'))).toThrow(/declared twice/)
+  })
+
+  it('stops the start naming the file and the fix', async () => {
+    const slides = tempDir()
+    try {
+      writeFileSync(join(slides.path, 'deck.md'), '---\ntitle: A deck\nquestionnaires: ./after.yaml\n---\n\n# Hello\n')
+      await expect(loadFollowUpOrExplain([], slides.path)).rejects.toThrow(
+        /A questionnaire needs fixing: .*deck\.md names .*after\.yaml in questionnaires:, but there is no such file/,
+      )
+      writeFileSync(
+        join(slides.path, 'after.yaml'),
+        'questionnaires:\n  - id: pulse\n    title: Later\n    questions:\n      - id: q\n        kind: reactions\n        question: React?\n',
+      )
+      await expect(loadFollowUpOrExplain([], slides.path)).rejects.toThrow(
+        /after\.yaml: questionnaire "pulse", question "q": kind reactions needs the room; use one of single, multiple/,
+      )
+    } finally {
+      slides.remove()
+    }
   })
 
   it('opens and closes a window by the clock', () => {
@@ -250,5 +272,58 @@ describe('a questionnaire over real sockets', () => {
     await expect.poll(async () => (await server.store.listSessions()).map((s) => s.name)).toEqual(['Recent'])
     expect(await server.store.hasParticipant('participant-ana')).toBe(false)
     expect(await server.store.loadWindows()).toEqual([])
+  })
+})
+
+describe('npm run questionnaire', () => {
+  // Not spawnSync: the kit under test runs in this process and must answer the command.
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/cli.ts', 'questionnaire', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk) => (stdout += chunk))
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      child.on('close', (status) => resolve({ status, stdout, stderr }))
+    })
+
+  it('opens a running kit’s questionnaire through it, and says what to set when the secret differs', async () => {
+    const phoneSocket = await phone('participant-cli')
+    const told = nextEvent(
+      phoneSocket,
+      'sync',
+      (state) => state.questionnaires.some((q) => q.id === 'pre-work'),
+      30_000,
+    )
+    const opened = await cli(['open', 'pre-work', '--until', '2099-01-01', '--url', server.url], {
+      PRESENTER_SECRET: SECRET,
+    })
+    expect(opened.status, opened.stderr).toBe(0)
+    expect(opened.stdout).toMatch(
+      /pre-work: Before the workshop: your week\n {2}open until .*2099.* · 0 started, 0 finished\n {2}Link to send: http:\/\/192\.0\.2\.1:3030\/vote\?s=1&q=pre-work/,
+    )
+    await told
+    const refused = await cli(['close', 'pre-work', '--url', server.url], {
+      PRESENTER_SECRET: 'another-secret-of-16-chars',
+    })
+    expect(refused.status).toBe(1)
+    expect(refused.stderr).toContain('has another presenter secret: set PRESENTER_SECRET')
+  })
+
+  it('changes the data folder directly when no kit is running', async () => {
+    closeClients()
+    await server.close()
+    const port = String(await freePort())
+    const opened = await cli(['open', 'pulse-1w', '--data-dir', dir.path, '--port', port])
+    expect(opened.status, opened.stderr).toBe(0)
+    // The workshop's own declaration (slides/questionnaires.yaml): open for its 7 days.
+    expect(opened.stdout).toMatch(/pulse-1w: One week on\n {2}open until/)
+    const closed = await cli(['close', 'pulse-1w', '--data-dir', dir.path, '--port', port])
+    expect(closed.stdout).toMatch(/pulse-1w: One week on\n {2}closed · 0 started, 0 finished/)
+    await start()
+    expect(server.engine.windowOf(server.engine.session.id, 'pulse-1w')).toMatchObject({ open: false })
   })
 })
