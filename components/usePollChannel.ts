@@ -2,6 +2,7 @@
 // it follows live tallies; in print mode (PDF export) components read stored results instead.
 import { io, type Socket } from 'socket.io-client'
 import { reactive } from 'vue'
+import type { JourneyResult } from '../server/journey'
 import type {
   Ack,
   CardsPayload,
@@ -12,10 +13,12 @@ import type {
   ModeratePayload,
   PollResults,
   PollView,
+  QuestionnaireView,
   ServerToClientEvents,
   SessionPayload,
   SessionView,
   Tally,
+  WindowPayload,
 } from '../server/protocol'
 import { beforePrinting } from './usePrintReady'
 
@@ -38,6 +41,8 @@ export interface PollChannel {
    * sends the view, so the deck counts from when it received it (never comparing clocks).
    */
   countdowns: Record<string, Countdown>
+  /** The session's questionnaires (pre-work, pulses), by id; the presenter's say how many answered. */
+  questionnaires: Record<string, QuestionnaireView>
 }
 
 export interface Countdown {
@@ -63,6 +68,7 @@ const channel = reactive<PollChannel>({
   held: {},
   approveQuestions: false,
   countdowns: {},
+  questionnaires: {},
 })
 
 /** The key of a wall's held count: the poll's id, or '' for the room's questions. */
@@ -110,6 +116,7 @@ export function usePollChannel(): PollChannel {
     channel.tallies = Object.fromEntries((state.tallies ?? []).map((tally) => [tally.pollId, tally]))
     channel.cards = {}
     receiveCards({ cards: state.cards ?? [], held: state.held ?? [] })
+    channel.questionnaires = Object.fromEntries((state.questionnaires ?? []).map((view) => [view.id, view]))
   })
   socket.on('poll:state', receivePoll)
   socket.on('cards', receiveCards)
@@ -151,7 +158,7 @@ export function onTaps(pollId: string, listener: TapListener): () => void {
   return () => listeners.delete(listener)
 }
 
-async function ask<E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval'>(
+async function ask<E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval' | 'window'>(
   event: E,
   payload: Parameters<ClientToServerEvents[E]>[0],
 ): Promise<Ack> {
@@ -171,6 +178,16 @@ export const sendFollow = (on: boolean) => ask('follow', { on })
 export const sendSlide = (pollId: string | null) => ask('slide', { pollId })
 export const sendModerate = (payload: ModeratePayload) => ask('moderate', payload)
 export const sendApproval = (on: boolean) => ask('approval', { on })
+export const sendWindow = (payload: WindowPayload) => ask('window', payload)
+
+/** The session's before / end / pulses chart (needs the presenter's cookie, or public results). */
+export function fetchJourney(): Promise<JourneyResult | null> {
+  return beforePrinting(
+    fetch('/api/sessions/current/journey')
+      .then((response) => (response.ok ? (response.json() as Promise<JourneyResult | null>) : null))
+      .catch(() => null),
+  )
+}
 
 /** The address phones open ('' when the server does not say). */
 export function fetchJoinUrl(): Promise<string> {

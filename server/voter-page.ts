@@ -103,13 +103,14 @@ export async function buildVoterPage(): Promise<VoterPage> {
  * again at once, so the kit keeps its own rules (a Redis hiccup is logged, not fatal).
  */
 async function zopfli(data: Buffer): Promise<Buffer> {
-  const events = ['unhandledRejection', 'uncaughtException'] as const
-  const before = events.map((event) => process.listeners(event))
+  const rejections = process.listeners('unhandledRejection')
+  const exceptions = process.listeners('uncaughtException')
   const { gzipAsync } = await import('@gfx/zopfli')
-  events.forEach((event, i) => {
-    for (const listener of process.listeners(event)) {
-      if (!before[i]?.includes(listener)) process.off(event, listener as never)
-    }
-  })
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!rejections.includes(listener)) process.off('unhandledRejection', listener)
+  }
+  for (const listener of process.listeners('uncaughtException')) {
+    if (!exceptions.includes(listener)) process.off('uncaughtException', listener)
+  }
   return Buffer.from(await gzipAsync(data, { numiterations: 15 }))
 }
