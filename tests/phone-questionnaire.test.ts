@@ -134,6 +134,7 @@ describe('a questionnaire on the phone', () => {
     const page = await open(laptop, `/vote?s=${first}&q=pulse-1w`)
     await expect.poll(() => question(page)).toBe('Did you take your step?')
     expect(await page.locator('#hint').textContent()).toBe('One week on · 1 of 3')
+    expect(await page.locator('#ask').isHidden()).toBe(true)
     await page.getByRole('button', { name: 'Partly' }).click()
     await expect.poll(() => question(page)).toBe('How sure are you, now?')
     await shot(page, '7-pulse-scale')

@@ -32,8 +32,12 @@ export function mountQuestionnaires(mine: () => Record<string, string[]>, render
   answers = mine
   const params = new URLSearchParams(location.search)
   const linked = params.get('q')
-  // A link from an invitation or a follow-up message opens its questionnaire straight away.
-  if (linked) socket.once('connect', () => void start(linked, Number(params.get('s')) || undefined))
+  // A link from an invitation or a follow-up message opens its questionnaire straight away; at
+  // home, days from the session, the room's questions are not the place to be.
+  if (linked) {
+    $('ask').hidden = true
+    socket.once('connect', () => void start(linked, Number(params.get('s')) || undefined))
+  }
   $('qback').onclick = () => move(-1)
   $('qnext').onclick = () => move(1)
 }
