@@ -52,7 +52,8 @@ deck with table work).
 
 Needs a Chromium: CHROMIUM_PATH, or one installed in the usual place.`
 
-const FLAGS = '--deck, --session, --slides, --start, --data-dir, --redis-url, --out, --letter, --report, --note or --help'
+const FLAGS =
+  '--deck, --session, --slides, --start, --data-dir, --redis-url, --out, --letter, --report, --note or --help'
 
 export function parseOptions(
   argv: string[],
