@@ -13,6 +13,8 @@ import type {
   Change,
   PollRecord,
   Position,
+  PresenterCodeRecord,
+  PresenterSessionRecord,
   Session,
   SessionSnapshot,
   Store,
@@ -35,6 +37,8 @@ const K = {
   follow: (session: number) => `wk:s:${session}:follow`,
   approve: (session: number) => `wk:s:${session}:approve`,
   cards: (session: number) => `wk:s:${session}:cards`,
+  presenters: 'wk:presenters',
+  presenterCode: (hash: string) => `wk:presenter-code:${hash}`,
   upvotes: (session: number, card: string) => `wk:s:${session}:upvotes:${card}`,
 }
 
@@ -131,6 +135,20 @@ local stored = cjson.encode(card)
 redis.call('HSET', KEYS[1], ARGV[1], stored)
 local change = '{"type":"card","sessionId":' .. ARGV[3] .. ',"card":' .. stored .. '}'
 return redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', change)
+`
+
+// Removes presenter sessions (the listed ids, or every one) and logs the ids removed, in one step.
+const REVOKE_PRESENTERS = `
+local ids = {}
+if ARGV[1] == 'all' then ids = redis.call('HKEYS', KEYS[1]) else for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end end
+local removed = {}
+for _, id in ipairs(ids) do
+  if redis.call('HDEL', KEYS[1], id) == 1 then removed[#removed + 1] = id end
+end
+-- cjson writes an empty table as {}: the list is written as [] by hand then.
+local list = #removed > 0 and cjson.encode(removed) or '[]'
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', '{"type":"presenters-revoked","ids":' .. list .. '}')
+return list
 `
 
 const parseSession = (text: string | null | undefined): Session | undefined =>
@@ -383,6 +401,33 @@ export function openRedisStore(client: RedisClient): Store {
         ],
       })) as string
       return JSON.parse(counts) as UpvoteCount[]
+    },
+    async listPresenterSessions() {
+      return Object.values(await client.hGetAll(K.presenters)).map((text) => JSON.parse(text) as PresenterSessionRecord)
+    },
+    async savePresenterSession(session) {
+      return logged(
+        client
+          .multi()
+          .hSet(K.presenters, session.id, JSON.stringify(session))
+          .xAdd(...log({ type: 'presenter', session })),
+      )
+    },
+    async revokePresenterSessions(ids) {
+      const removed = await client.eval(REVOKE_PRESENTERS, {
+        keys: [K.presenters, K.changes],
+        arguments: ids === 'all' ? ['all'] : ['ids', ...ids],
+      })
+      return JSON.parse(String(removed)) as string[]
+    },
+    async savePresenterCode(code) {
+      await client.set(K.presenterCode(code.codeHash), JSON.stringify(code), {
+        expiration: { type: 'PXAT', value: code.expiresAt },
+      })
+    },
+    async takePresenterCode(codeHash) {
+      const text = await client.getDel(K.presenterCode(codeHash))
+      return text ? (JSON.parse(text) as PresenterCodeRecord) : null
     },
     onChange(listener) {
       listeners.push(listener)

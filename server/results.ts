@@ -8,6 +8,7 @@ import type { PollDefinition } from './poll-definition.ts'
 import type { CardView } from './protocol.ts'
 import type { Session, Store } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { withoutBidiControls } from './text.ts'
 import { rankWords } from './words.ts'
 
 export interface PollResult {
@@ -118,7 +119,7 @@ const CSV_HEADER = [
  */
 function cell(value: string | number | undefined): string {
   if (value === undefined) return ''
-  let text = String(value)
+  let text = withoutBidiControls(String(value))
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }

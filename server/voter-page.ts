@@ -23,10 +23,11 @@ const FONT_FILE = createRequire(import.meta.url).resolve(
 
 /**
  * The characters the font keeps: Latin letters, digits and the punctuation the page and the
- * polls use. Anything else (an accent a participant types, an emoji) falls back to the phone's
- * own fonts, character by character.
+ * polls use (not # or @: the page never writes them, and each costs ~100 bytes of the budget).
+ * Anything else (an accent a participant types, an emoji) falls back to the phone's own fonts,
+ * character by character.
  */
-const GLYPHS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' + ' .,:;!?\'"()-/%&+=#@’‘“”…–—·✓'
+const GLYPHS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' + ' .,:;!?\'"()-/%&+=’‘“”…–—·✓'
 
 /**
  * An @font-face rule with the font inlined, at one weight (a second would cost 4 KB of the 30 KB

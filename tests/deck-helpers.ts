@@ -75,3 +75,12 @@ export async function prepareDecks(): Promise<{ decks: string[]; polls: PollDefi
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   return { decks, polls, browser }
 }
+
+/**
+ * Opens a new presenter link in this page, as the facilitator does, and waits until the link's
+ * page has signed the browser in and opened the presenter view.
+ */
+export async function openPresenterLink(page: Page, server: { presenterLink(): Promise<string> }): Promise<void> {
+  await page.goto(await server.presenterLink())
+  await page.waitForURL(/\/presenter\/1$/, { timeout: 15_000 })
+}

@@ -4,24 +4,37 @@ import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol.ts'
 import { randomId } from './dom.ts'
 
-function participantId(): string {
-  const key = 'workshop.participant'
+/** Keeps `value` under `key` (when given) and returns what is kept; private mode keeps it for the page's life. */
+function remember(key: string, value: string | null): string | undefined {
   try {
-    const existing = localStorage.getItem(key)
-    if (existing) return existing
-    const made = randomId()
-    localStorage.setItem(key, made)
-    return made
+    if (value) localStorage.setItem(key, value)
+    return localStorage.getItem(key) ?? value ?? undefined
   } catch {
-    return randomId() // private mode without storage: one id for this page's life
+    return value ?? undefined
   }
 }
 
+const participantId = () =>
+  remember('workshop.participant', null) ?? remember('workshop.participant', randomId()) ?? randomId()
+
+/** Where the room code is kept (the deck reads it too: components/usePollChannel.ts). */
+const ROOM_KEY = 'workshop.room'
 export const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-  auth: { role: 'voter', participantId: participantId() },
+  // The QR code carries the room code (?room=): kept for the page's next visits.
+  auth: {
+    role: 'voter',
+    participantId: participantId(),
+    room: remember(ROOM_KEY, new URLSearchParams(location.search).get('room')),
+  },
   // WebTransport is left out of the page's bundle (server/voter-page.ts).
   transports: ['polling', 'websocket'],
 })
+
+/** Joins with the room code a person typed. */
+export function joinRoom(code: string): void {
+  socket.auth = { ...socket.auth, room: remember(ROOM_KEY, code) }
+  socket.connect()
+}
 
 type Acked = { ok: true } | { ok: false; error: string }
 
