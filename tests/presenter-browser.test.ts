@@ -136,7 +136,7 @@ describe('the presenter link', () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.goto(link)
-    await expect.poll(() => page.locator('#status').innerText()).toMatch(/used already.*npm run presenter -- link/)
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/used already.*npm run presenter -- link/)
     expect(page.url()).toBe(`${server.url}/present`)
     expect(await context.cookies()).toEqual([])
     await context.close()
