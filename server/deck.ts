@@ -50,13 +50,19 @@ export function deckIsStale(deck: string): boolean {
   return SOURCES.some((dir) => existsSync(dir) && newestChange(dir) > built)
 }
 
+/** Builds a deck for the room (see buildForRoom) into dist/<deck>, and stamps it. */
+export async function buildDeck(deck: string): Promise<void> {
+  const entry = deckEntry(deck)
+  const out = deckOutDir(deck)
+  await buildForRoom(entry, out)
+  writeFileSync(join(out, STAMP), `${BUILD} ${new Date().toISOString()}`)
+}
+
 /**
  * Runs `slidev build` for the room: without the speaker notes (the presenter view gets them from
  * the server, server/presenter-notes.ts). Its output is shown only when it fails.
  */
-export async function buildDeck(deck: string): Promise<void> {
-  const entry = deckEntry(deck)
-  const out = deckOutDir(deck)
+export async function buildForRoom(entry: string, out: string): Promise<void> {
   const slidev = resolve(ROOT, 'node_modules', '.bin', 'slidev')
   if (!existsSync(slidev)) throw new DeckError('Slidev is not installed: run `npm install` first.')
   // Start from an empty folder: stale chunks from earlier builds would still be served.
@@ -71,7 +77,8 @@ export async function buildDeck(deck: string): Promise<void> {
   })
   if (code !== 0) {
     process.stderr.write(Buffer.concat(output))
-    throw new DeckError(`Building the "${deck}" deck failed (see Slidev's output above); fix the slide and try again.`)
+    throw new DeckError(
+      `Building the "${basename(entry, '.md')}" deck failed (see Slidev's output above); fix the slide and try again.`,
+    )
   }
-  writeFileSync(join(out, STAMP), `${BUILD} ${new Date().toISOString()}`)
 }

@@ -6,14 +6,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type express from 'express'
 import type { ServerOptions } from 'socket.io'
 import { HostAllowList, trustProxy } from './address.ts'
 import { AddressLimits, addressRates } from './address-limits.ts'
 import { createApp } from './app.ts'
-import { deckEntry } from './deck.ts'
+import { DeckError, deckEntry } from './deck.ts'
 import { PollEngine } from './engine.ts'
 import { StartupError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
@@ -197,8 +197,8 @@ export interface KitOptions {
   opened?: OpenedStore
   /** The routes are middleware in another server (Vite): unknown requests pass on. */
   middleware?: boolean
-  /** The deck whose notes presenters read (default: the settings' deck, when it exists). */
-  notesDeck?: string
+  /** The deck Markdown whose notes presenters read (default: the settings' deck, when there is one). */
+  notesFrom?: string
 }
 
 /**
@@ -219,7 +219,6 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
   const trust = trustProxy(settings.trustProxy)
   const room = settings.roomCode ? new RoomDoor(settings.roomCode) : undefined
   let notes: Promise<PresenterNotes> | null = null
-  const notesDeck = options.notesDeck ?? settings.deck
   voterPage ??= buildVoterPage()
   const app = createApp({
     engine,
@@ -231,7 +230,7 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
     limits,
     room,
     notes: () => {
-      notes ??= deckNotes(notesDeck)
+      notes ??= deckNotes(options.notesFrom, settings.deck)
       return notes
     },
     resultsPublic: settings.resultsPublic,
@@ -291,11 +290,12 @@ export interface RunningServer extends Kit {
   httpServer: HttpServer
 }
 
-/** The deck's notes, or none for a deck that is not there (tests run the kit without one). */
-async function deckNotes(deck: string): Promise<PresenterNotes> {
+/** A deck's notes: from its Markdown file, or the named deck's; none when there is no such deck. */
+async function deckNotes(file: string | undefined, deck: string): Promise<PresenterNotes> {
   try {
-    return await loadPresenterNotes(deckEntry(deck))
-  } catch {
+    return file ? await loadPresenterNotes(file, dirname(file)) : await loadPresenterNotes(deckEntry(deck))
+  } catch (error) {
+    if (!(error instanceof DeckError)) console.error('Reading the presenter notes failed:', error)
     return { notes: {}, slides: {} }
   }
 }
