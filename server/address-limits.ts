@@ -15,7 +15,7 @@ export type AddressAction = 'identities' | 'votes' | 'posts' | 'upvotes' | 'code
 /**
  * The rates for a room of `phones` behind one address. A quarter of the room joins at once and
  * the rest at a sixtieth of it per second (500 phones that all arrive together: about 45 s);
- * the whole room votes and likes at once; a quarter of it posts at once. Wrong room codes and
+ * the whole room votes, changes its vote and likes twice at once; a quarter of it posts at once. Wrong room codes and
  * presenter codes are few, whatever the room.
  */
 export function addressRates(phones: number): Record<AddressAction, Rate> {
@@ -23,7 +23,7 @@ export function addressRates(phones: number): Record<AddressAction, Rate> {
     identities: { burst: Math.ceil(phones / 4), perSecond: phones / 60 },
     votes: { burst: phones * 2, perSecond: phones / 10 },
     posts: { burst: Math.ceil(phones / 4), perSecond: phones / 50 },
-    upvotes: { burst: phones, perSecond: phones / 10 },
+    upvotes: { burst: phones * 2, perSecond: phones / 10 },
     roomGuesses: { burst: Math.max(20, Math.ceil(phones / 10)), perSecond: 0.5 },
     codes: { burst: 10, perSecond: 0.2 },
   }
