@@ -128,10 +128,7 @@ describe('on every surface', () => {
     expect(csv).toContain(CLEANED)
     expect(csv).toContain(HEBREW)
     expect(json).toContain('"__proto__":2')
-    for (const [what, text] of [
-      ['csv', csv],
-      ['json', json],
-    ]) {
+    for (const [what, text] of Object.entries({ csv, json })) {
       expect(BIDI.test(text), what).toBe(false)
       expect(text, what).not.toContain('\u200B')
     }
