@@ -62,7 +62,11 @@ export function createApp(options: AppOptions): express.Express {
       error: `This server does not answer to the name "${(hostOf(req.headers.host) ?? '').slice(0, 80)}": use its own address, or add the name to ALLOWED_HOSTS.`,
     })
   })
-  app.use(securityHeaders(options.trustProxy))
+  // Inside Vite (npm run dev, slidev export) Vite serves the deck with its own needs (live reload,
+  // inline modules): the kit's headers go on the kit's own routes only.
+  const headers = securityHeaders(options.trustProxy)
+  if (options.passOn) app.use(['/api', '/healthz', '/vote', '/v', '/present'], headers)
+  else app.use(headers)
   app.use(['/api', '/healthz'], noStore)
   app.use(presenterRoutes(options))
   app.use(apiRoutes(options))
