@@ -139,8 +139,9 @@ async function presenter(argv: string[]): Promise<void> {
   ]
   const settings = storeSettings(values, extra)
   const { store } = await openStore(settings)
+  let presenters: PresenterSessions | undefined
   try {
-    const presenters = await new PresenterSessions(store, settings.secret).start()
+    presenters = await new PresenterSessions(store, settings.secret).start()
     if (action === 'link') {
       const link = `${presenterBase(settings, settings.port)}/present#${await presenters.issueCode('link')}`
       console.log(`A new presenter link (one use, for a day): ${link}`)
@@ -159,6 +160,7 @@ async function presenter(argv: string[]): Promise<void> {
       }
     }
   } finally {
+    presenters?.close()
     await store.close()
   }
 }

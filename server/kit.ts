@@ -278,6 +278,7 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
       await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3000).unref())])
       httpServer.closeAllConnections?.()
       limits.close()
+      presenters.close()
       await store.close()
     },
   }

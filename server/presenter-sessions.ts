@@ -91,6 +91,7 @@ export class PresenterSessions extends EventEmitter<{ revoked: [string[]]; chang
   private byToken = new Map<string, PresenterSessionRecord>()
   /** While the list loads, changes from the log wait here and are applied after it. */
   private arriving: Change[] | null = []
+  private readonly expiry: NodeJS.Timeout
 
   constructor(
     private readonly store: Store,
@@ -101,6 +102,16 @@ export class PresenterSessions extends EventEmitter<{ revoked: [string[]]; chang
       if (this.arriving) this.arriving.push(change)
       else this.apply(change)
     })
+    // A session that ran out is dropped by every process on its own, as a sign-out would be.
+    this.expiry = setInterval(() => {
+      const now = Date.now()
+      this.forget([...this.byToken.values()].filter((record) => record.expiresAt <= now).map((record) => record.id))
+    }, 60_000)
+    this.expiry.unref()
+  }
+
+  close(): void {
+    clearInterval(this.expiry)
   }
 
   /** Loads the sessions from the store; changes the log brought meanwhile apply on top. */
