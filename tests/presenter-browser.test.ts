@@ -188,6 +188,7 @@ describe('framing', () => {
     const context = await browser.newContext()
     const login = await context.newPage()
     await openPresenterLink(login, server)
+    await login.close() // it ends on the presenter view, which would steer the other windows
     const page = await context.newPage()
     const refused: string[] = []
     page.on('console', (message) => {
@@ -215,6 +216,7 @@ describe('Content-Security-Policy', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
     const login = await context.newPage()
     await openPresenterLink(login, server)
+    await login.close() // it ends on the presenter view, which would steer the other windows
     const page = await context.newPage()
     const blocked = await watchPolicy(page)
     for (const no of await oneOfEachKind()) {

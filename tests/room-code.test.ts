@@ -10,7 +10,7 @@ import { deckOutDir } from '../server/deck.ts'
 import { startKit } from '../server/kit.ts'
 import { roomCodeFrom } from '../server/room-code.ts'
 import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { openPresenterLink, settle, slideNumberWith } from './deck-helpers.ts'
+import { openPresenterLink, settle, slideNumberWith, slideSelector } from './deck-helpers.ts'
 import { closeClients, synced } from './harness/clients.ts'
 import { SECRET, startTestServer } from './harness/kit.ts'
 import { tempDir } from './harness/system.ts'
@@ -174,12 +174,19 @@ describe('the phone page with a room code', () => {
       const joinSlide = await slideNumberWith(join(SLIDES_DIR, 'workshop.md'), '<JoinQr')
       // The projector window is in the presenter's browser: the room code comes with the session.
       const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
-      await openPresenterLink(await context.newPage(), kit)
+      // (The sign-in page ends on the presenter view: closed, so it does not steer the projector.)
+      const login = await context.newPage()
+      await openPresenterLink(login, kit)
+      await login.close()
       const projector = await context.newPage()
       await projector.goto(`${kit.url}/${joinSlide}`)
       await settle(projector, joinSlide)
-      expect(await projector.getByTestId('join-code').textContent()).toBe('Room code 482 915')
-      const shot = (await projector.locator('.join-qr').screenshot()).toString('base64')
+      // Slidev keeps neighbouring slides mounted, hidden: the join slide on screen is this one.
+      const onScreen = projector.locator(slideSelector(joinSlide))
+      expect(await onScreen.getByTestId('join-code').textContent()).toBe('Room code 482 915')
+      const box = await onScreen.locator('.join-qr').boundingBox()
+      if (!box) throw new Error('no QR code on the join slide')
+      const shot = (await projector.screenshot({ clip: box })).toString('base64')
       // Read by jsQR in a blank page of its own (the deck's CSP allows no script of ours).
       const reader = await context.newPage()
       await reader.evaluate(JSQR)
