@@ -9,10 +9,11 @@ import { banner } from './banner.ts'
 import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
 import { PollEngine } from './engine.ts'
 import { KitError } from './errors.ts'
-import { loadFollowUpOrExplain, loadPollsOrExplain, openStore, startKit } from './kit.ts'
+import { loadFollowUpOrExplain, loadPollsOrExplain, openStore, presenterBase, startKit } from './kit.ts'
+import { PresenterSessions } from './presenter-sessions.ts'
 import type { WindowPayload } from './protocol.ts'
 import { findSession, resultsCsv, sessionResults } from './results.ts'
-import { publicBase, ROOT, readSettings, SettingsError } from './settings.ts'
+import { publicBase, ROOT, readSettings, type Settings, SettingsError } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
 
 async function ensureBuilt(deck: string): Promise<void> {
@@ -31,6 +32,15 @@ async function start(argv: string[]): Promise<void> {
   const server = await startKit(settings, { deckDir: deckOutDir(settings.deck) })
   console.log(banner(server, settings, settings.deck))
   console.log(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`)
+  // Every presenter device signed out (from the presenter view or the command): a new link here.
+  server.presenters.on('revoked', () => {
+    if (server.presenters.list().length) return
+    void server
+      .presenterLink()
+      .then((link) =>
+        console.log(`\n  Every presenter device is signed out. A new presenter link (one use): ${link}\n`),
+      )
+  })
   stopOnSignal(() => server.close())
 }
 
@@ -90,6 +100,74 @@ function dev(argv: string[]): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 }
 
+/** Settings from a command's --data-dir and --redis-url; the results must be there already. */
+function storeSettings(values: { 'data-dir'?: string; 'redis-url'?: string }, argv: string[] = []): Settings {
+  const settings = readSettings([
+    ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : []),
+    ...(values['redis-url'] ? ['--redis-url', values['redis-url']] : []),
+    ...argv,
+  ])
+  if (!settings.redisUrl && !existsSync(resolve(settings.dataDir, DATABASE_FILE))) {
+    throw new SettingsError(
+      `No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR, or REDIS_URL for results kept in Redis).`,
+    )
+  }
+  return settings
+}
+
+/**
+ * `npm run presenter -- link | sign-out | list`: a new one-time presenter link, signing out every
+ * presenter device, or listing them. Works on the store itself (the data folder or Redis), so a
+ * running kit hears of it at once; the one who may run it is whoever may read the results.
+ */
+async function presenter(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      'redis-url': { type: 'string' },
+      port: { type: 'string' },
+      'public-url': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  })
+  const [action = ''] = positionals
+  if (!['link', 'sign-out', 'list'].includes(action)) {
+    throw new SettingsError(`Use npm run presenter -- link, sign-out or list (not "${action}").`)
+  }
+  const extra = [
+    ...(values.port ? ['--port', values.port] : []),
+    ...(values['public-url'] ? ['--public-url', values['public-url']] : []),
+  ]
+  const settings = storeSettings(values, extra)
+  const { store } = await openStore(settings)
+  let presenters: PresenterSessions | undefined
+  try {
+    presenters = await new PresenterSessions(store, settings.secret).start()
+    if (action === 'link') {
+      const link = `${presenterBase(settings, settings.port)}/present#${await presenters.issueCode('link')}`
+      console.log(`A new presenter link (one use, for a day): ${link}`)
+    } else if (action === 'sign-out') {
+      const signedOut = await presenters.revoke('all')
+      console.log(
+        signedOut.length
+          ? `Signed out ${signedOut.length === 1 ? 'the one presenter device' : `all ${signedOut.length} presenter devices`}.`
+          : 'No presenter device was signed in.',
+      )
+    } else {
+      const list = presenters.list()
+      if (!list.length) console.log('No presenter device is signed in.')
+      for (const session of list) {
+        console.log(`${session.id}  ${session.label}  signed in ${new Date(session.createdAt).toLocaleString()}`)
+      }
+    }
+  } finally {
+    presenters?.close()
+    await store.close()
+  }
+}
+
 /** `npm run results -- --session current --format csv [--out file]`: reads the data folder. */
 async function results(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -106,15 +184,7 @@ async function results(argv: string[]): Promise<void> {
   if (values.format !== 'csv' && values.format !== 'json') {
     throw new SettingsError(`--format must be csv or json, not "${values.format}".`)
   }
-  const settings = readSettings([
-    ...(values['data-dir'] ? ['--data-dir', values['data-dir']] : []),
-    ...(values['redis-url'] ? ['--redis-url', values['redis-url']] : []),
-  ])
-  if (!settings.redisUrl && !existsSync(resolve(settings.dataDir, DATABASE_FILE))) {
-    throw new SettingsError(
-      `No results yet in ${settings.dataDir}: run a workshop with npm start first (or set DATA_DIR, or REDIS_URL for results kept in Redis).`,
-    )
-  }
+  const settings = storeSettings(values)
   const { store } = await openStore(settings)
   try {
     const session = await findSession(store, values.session)
@@ -236,7 +306,7 @@ async function overHttp(
   const fail = async (response: Response) => {
     if (response.status === 401) {
       throw new SettingsError(
-        `The kit running at ${base} has another presenter secret: set PRESENTER_SECRET to it (the key= part of its presenter link).`,
+        `The kit running at ${base} has another presenter secret: start both with the same PRESENTER_SECRET.`,
       )
     }
     throw new SettingsError(((await response.json()) as { error: string }).error)
@@ -296,12 +366,14 @@ async function inStore(
   }
 }
 
-const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev, results, questionnaire }
+const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev, results, questionnaire, presenter }
 
 async function main(): Promise<void> {
   const [command = 'start', ...argv] = process.argv.slice(2)
   const run = commands[command]
-  if (!run) throw new SettingsError(`Unknown command "${command}": use start, dev, build, results or questionnaire.`)
+  if (!run) {
+    throw new SettingsError(`Unknown command "${command}": use start, dev, build, results, questionnaire or presenter.`)
+  }
   await run(argv)
 }
 

@@ -49,8 +49,9 @@ import {
   type Vote,
 } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { cleanLine, invisibleText, isInvisible } from './text.ts'
 import { closed, countdownOf, hasEnded, isRunning, opened, timed } from './timer.ts'
-import { cleanText, normaliseWord } from './words.ts'
+import { normaliseWord } from './words.ts'
 
 type Pending =
   | { type: 'vote'; vote: Vote; resolve: (result: Ack<{ answer: string[] }>) => void }
@@ -263,6 +264,8 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       if (window.sessionId === this.session.id) this.emit('resync')
       return
     }
+    // Presenter sessions are not the engine's: server/presenter-sessions.ts applies those.
+    if (change.type === 'presenter' || change.type === 'presenters-revoked') return
     if (change.sessionId !== this.session.id) return
     switch (change.type) {
       case 'votes': {
@@ -669,10 +672,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const id = cardId(participantId, payload.postId)
     const existing = this.board.view(id, 'presenter')
     if (existing) return Promise.resolve({ ok: true, card: existing }) // a retry: stored already
-    const text = cleanText(payload.text)
-    const name = cleanText(payload.name ?? '')
+    const text = cleanLine(payload.text)
+    const name = cleanLine(payload.name ?? '')
     const maxLength = poll?.maxLength ?? LIMITS.cardLength
     if (!text) return refuse(poll ? 'Write your answer first.' : 'Write your question first.')
+    if (isInvisible(text)) return refuse(invisibleText(poll ? 'answer' : 'question'))
+    if (name && isInvisible(name)) return refuse(invisibleText('name'))
     if (text.length > maxLength) return refuse(`Keep it under ${maxLength} characters.`)
     if (name.length > LIMITS.nameLength) return refuse(`Keep your name under ${LIMITS.nameLength} characters.`)
     if (/\p{Cc}/u.test(text + name)) return refuse('Use letters, digits and punctuation only.')

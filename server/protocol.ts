@@ -23,6 +23,7 @@ export const CLIENT_EVENTS = [
   'window',
   'code',
   'forget',
+  'presenters',
 ] as const
 
 // ---------------------------------------------------------------------------------------------
@@ -35,6 +36,8 @@ export const HandshakeSchema = z
     role: z.enum(['voter', 'deck']).default('voter'),
     participantId: ParticipantIdSchema.optional(),
     secret: z.string().max(200).optional(),
+    /** The room code shown on the screen, when the session has one. */
+    room: z.string().max(40).optional(),
   })
   .strip()
 
@@ -120,6 +123,11 @@ export const SessionSchema = z.discriminatedUnion('action', [
 export const FlagSchema = z.object({ on: z.boolean() }).strict()
 /** The presenter's deck says which poll's slide is on screen (null: none). */
 export const SlideSchema = z.object({ pollId: PollIdSchema.nullable() }).strict()
+/** Signs out one presenter device, or every one (this one too). */
+export const PresentersSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('sign-out-all') }).strict(),
+  z.object({ action: z.literal('sign-out'), id: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/) }).strict(),
+])
 
 /** A phone asks for one questionnaire of a session (default: the current one) and its own answers. */
 export const QuestionnaireSchema = z
@@ -164,6 +172,7 @@ export type SessionPayload = z.output<typeof SessionSchema>
 export type PostPayload = z.output<typeof PostSchema>
 export type UpvotePayload = z.output<typeof UpvoteSchema>
 export type ModeratePayload = z.output<typeof ModerateSchema>
+export type PresentersPayload = z.output<typeof PresentersSchema>
 
 /** Parses an incoming payload; the error is one sentence a person can act on. */
 export function parse<T extends z.ZodType>(
@@ -233,6 +242,19 @@ export interface SessionView {
   startedAt: number
 }
 
+/** A browser or device signed in as the presenter (server/presenter-sessions.ts). */
+export interface PresenterSessionView {
+  id: string
+  /** `link`: a browser that opened a presenter link; `paired`: a device paired by a code. */
+  kind: 'link' | 'paired'
+  /** What the presenter view lists it as, e.g. "Chrome on macOS". */
+  label: string
+  createdAt: number
+  expiresAt: number
+  /** The presenter session that made the code it came from; null for a printed link. */
+  createdBy: string | null
+}
+
 /** A question from the room, or an open answer to a `text` poll: a card on the wall. */
 export interface CardView {
   id: string
@@ -283,6 +305,9 @@ export interface SyncPayload {
   myUpvotes?: string[]
   /** Voters: the questionnaires open now in this session; decks: every one, presenters with progress. */
   questionnaires: QuestionnaireView[]
+  /** Only for presenters: every signed-in presenter device, and which one this is (null: the secret). */
+  presenterSessions?: PresenterSessionView[]
+  presenterSessionId?: string | null
 }
 
 export interface Takeaway {
@@ -324,6 +349,7 @@ export interface ClientToServerEvents {
   /** Whether anything is stored under a personal code (so a typo is not taken for a new person). */
   code: (payload: { code: string }, ack: (result: Ack<{ code: string }>) => void) => void
   forget: (payload: { confirm: true }, ack: (result: Ack) => void) => void
+  presenters: (payload: PresentersPayload, ack: (result: Ack<{ signedOut: number }>) => void) => void
 }
 
 export interface ServerToClientEvents {
@@ -339,10 +365,16 @@ export interface ServerToClientEvents {
   forgotten: () => void
   /** A message that had no acknowledgement callback was refused: here is why. */
   rejected: (reason: { event: string; error: string }) => void
+  /** Presenters only: the signed-in presenter devices, whenever that list changes. */
+  presenters: (sessions: PresenterSessionView[]) => void
 }
 
 export interface SocketData {
   role: 'voter' | 'deck'
   participantId: string | null
   presenter: boolean
+  /** The presenter session it came with (null: the secret itself, or not a presenter). */
+  presenterSession: string | null
+  /** Where it connects from, as the per-address limits count it. */
+  address: string
 }

@@ -8,7 +8,7 @@ import type { PollDefinition } from './poll-definition.ts'
 import { parseAnswer } from './poll-definition.ts'
 import type { QuestionnaireView } from './protocol.ts'
 import type { Questionnaire } from './questionnaire-definition.ts'
-import { cleanText } from './words.ts'
+import { cleanLine, invisibleText, isInvisible } from './text.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -75,8 +75,9 @@ export function parseQuestionAnswer(
   answer: unknown,
 ): { ok: true; value: string[] } | { ok: false; error: string } {
   if (question.kind !== 'text') return parseAnswer(question, answer)
-  const sentence = typeof answer === 'string' ? cleanText(answer) : ''
+  const sentence = typeof answer === 'string' ? cleanLine(answer) : ''
   if (!sentence) return { ok: false, error: 'Write a few words first, or skip this question.' }
+  if (isInvisible(sentence)) return { ok: false, error: invisibleText('answer') }
   if (sentence.length > (question.maxLength ?? 280)) {
     return { ok: false, error: `Keep it under ${question.maxLength} characters.` }
   }

@@ -14,6 +14,8 @@ import type {
   Change,
   PollRecord,
   Position,
+  PresenterCodeRecord,
+  PresenterSessionRecord,
   Session,
   SessionSnapshot,
   Store,
@@ -36,6 +38,8 @@ const K = {
   follow: (session: number) => `wk:s:${session}:follow`,
   approve: (session: number) => `wk:s:${session}:approve`,
   cards: (session: number) => `wk:s:${session}:cards`,
+  presenters: 'wk:presenters',
+  presenterCode: (hash: string) => `wk:presenter-code:${hash}`,
   upvotes: (session: number, card: string) => `wk:s:${session}:upvotes:${card}`,
   /** Every questionnaire window, by "session/questionnaire". */
   windows: 'wk:windows',
@@ -195,6 +199,20 @@ if #deleted == 0 then return '[]' end
 local id = redis.call('XADD', KEYS[3], '*', 'c', cjson.encode({ type = 'purge', sessionIds = deleted }))
 redis.call('XTRIM', KEYS[3], 'MINID', id)
 return cjson.encode(deleted)
+`
+
+// Removes presenter sessions (the listed ids, or every one) and logs the ids removed, in one step.
+const REVOKE_PRESENTERS = `
+local ids = {}
+if ARGV[1] == 'all' then ids = redis.call('HKEYS', KEYS[1]) else for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end end
+local removed = {}
+for _, id in ipairs(ids) do
+  if redis.call('HDEL', KEYS[1], id) == 1 then removed[#removed + 1] = id end
+end
+-- cjson writes an empty table as {}: the list is written as [] by hand then.
+local list = #removed > 0 and cjson.encode(removed) or '[]'
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', '{"type":"presenters-revoked","ids":' .. list .. '}')
+return list
 `
 
 const parseSession = (text: string | null | undefined): Session | undefined =>
@@ -483,6 +501,33 @@ export function openRedisStore(client: RedisClient): Store {
       ) as number[]
       if (deleted.length) await rewriteAppendOnlyFile(client)
       return deleted
+    },
+    async listPresenterSessions() {
+      return Object.values(await client.hGetAll(K.presenters)).map((text) => JSON.parse(text) as PresenterSessionRecord)
+    },
+    async savePresenterSession(session) {
+      return logged(
+        client
+          .multi()
+          .hSet(K.presenters, session.id, JSON.stringify(session))
+          .xAdd(...log({ type: 'presenter', session })),
+      )
+    },
+    async revokePresenterSessions(ids) {
+      const removed = await client.eval(REVOKE_PRESENTERS, {
+        keys: [K.presenters, K.changes],
+        arguments: ids === 'all' ? ['all'] : ['ids', ...ids],
+      })
+      return JSON.parse(String(removed)) as string[]
+    },
+    async savePresenterCode(code) {
+      await client.set(K.presenterCode(code.codeHash), JSON.stringify(code), {
+        expiration: { type: 'PXAT', value: code.expiresAt },
+      })
+    },
+    async takePresenterCode(codeHash) {
+      const text = await client.getDel(K.presenterCode(codeHash))
+      return text ? (JSON.parse(text) as PresenterCodeRecord) : null
     },
     onChange(listener) {
       listeners.push(listener)

@@ -11,6 +11,7 @@ import { type FollowUp, NO_FOLLOW_UP } from './questionnaire-definition.ts'
 import { progress } from './questionnaires.ts'
 import type { Session, Store } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { withoutBidiControls } from './text.ts'
 import { rankWords } from './words.ts'
 
 export interface PollResult {
@@ -162,7 +163,7 @@ const CSV_HEADER = [
  */
 function cell(value: string | number | undefined): string {
   if (value === undefined) return ''
-  let text = String(value)
+  let text = withoutBidiControls(String(value))
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }

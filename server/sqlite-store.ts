@@ -2,11 +2,26 @@
 // with synchronous=FULL makes each committed transaction durable; the engine batches votes so a
 // burst costs one fsync per batch, not one per vote. Its log of changes lives in memory: one
 // process is the only reader, and each change is handed over right after its transaction.
+// Commands run beside the server (`npm run presenter -- sign-out`) write to the same file: their
+// presenter changes also go to a small table, which the server reads when SQLite says another
+// connection changed the file (PRAGMA data_version), and hands to its log like its own.
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { WindowRecord } from './questionnaires.ts'
-import type { CardRecord, Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
+import type {
+  CardRecord,
+  Change,
+  PollRecord,
+  Position,
+  PresenterCodeRecord,
+  PresenterSessionRecord,
+  Session,
+  SessionSnapshot,
+  Store,
+  Vote,
+} from './store.ts'
 
 /** Tables holding a session's data, deleted with it (retention). */
 const SESSION_TABLES = [
@@ -85,6 +100,22 @@ CREATE TABLE IF NOT EXISTS reactions (
   emoji      TEXT    NOT NULL,
   count      INTEGER NOT NULL,
   PRIMARY KEY (session_id, poll_id, emoji)
+);
+CREATE TABLE IF NOT EXISTS presenter_sessions (
+  id         TEXT    PRIMARY KEY,
+  token_hash TEXT    NOT NULL UNIQUE,
+  record     TEXT    NOT NULL, -- JSON: the whole PresenterSessionRecord
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS presenter_codes (
+  code_hash  TEXT    PRIMARY KEY,
+  record     TEXT    NOT NULL, -- JSON: the whole PresenterCodeRecord
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shared_changes (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  origin TEXT    NOT NULL, -- the store (process) that wrote it
+  change TEXT    NOT NULL  -- JSON: a Change
 );
 `
 
@@ -310,6 +341,59 @@ export function openSqliteStore(dataDir: string): Store {
     return String(logged)
   }
 
+  // Presenter changes other processes need to hear of (a command beside the server): kept in
+  // shared_changes, the last few hundred; each process reads the others' rows.
+  const origin = randomUUID()
+  const insertShared = db.prepare('INSERT INTO shared_changes (origin, change) VALUES (?, ?)')
+  const trimShared = db.prepare('DELETE FROM shared_changes WHERE id <= (SELECT MAX(id) FROM shared_changes) - 500')
+  const sharedAfter = db.prepare<[number, string], { id: number; change: string }>(
+    'SELECT id, change FROM shared_changes WHERE id > ? AND origin != ? ORDER BY id',
+  )
+  let sharedSeen = (db.prepare('SELECT MAX(id) AS id FROM shared_changes').get() as { id: number | null }).id ?? 0
+  const share = (change: Change) => {
+    insertShared.run(origin, JSON.stringify(change))
+    trimShared.run()
+  }
+  let dataVersion = db.pragma('data_version', { simple: true })
+  const readShared = () => {
+    const version = db.pragma('data_version', { simple: true })
+    if (version === dataVersion) return
+    dataVersion = version
+    for (const row of sharedAfter.all(sharedSeen, origin)) {
+      sharedSeen = row.id
+      log(JSON.parse(row.change) as Change)
+    }
+  }
+  // Cheap (SQLite answers from shared memory); a command's sign-out reaches the server within it.
+  const watch = setInterval(() => {
+    if (db.open) readShared()
+  }, 500)
+  watch.unref()
+
+  const presenterRows = db.prepare<[], { record: string }>('SELECT record FROM presenter_sessions')
+  const insertPresenter = db.prepare(
+    'INSERT OR REPLACE INTO presenter_sessions (id, token_hash, record, expires_at) VALUES (?, ?, ?, ?)',
+  )
+  const presenterIds = db.prepare<[], { id: string }>('SELECT id FROM presenter_sessions')
+  const deletePresenter = db.prepare('DELETE FROM presenter_sessions WHERE id = ?')
+  const purgePresenters = db.prepare('DELETE FROM presenter_sessions WHERE expires_at < ?')
+  const insertCode = db.prepare('INSERT INTO presenter_codes (code_hash, record, expires_at) VALUES (?, ?, ?)')
+  const purgeCodes = db.prepare('DELETE FROM presenter_codes WHERE expires_at < ?')
+  const takeCode = db.prepare<[string, number], { record: string }>(
+    'DELETE FROM presenter_codes WHERE code_hash = ? AND expires_at >= ? RETURNING record',
+  )
+  const savePresenter = db.transaction((session: PresenterSessionRecord) => {
+    purgePresenters.run(Date.now())
+    insertPresenter.run(session.id, session.tokenHash, JSON.stringify(session), session.expiresAt)
+    share({ type: 'presenter', session })
+  })
+  const revokePresenters = db.transaction((ids: readonly string[] | 'all') => {
+    const wanted = ids === 'all' ? presenterIds.all().map((row) => row.id) : ids
+    const removed = wanted.filter((id) => deletePresenter.run(id).changes > 0)
+    share({ type: 'presenters-revoked', ids: removed })
+    return removed
+  })
+
   const startSession = (name: string): Session => {
     const session = toSession(insertSession.get(name, Date.now()) as SessionRow)
     log({ type: 'session', session })
@@ -447,6 +531,26 @@ export function openSqliteStore(dataDir: string): Store {
       log({ type: 'purge', sessionIds })
       return sessionIds
     },
+    async listPresenterSessions() {
+      return presenterRows.all().map((row) => JSON.parse(row.record) as PresenterSessionRecord)
+    },
+    async savePresenterSession(session) {
+      savePresenter(session)
+      return log({ type: 'presenter', session })
+    },
+    async revokePresenterSessions(ids) {
+      const removed = revokePresenters(ids)
+      log({ type: 'presenters-revoked', ids: removed })
+      return removed
+    },
+    async savePresenterCode(code) {
+      purgeCodes.run(Date.now())
+      insertCode.run(code.codeHash, JSON.stringify(code), code.expiresAt)
+    },
+    async takePresenterCode(codeHash) {
+      const row = takeCode.get(codeHash, Date.now())
+      return row ? (JSON.parse(row.record) as PresenterCodeRecord) : null
+    },
     onChange(listener) {
       listeners.push(listener)
     },
@@ -454,6 +558,7 @@ export function openSqliteStore(dataDir: string): Store {
       return String(logged)
     },
     async close() {
+      clearInterval(watch)
       db.close()
     },
   }

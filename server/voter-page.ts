@@ -82,9 +82,11 @@ export async function buildVoterPage(): Promise<VoterPage> {
       target: 'es2020',
       legalComments: 'none',
       plugins: [pageTransports],
-      // Socket.IO's private fields (`_opts`…) get short names; `_placeholder` is on the wire.
+      // Socket.IO's private fields (`_opts`…) get short names; `_placeholder` is on the wire, and
+      // the client reads `_reconnecting` and `_destroy` by quoted name (left as they are, the
+      // page broke on a refused handshake: "this.io._destroy is not a function").
       mangleProps: /^_/,
-      reserveProps: /^_placeholder$/,
+      reserveProps: /^_(placeholder|reconnecting|destroy)$/,
     }),
     inlineFont(),
   ])

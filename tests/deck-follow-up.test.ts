@@ -10,6 +10,7 @@ import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
 import { loadFollowUpOrExplain, loadPollsOrExplain, type RunningServer, startKit } from '../server/kit.ts'
 import { ROOT, readSettings } from '../server/settings.ts'
+import { openPresenterLink } from './deck-helpers.ts'
 import { closeClients, connect, nextEvent, synced } from './harness/clients.ts'
 import { tempDir } from './harness/system.ts'
 
@@ -78,7 +79,7 @@ describe('the follow-up components on a deck', () => {
 
   it('lets the presenter open a pulse from under the slide, and a phone hears of it', async () => {
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await presenter.goto(`${server.url}/present?key=${SECRET}`)
+    await openPresenterLink(presenter, server)
     await presenter.goto(`${server.url}/presenter/2`)
     const controls = presenter.locator('[data-questionnaire-controls]')
     const pulse = controls.locator('[data-questionnaire="pulse-1w"]')
@@ -108,7 +109,7 @@ describe('the follow-up components on a deck', () => {
       if (person < 5) await vote(`attendee-${person}`, 'pulse-1w/confidence', 7 + (person % 2))
     }
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await presenter.goto(`${server.url}/present?key=${SECRET}`)
+    await openPresenterLink(presenter, server)
     await presenter.goto(`${server.url}/presenter/3`)
     const chart = presenter.locator('.slidev-presenter [data-journey]').first()
     await expect.poll(() => chart.locator('text.value').allTextContents()).toEqual(['3.9', '6.9', '7.4'])

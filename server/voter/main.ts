@@ -6,6 +6,7 @@ import { HATS, type HatKind, hatOf, svgMarkup } from '../../components/drawings.
 import { orderAnswers, orderQuestions, placedItems, readKey, roomOrder } from '../answers.ts'
 import { LIMITS } from '../limits.ts'
 import type { Ack, CardView, PollView, Takeaway, VotePayload } from '../protocol.ts'
+import { isolate } from '../text.ts'
 import { rankWords } from '../words.ts'
 import { applyCards, syncCards } from './cards.ts'
 import { receive, showCountdown, timeToAnswer } from './countdown.ts'
@@ -26,7 +27,7 @@ import {
 } from './questionnaire.ts'
 import { mountQuestions } from './questions.ts'
 import { ranking } from './ranking.ts'
-import { becomeParticipant, myCode, NOT_SENT, sendWithRetry, socket } from './socket.ts'
+import { becomeParticipant, joinRoom, myCode, NOT_SENT, sendWithRetry, socket } from './socket.ts'
 
 const polls = new Map<string, PollView>()
 let mine: Record<string, string[]> = {}
@@ -94,7 +95,7 @@ function answeredText(poll: PollView): string {
       ? 'You picked the suggested answer. The other case is on the screen.'
       : `The suggested answer was ${poll.correct.map((id) => labelOf(poll, id)).join(' or ')}. Your pick has a case too: see the screen.`
   }
-  if (poll.kind === 'words') return `You said "${answer[0]}". Send another to change it.`
+  if (poll.kind === 'words') return `You said "${isolate(answer[0] ?? '')}". Send another to change it.`
   if (poll.kind === 'steps') return 'Saved. Open "My takeaway" at the end to keep them.'
   if (poll.kind === 'ranking') return 'Your order counted. Tap to change it and send again.'
   if (poll.kind === 'matrix') return 'Your places counted. Move any and send again.'
@@ -347,7 +348,7 @@ async function showTakeaway(): Promise<void> {
   if (steps?.length)
     blocks.push(
       el('h3', { textContent: 'My action steps' }),
-      el('ol', {}, ...steps.map((step) => el('li', { textContent: step }))),
+      el('ol', {}, ...steps.map((step) => el('li', { dir: 'auto', textContent: step }))),
     )
   for (const poll of all) {
     if (poll.tally.total === 0 && !answers[poll.id]) continue
@@ -434,7 +435,7 @@ function yourData(): HTMLElement {
 
 /** A card as a line of a list: its text (as text), its votes, and whether it is yours. */
 const cardLine = (card: CardView, mine: string[]) =>
-  el('li', { textContent: `${card.text} (${card.upvotes})${mine.includes(card.id) ? ' · yours' : ''}` })
+  el('li', { textContent: `${isolate(card.text)} (${card.upvotes})${mine.includes(card.id) ? ' · yours' : ''}` })
 
 /** Your own answer in words: a ranking's order, a 2×2's points, or the options' labels. */
 function mineText(poll: PollView, answer: string[]): string {
@@ -467,7 +468,7 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
     )
     lines.push(el('ul', {}, ...wall.map((card) => cardLine(card, result.myCards))))
   } else if (poll.kind === 'words') {
-    const top = rankWords(tally.counts, 12).map(([word, n]) => `${word} (${n})`)
+    const top = rankWords(tally.counts, 12).map(([word, n]) => `${isolate(word)} (${n})`)
     lines.push(el('p', { textContent: top.join(' · ') }))
   } else {
     for (const option of poll.options) {
@@ -493,11 +494,28 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
 
 window.addEventListener('hashchange', () => void showTakeaway())
 socket.on('connect', () => void showTakeaway())
-socket.on('connect', () => setConnection(true, 'Connected'))
+socket.on('connect', () => {
+  setConnection(true, 'Connected')
+  $('room').hidden = true
+})
 socket.on('disconnect', () => setConnection(false, 'Reconnecting…'))
 socket.on('connect_error', (error) => {
   setConnection(false, 'Reconnecting…')
   $('conn').title = error.message
+  // Refused: come back when the server says (many phones joining at once, too many wrong room
+  // codes), or ask for the room code (again, if this one was wrong). A lost network retries by itself.
+  const { retryAfterMs, room } = (error as { data?: { retryAfterMs?: number; room?: string } }).data ?? {}
+  if (!socket.active && (retryAfterMs || room === 'wait')) setTimeout(() => socket.connect(), retryAfterMs ?? 60_000)
+  if (!room) return
+  $('main').hidden = true
+  $('room').hidden = false
+  $('room-status').textContent = room === 'needed' ? '' : error.message
+  if (room === 'needed') $<HTMLInputElement>('room-code').focus()
+})
+$('room').addEventListener('submit', (event) => {
+  event.preventDefault()
+  $('room-status').textContent = 'Joining…'
+  joinRoom($<HTMLInputElement>('room-code').value)
 })
 socket.on('sync', (state) => {
   polls.clear()

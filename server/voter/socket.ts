@@ -3,6 +3,16 @@
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol.ts'
 
+/** Keeps `value` under `key` (when given) and returns what is kept; private mode keeps it for the page's life. */
+function remember(key: string, value: string | null): string | undefined {
+  try {
+    if (value) localStorage.setItem(key, value)
+    return localStorage.getItem(key) ?? value ?? undefined
+  } catch {
+    return value ?? undefined
+  }
+}
+
 const KEY = 'workshop.participant'
 
 /**
@@ -10,24 +20,12 @@ const KEY = 'workshop.participant'
  * code: ten characters without look-alikes (no 0, 1, i, l, o), shown on the takeaway in two
  * groups, typed on another device to carry on there as the same person.
  */
-function participantId(): string {
-  try {
-    const existing = localStorage.getItem(KEY)
-    if (existing) return existing
-    const made = newCode()
-    localStorage.setItem(KEY, made)
-    return made
-  } catch {
-    return newCode() // private mode without storage: one id for this page's life
-  }
-}
+const id = remember(KEY, null) ?? remember(KEY, newCode()) ?? newCode()
 
 function newCode(): string {
   const letters = '23456789abcdefghjkmnpqrstuvwxyz'
   return Array.from(crypto.getRandomValues(new Uint8Array(10)), (v) => letters[v % 31]).join('')
 }
-
-const id = participantId()
 
 /** The personal code as the takeaway shows it: "K7Q4M-2XD9P". */
 export const myCode = () => id.toUpperCase().replace(/^(.{5})(?=.)/, '$1-')
@@ -41,11 +39,24 @@ export function becomeParticipant(code: string | null): void {
   location.replace(location.pathname)
 }
 
+/** Where the room code is kept (the deck reads it too: components/usePollChannel.ts). */
+const ROOM_KEY = 'workshop.room'
 export const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-  auth: { role: 'voter', participantId: id },
+  // The QR code carries the room code (?room=): kept for the page's next visits.
+  auth: {
+    role: 'voter',
+    participantId: id,
+    room: remember(ROOM_KEY, new URLSearchParams(location.search).get('room')),
+  },
   // WebTransport is left out of the page's bundle (server/voter-page.ts).
   transports: ['polling', 'websocket'],
 })
+
+/** Joins with the room code a person typed. */
+export function joinRoom(code: string): void {
+  socket.auth = { ...socket.auth, room: remember(ROOM_KEY, code) }
+  socket.connect()
+}
 
 type Acked = { ok: true } | { ok: false; error: string }
 

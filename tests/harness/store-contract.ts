@@ -1,7 +1,15 @@
 // What every store promises the engine (server/store.ts), as one suite that runs against SQLite
 // (tests/store.test.ts) and against a real Redis (tests/scale/store-redis.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type CardRecord, type Change, isAfter, type Position, type Store, type Vote } from '../../server/store.ts'
+import {
+  type CardRecord,
+  type Change,
+  isAfter,
+  type Position,
+  type PresenterSessionRecord,
+  type Store,
+  type Vote,
+} from '../../server/store.ts'
 
 export interface StoreUnderTest {
   /** A store on fresh, empty storage. */
@@ -32,6 +40,16 @@ const card = (id: string, participantId: string, pollId: string | null = null): 
   status: 'shown',
   pinned: false,
   answered: false,
+})
+
+const presenter = (id: string): PresenterSessionRecord => ({
+  id,
+  tokenHash: `hash-of-${id}`,
+  kind: 'link',
+  label: 'Chrome on Linux',
+  createdAt: 1,
+  expiresAt: 4_000_000_000_000,
+  createdBy: null,
 })
 
 /** Every change the store logs from now on, with its position. */
@@ -287,6 +305,43 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       // Purging the session being run leaves an empty store; the next one starts afresh.
       expect(await again.purgeSessions(Date.now() + 1)).toEqual([recent.id])
       expect((await again.currentSession()).id).toBeGreaterThan(recent.id)
+    })
+
+    it('keeps presenter sessions and one-time codes; every store on the storage hears of a sign-out', async () => {
+      const mine = record(store)
+      await store.position()
+      // Another process, or the presenter command run beside the server on the same data folder.
+      const other = await reopen()
+      await other.position()
+      await store.savePresenterSession(presenter('s1'))
+      await store.savePresenterSession({ ...presenter('s2'), kind: 'paired', createdBy: 's1' })
+      expect((await other.listPresenterSessions()).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+        presenter('s1'),
+        { ...presenter('s2'), kind: 'paired', createdBy: 's1' },
+      ])
+      const soon = Date.now() + 60_000
+      await store.savePresenterCode({ codeHash: 'code-1', kind: 'link', createdBy: null, expiresAt: soon })
+      await store.savePresenterCode({ codeHash: 'code-old', kind: 'link', createdBy: null, expiresAt: Date.now() - 1 })
+      // A code works once, from any process, and never once it has expired.
+      expect(await other.takePresenterCode('code-1')).toEqual({
+        codeHash: 'code-1',
+        kind: 'link',
+        createdBy: null,
+        expiresAt: soon,
+      })
+      expect(await store.takePresenterCode('code-1')).toBeNull()
+      expect(await store.takePresenterCode('code-old')).toBeNull()
+      expect(await store.takePresenterCode('never-made')).toBeNull()
+      expect(await other.revokePresenterSessions(['s1', 'no-such-session'])).toEqual(['s1'])
+      expect(await other.revokePresenterSessions('all')).toEqual(['s2'])
+      expect(await other.revokePresenterSessions('all')).toEqual([])
+      expect(await (await reopen()).listPresenterSessions()).toEqual([])
+      await expect
+        .poll(() => mine.changes.filter((change) => change.type === 'presenters-revoked' && change.ids.length))
+        .toEqual([
+          { type: 'presenters-revoked', ids: ['s1'] },
+          { type: 'presenters-revoked', ids: ['s2'] },
+        ])
     })
 
     it('logs every change in order, with the new state it made, to every store on the same storage', async () => {
