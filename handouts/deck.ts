@@ -2,8 +2,8 @@
 // exactly as in the deck): every slide's title, facilitator notes and timing, the agenda and
 // the polls, in slide order.
 import { basename, resolve } from 'node:path'
-import { load } from '@slidev/parser/fs'
 import { deckEntry } from '../server/deck.ts'
+import { readDeck } from '../server/deck-source.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
 import { declaredSteps, type FloorSlide, floorSeconds } from './timing-floor.ts'
 
@@ -184,7 +184,7 @@ export function formatOf(deck: DeckInfo): string {
 
 export async function loadDeck(name: string): Promise<DeckInfo> {
   const entry = deckEntry(name)
-  const data = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, entry)
+  const data = await readDeck(entry)
   const headmatter = data.headmatter as Record<string, unknown>
   const deck = basename(entry, '.md')
   const slides: SlideInfo[] = []

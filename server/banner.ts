@@ -14,13 +14,18 @@ function shortPath(path: string): string {
   return rel.startsWith('..') ? path : rel
 }
 
-export function banner(server: { joinUrl: string; presenterUrl: string }, settings: Settings, deck: string): string {
+/** `title`: the deck's own (its headmatter's `title:`), so every deck announces itself. */
+export function banner(
+  server: { joinUrl: string; presenterUrl: string },
+  settings: Settings,
+  deck: { name: string; title: string },
+): string {
   const joinIsLocal = /\/\/(localhost|127\.|\[::1\])/.test(server.joinUrl)
   // The terminal's QR code carries the room code, like the join slide's.
   const qrUrl = settings.roomCode ? `${server.joinUrl}?room=${settings.roomCode}` : server.joinUrl
   return [
     '',
-    `  ${bold('Management vs Leadership')} — the "${deck}" deck is live.`,
+    `  ${bold(deck.title)} — the "${deck.name}" deck is live.`,
     '',
     renderUnicodeCompact(qrUrl, { border: 2 })
       .split('\n')
@@ -36,7 +41,7 @@ export function banner(server: { joinUrl: string; presenterUrl: string }, settin
       : []),
     `  Presenter link:   ${server.presenterUrl}`,
     '                    (one use: it signs this browser in as the presenter;',
-    '                     `npm run presenter -- link` makes another)',
+    `                     \`${settings.entry ? `npx workshop-kit presenter link --data-dir ${shortPath(settings.dataDir)}` : 'npm run presenter -- link'}\` makes another)`,
     `  Results stored in ${settings.redisUrl ? `Redis at ${settings.redisUrl.replace(/\/\/[^@/]*@/, '//')}` : shortPath(resolve(settings.dataDir, DATABASE_FILE))}`,
     '',
     '  Press Ctrl+C to stop. Votes are saved as they arrive.',

@@ -2,11 +2,22 @@
 // one sentence that names the fix, never as a stack trace.
 import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { questionnaireLink } from './app.ts'
 import { banner } from './banner.ts'
-import { buildDeck, DeckError, deckEntry, deckIsStale, deckNames, deckOutDir } from './deck.ts'
+import {
+  buildDeck,
+  type DeckBuild,
+  deckEntry,
+  deckIsStale,
+  deckNames,
+  deckOutDir,
+  entryDeck,
+  kitDeck,
+  slidevCommand,
+} from './deck.ts'
+import { deckTitle } from './deck-source.ts'
 import { PollEngine } from './engine.ts'
 import { KitError } from './errors.ts'
 import { loadFollowUpOrExplain, loadPollsOrExplain, openStore, presenterBase, startKit } from './kit.ts'
@@ -16,21 +27,23 @@ import { findSession, resultsCsv, sessionResults } from './results.ts'
 import { publicBase, ROOT, readSettings, type Settings, SettingsError } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
 
-async function ensureBuilt(deck: string): Promise<void> {
-  deckEntry(deck)
-  if (!deckIsStale(deck)) return
+/** The deck the settings name: one of the kit's, or your own (--entry), built when it changed. */
+async function ensureBuilt(settings: Settings): Promise<DeckBuild> {
+  const deck = settings.entry ? entryDeck(settings.entry) : kitDeck(settings.deck)
+  if (!deckIsStale(deck)) return deck
   const started = Date.now()
-  console.log(`Building the "${deck}" deck (slides changed since the last build)…`)
+  console.log(`Building the "${deck.name}" deck (slides changed since the last build)…`)
   await buildDeck(deck)
-  console.log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
+  console.log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s → ${relative(process.cwd(), deck.out) || '.'}/`)
+  return deck
 }
 
 async function start(argv: string[]): Promise<void> {
   const started = Date.now()
   const settings = readSettings(argv)
-  await ensureBuilt(settings.deck)
-  const server = await startKit(settings, { deckDir: deckOutDir(settings.deck) })
-  console.log(banner(server, settings, settings.deck))
+  const deck = await ensureBuilt(settings)
+  const server = await startKit(settings, { deckDir: deck.out })
+  console.log(banner(server, settings, { name: deck.name, title: await deckTitle(deck.entry) }))
   console.log(`  Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`)
   // Every presenter device signed out (from the presenter view or the command): a new link here.
   server.presenters.on('revoked', () => {
@@ -75,14 +88,14 @@ async function build(argv: string[]): Promise<void> {
   }
 }
 
-/** Slidev's dev server with live reload; slides/vite.config.ts attaches the poll engine. */
+/** Slidev's dev server with live reload; the kit's Vite plugin (setup/vite-plugins.ts) attaches the poll engine. */
 function dev(argv: string[]): void {
   const settings = readSettings(argv)
-  const slidev = resolve(ROOT, 'node_modules', '.bin', 'slidev')
-  if (!existsSync(slidev)) throw new DeckError('Slidev is not installed: run `npm install` first.')
-  const args = [deckEntry(settings.deck), '--port', String(settings.port), '--bind', settings.host]
+  const entry = settings.entry ?? deckEntry(settings.deck)
+  const slidev = slidevCommand(entry)
+  const args = [entry, '--port', String(settings.port), '--bind', settings.host]
   const child = spawn(slidev, args, {
-    cwd: ROOT,
+    cwd: dirname(entry),
     stdio: 'inherit',
     // The Vite plugin reads its settings from the environment: pass on what the flags chose.
     env: {

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type express from 'express'
 import type { ServerOptions } from 'socket.io'
@@ -18,7 +18,7 @@ import { PollEngine } from './engine.ts'
 import { StartupError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
 import { createPollServer, type PollServer } from './poll-server.ts'
-import { loadFollowUp, loadPolls, PollDefinitionError } from './polls.ts'
+import { type DeckFiles, loadFollowUp, loadPolls, PollDefinitionError } from './polls.ts'
 import { loadPresenterNotes, type PresenterNotes } from './presenter-notes.ts'
 import { PresenterSessions } from './presenter-sessions.ts'
 import type { FollowUp } from './questionnaire-definition.ts'
@@ -138,7 +138,10 @@ async function openRedis(url: string, withAdapter: boolean): Promise<OpenedStore
   }
 }
 
-export async function loadPollsOrExplain(slidesDir = SLIDES_DIR, served?: string): Promise<PollDefinition[]> {
+export async function loadPollsOrExplain(
+  slidesDir: DeckFiles = SLIDES_DIR,
+  served?: string,
+): Promise<PollDefinition[]> {
   try {
     return await loadPolls(slidesDir, served)
   } catch (error) {
@@ -150,7 +153,7 @@ export async function loadPollsOrExplain(slidesDir = SLIDES_DIR, served?: string
 /** The decks' questionnaires, chart and report plan; a bad declaration stops the start with its fix. */
 export async function loadFollowUpOrExplain(
   polls: readonly PollDefinition[],
-  slidesDir = SLIDES_DIR,
+  slidesDir: DeckFiles = SLIDES_DIR,
 ): Promise<FollowUp> {
   try {
     return await loadFollowUp(slidesDir, polls)
@@ -223,8 +226,10 @@ export interface KitOptions {
  * middleware of another server (`middleware`), which then routes to them itself.
  */
 export async function createKit(httpServer: HttpServer, settings: Settings, options: KitOptions = {}): Promise<Kit> {
-  const polls = options.polls ?? (await loadPollsOrExplain(SLIDES_DIR, settings.deck))
-  const followUp = options.followUp ?? (options.polls ? undefined : await loadFollowUpOrExplain(polls))
+  // The kit's own decks, or the one deck given with --entry (a Slidev project using the add-on).
+  const decks = settings.entry ? [settings.entry] : SLIDES_DIR
+  const polls = options.polls ?? (await loadPollsOrExplain(decks, settings.deck))
+  const followUp = options.followUp ?? (options.polls ? undefined : await loadFollowUpOrExplain(polls, decks))
   const { store, adapter } = options.opened ?? (await openStore(settings, { adapter: true }))
   const engine = new PollEngine(store, polls, followUp)
   const presenters = new PresenterSessions(store, settings.secret)
@@ -248,7 +253,7 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
     limits,
     room,
     notes: () => {
-      notes ??= deckNotes(options.notesFrom, settings.deck)
+      notes ??= deckNotes(options.notesFrom ?? settings.entry, settings.deck)
       return notes
     },
     resultsPublic: settings.resultsPublic,
@@ -314,7 +319,7 @@ export interface RunningServer extends Kit {
 /** A deck's notes: from its Markdown file, or the named deck's; none when there is no such deck. */
 async function deckNotes(file: string | undefined, deck: string): Promise<PresenterNotes> {
   try {
-    return file ? await loadPresenterNotes(file, dirname(file)) : await loadPresenterNotes(deckEntry(deck))
+    return file ? await loadPresenterNotes(file) : await loadPresenterNotes(deckEntry(deck))
   } catch (error) {
     if (!(error instanceof DeckError)) console.error('Reading the presenter notes failed:', error)
     return { notes: {}, slides: {} }

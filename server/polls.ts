@@ -5,9 +5,9 @@ import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { parse } from '@slidev/parser'
-import { load } from '@slidev/parser/fs'
 import { parse as parseYaml } from 'yaml'
-import { stripQuizAnswers } from '../slides/setup/preparser.ts'
+import { stripQuizAnswers } from '../setup/preparser.ts'
+import { readDeck } from './deck-source.ts'
 import { KitError } from './errors.ts'
 import { type PollDefinition, PollDefinitionSchema } from './poll-definition.ts'
 import { type FollowUp, FollowUpError, NO_FOLLOW_UP, parseFollowUp } from './questionnaire-definition.ts'
@@ -28,16 +28,23 @@ export function listDecks(slidesDir: string): string[] {
     .map((name) => join(slidesDir, name))
 }
 
+/** The kit's slides folder (every deck in it), or the deck files themselves (`--entry slides.md`). */
+export type DeckFiles = string | readonly string[]
+
+function deckFiles(from: DeckFiles): readonly string[] {
+  return typeof from === 'string' ? listDecks(from) : from
+}
+
 /**
  * Every poll of every deck. A sample deck ("_name.md", not a workshop) adds its polls only when
  * it is the deck being served (`served`), so they never show up beside a workshop's.
  */
-export async function loadPolls(slidesDir: string, served?: string): Promise<PollDefinition[]> {
+export async function loadPolls(from: DeckFiles, served?: string): Promise<PollDefinition[]> {
   const found = new Map<string, Declared>()
-  const sample = served?.startsWith('_') ? join(slidesDir, `${served}.md`) : undefined
-  const decks = [...listDecks(slidesDir), ...(sample && existsSync(sample) ? [sample] : [])]
+  const sample = typeof from === 'string' && served?.startsWith('_') ? join(from, `${served}.md`) : undefined
+  const decks = [...deckFiles(from), ...(sample && existsSync(sample) ? [sample] : [])]
   for (const deck of decks) {
-    const data = await load({ userRoot: slidesDir, roots: [slidesDir] }, deck)
+    const data = await readDeck(deck)
     for (const slide of data.slides) {
       const declared = slide.frontmatter.poll
       if (declared === undefined) continue
@@ -87,10 +94,10 @@ async function checkAnswersAreStripped(filepath: string, pollId: string, file: s
  * The questionnaires, follow-up chart and report plan the decks declare: a deck's headmatter
  * names a YAML file beside it (`questionnaires: ./questionnaires.yaml`). Decks may share one file.
  */
-export async function loadFollowUp(slidesDir: string, polls: readonly PollDefinition[]): Promise<FollowUp> {
+export async function loadFollowUp(from: DeckFiles, polls: readonly PollDefinition[]): Promise<FollowUp> {
   const files = new Map<string, string>()
-  for (const deck of listDecks(slidesDir)) {
-    const data = await load({ userRoot: slidesDir, roots: [slidesDir] }, deck)
+  for (const deck of deckFiles(from)) {
+    const data = await readDeck(deck)
     const named = data.headmatter.questionnaires
     if (named === undefined) continue
     if (typeof named !== 'string' || !/\.ya?ml$/.test(named)) {

@@ -1,7 +1,7 @@
 // Settings for `npm start` and `npm run dev`: flags win over environment variables, which win
 // over defaults. The README's settings table lists the same names.
 import { networkInterfaces } from 'node:os'
-import { resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { trustProxy } from './address.ts'
 import { KitError } from './errors.ts'
@@ -13,6 +13,8 @@ export interface Settings {
   host: string
   dataDir: string
   deck: string
+  /** A deck outside the kit (`--entry slides.md`, a Slidev project using the kit as its add-on). */
+  entry?: string
   secret: string
   /** Set when PUBLIC_URL overrides the detected LAN address (reverse proxy, tunnel, DNS name). */
   publicUrl?: string
@@ -50,6 +52,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       deck: { type: 'string' },
+      entry: { type: 'string' },
       'public-url': { type: 'string' },
       'if-stale': { type: 'boolean' },
       'results-public': { type: 'boolean' },
@@ -88,11 +91,18 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new SettingsError('HTTPS needs both TLS_CERT and TLS_KEY (the certificate and its private key, PEM files).')
   }
   const phonesPerAddress = positiveInteger('PHONES_PER_ADDRESS', env.PHONES_PER_ADDRESS, 500)
+  const entry = values.entry ? resolve(values.entry) : undefined
+  if (entry && values.deck)
+    throw new SettingsError('Give --deck (a deck in the kit) or --entry (your own deck), not both.')
   return {
     port,
     host: values.host ?? env.HOST ?? '0.0.0.0',
-    dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? resolve(ROOT, 'data')),
-    deck: values.deck ?? env.DECK ?? 'workshop',
+    // A deck of your own keeps its results beside it, not inside the kit's installed package.
+    dataDir: resolve(
+      values['data-dir'] ?? env.DATA_DIR ?? (entry ? resolve(dirname(entry), 'kit-data') : resolve(ROOT, 'data')),
+    ),
+    deck: entry ? basename(entry, '.md') : (values.deck ?? env.DECK ?? 'workshop'),
+    ...(entry ? { entry } : {}),
     secret,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowedOrigins: list(env.ALLOWED_ORIGINS),

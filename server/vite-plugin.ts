@@ -2,15 +2,19 @@
 // and `slidev export` (so exported poll slides show the stored results): the same assembly as
 // `npm start`, on Vite's HTTP server, with the store the settings name (SQLite or Redis).
 import type { Server as HttpServer } from 'node:http'
+import { dirname, resolve } from 'node:path'
 import type { Connect, ViteDevServer } from 'vite'
 import { banner } from './banner.ts'
+import { deckTitle } from './deck-source.ts'
 import { createKit, presenterBase } from './kit.ts'
-import { publicBase, readSettings } from './settings.ts'
+import { publicBase, readSettings, SLIDES_DIR } from './settings.ts'
 
-export async function attachToVite(server: ViteDevServer): Promise<void> {
+/** `entry`: the deck Slidev serves; one outside the kit's slides folder is served with its own polls. */
+export async function attachToVite(server: ViteDevServer, entry: string): Promise<void> {
   const httpServer = server.httpServer
   if (!httpServer || !('listen' in httpServer)) return // middleware mode: nothing to attach to
-  const settings = readSettings([])
+  const ownDeck = dirname(resolve(entry)) === SLIDES_DIR
+  const settings = readSettings(ownDeck ? [] : ['--entry', entry])
   // `slidev export` runs this short-lived local server only to print the deck: let it read
   // every session's results (for comparisons), and print the join slide without a room code.
   // Any other Vite server keeps the presenter rule.
@@ -27,9 +31,10 @@ export async function attachToVite(server: ViteDevServer): Promise<void> {
     kit.joinUrl = `${publicBase(settings, port)}/vote`
     kit.presenterBase = presenterBase(settings, port)
     if (process.env.WORKSHOP_DEV) {
-      void kit
-        .presenterLink()
-        .then((presenterUrl) => console.log(banner({ joinUrl: kit.joinUrl, presenterUrl }, settings, settings.deck)))
+      void kit.presenterLink().then(async (presenterUrl) => {
+        const deck = { name: settings.deck, title: await deckTitle(entry) }
+        console.log(banner({ joinUrl: kit.joinUrl, presenterUrl }, settings, deck))
+      })
     }
   })
   httpServer.once('close', () => void kit.close())

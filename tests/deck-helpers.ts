@@ -1,9 +1,10 @@
 // Helpers for the browser tests of the built decks.
 import { dirname } from 'node:path'
-import { load } from '@slidev/parser/fs'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckEntry, deckIsStale, deckNames } from '../server/deck.ts'
+import { readDeck } from '../server/deck-source.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
@@ -19,7 +20,7 @@ export const SAMPLE_FILE = deckEntry(SAMPLE_DECK)
 
 /** The polls declared in one deck, as the server would validate them. */
 export async function pollsOfDeck(deck: string): Promise<PollDefinition[]> {
-  const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
+  const { slides } = await readDeck(deckEntry(deck))
   const polls = new Map<string, PollDefinition>()
   for (const slide of slides) {
     if (slide.frontmatter.poll) {
@@ -41,8 +42,8 @@ export async function prepareSampleDeck(): Promise<PollDefinition[]> {
 
 /** The 1-based slide number that declares the poll, as Slidev numbers slides. */
 export async function slideNumberOfPoll(deckFile: string, pollId: string): Promise<number> {
-  const root = dirname(deckFile)
-  const { slides } = await load({ userRoot: root, roots: [root] }, deckFile)
+  const _root = dirname(deckFile)
+  const { slides } = await readDeck(deckFile)
   const index = slides.findIndex((slide) => slide.frontmatter.poll?.id === pollId)
   if (index < 0) throw new Error(`No slide in ${deckFile} declares poll "${pollId}"`)
   return index + 1
@@ -50,8 +51,8 @@ export async function slideNumberOfPoll(deckFile: string, pollId: string): Promi
 
 /** The 1-based number of the first slide whose Markdown includes `text` (e.g. '<Questions'). */
 export async function slideNumberWith(deckFile: string, text: string): Promise<number> {
-  const root = dirname(deckFile)
-  const { slides } = await load({ userRoot: root, roots: [root] }, deckFile)
+  const _root = dirname(deckFile)
+  const { slides } = await readDeck(deckFile)
   const index = slides.findIndex((slide) => slide.source.content.includes(text))
   if (index < 0) throw new Error(`No slide in ${deckFile} includes "${text}"`)
   return index + 1
@@ -93,7 +94,7 @@ export interface SlideInfo {
 }
 
 export async function slidesOf(deck: string): Promise<SlideInfo[]> {
-  const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
+  const { slides } = await readDeck(deckEntry(deck))
   return slides.map((slide, i) => ({ no: i + 1, pollId: (slide.frontmatter.poll as { id?: string } | undefined)?.id }))
 }
 
@@ -122,4 +123,40 @@ export async function prepareDecks(): Promise<{
 export async function openPresenterLink(page: Page, server: { presenterLink(): Promise<string> }): Promise<void> {
   await page.goto(await server.presenterLink())
   await page.waitForURL(/\/presenter\/1$/, { timeout: 15_000 })
+}
+
+/**
+ * The live poll loop as people do it, on a kit started from the command line: the facilitator
+ * opens the presenter link and opens voting on the poll's slide, a phone (360 px, no presenter
+ * cookie) taps `option`, and the projector's copy of the slide shows the vote.
+ */
+export async function phoneVoteShowsOnSlide(
+  browser: Browser,
+  kit: { url: string; presenterLink: string },
+  poll: { slide: number; id: string; option: string },
+): Promise<void> {
+  const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  await presenter.goto(kit.presenterLink)
+  await presenter.waitForURL(/\/presenter\/1$/, { timeout: 15_000 })
+  await presenter.goto(`${kit.url}/presenter/${poll.slide}`)
+  const controls = presenter.locator(`[data-poll-controls="${poll.id}"]`)
+  await controls.getByText('Voting closed').waitFor({ timeout: 15_000 })
+  await controls.getByRole('button', { name: 'Open voting' }).click()
+  await controls.getByText('Voting open').waitFor({ timeout: 10_000 })
+
+  const projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+  await projector.goto(`${kit.url}/${poll.slide}`)
+  const results = projector.locator(`[data-poll="${poll.id}"]`)
+  await expect.poll(() => results.getAttribute('data-total'), { timeout: 15_000 }).toBe('0')
+
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
+  const page = await phone.newPage()
+  await page.goto(`${kit.url}/vote`)
+  await page.getByRole('button', { name: poll.option, exact: true }).click()
+  await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toContain('Your vote counted')
+
+  await expect.poll(() => results.getAttribute('data-total'), { timeout: 10_000 }).toBe('1')
+  const row = results.locator('li', { hasText: poll.option })
+  await expect.poll(() => row.locator('.poll-count').textContent(), { timeout: 5_000 }).toBe('1')
+  await Promise.all([phone.close(), presenter.close(), projector.close()])
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import presenterContentSetup, { presenterOnlyContent, stripQuizAnswers } from '../slides/setup/preparser.ts'
+import presenterContentSetup, { presenterOnlyContent, stripQuizAnswers } from '../setup/preparser.ts'
 
 const strip = (text: string) => {
   const lines = text.split('\n')

@@ -6,15 +6,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { load } from '@slidev/parser/fs'
 import Database from 'better-sqlite3'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { deckEntry, deckOutDir } from '../server/deck.ts'
+import { readDeck } from '../server/deck-source.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import { loadPresenterNotes } from '../server/presenter-notes.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
+import { readSettings } from '../server/settings.ts'
 import { openPresenterLink, settle } from './deck-helpers.ts'
 import { tempDir } from './harness/system.ts'
 
@@ -74,7 +74,7 @@ function files(folder: string): string[] {
 
 /** One slide of each layout and of each poll kind (the components that may need something). */
 async function oneOfEachKind(): Promise<number[]> {
-  const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry('workshop'))
+  const { slides } = await readDeck(deckEntry('workshop'))
   const seen = new Set<string>()
   return slides.flatMap((slide, i) => {
     const poll = slide.frontmatter.poll as { kind?: string } | undefined

@@ -2,17 +2,17 @@
 // readings they carry), quiz explanations and presenter-only slides are in no file of the decks
 // built for the room and in no response to anyone without a presenter session; a presenter
 // session gets them. Checked in the built files themselves, not only in the pages.
-import { readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join, relative, sep } from 'node:path'
-import { load } from '@slidev/parser/fs'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, buildForRoom, deckEntry, deckIsStale, deckNames, deckOutDir } from '../server/deck.ts'
+import { readDeck } from '../server/deck-source.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import { loadPolls } from '../server/polls.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
+import { ROOT, readSettings, SLIDES_DIR } from '../server/settings.ts'
 import { closeClients, connect, synced } from './harness/clients.ts'
 import { signIn } from './harness/kit.ts'
 import { tempDir } from './harness/system.ts'
@@ -47,7 +47,7 @@ async function presenterPhrases(): Promise<string[]> {
   const onSlides: string[] = []
   const inNotes: string[] = []
   for (const deck of deckNames()) {
-    const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(deck))
+    const { slides } = await readDeck(deckEntry(deck))
     for (const slide of slides) {
       // The frontmatter as the deck is built from it: without the quiz's answer and explanation.
       const poll = slide.frontmatter.poll as Record<string, unknown> | undefined
@@ -138,12 +138,13 @@ describe('what the kit serves', () => {
 
 describe('a presenter-only slide', () => {
   // A small deck of its own (the workshop has no presenter-only slide), built as `npm start`
-  // builds decks, with the kit's own setup: Slidev's preparser and the presenter view's notes.
+  // builds decks, with the kit as its add-on: its preparser and the presenter view's notes.
   let folder: ReturnType<typeof tempDir>
   let server: RunningServer
   const deck = [
     '---',
     'title: Presenter-only fixture',
+    `addons: ['${ROOT}']`,
     'fonts:',
     '  provider: none',
     '---',
@@ -171,11 +172,6 @@ describe('a presenter-only slide', () => {
   beforeAll(async () => {
     folder = tempDir('kit-presenter-only-')
     writeFileSync(join(folder.path, 'deck.md'), deck)
-    symlinkSync(join(SLIDES_DIR, 'setup'), join(folder.path, 'setup'))
-    writeFileSync(
-      join(folder.path, 'vite.config.ts'),
-      `export { default } from '${join(SLIDES_DIR, 'vite.config.ts')}'\n`,
-    )
     const out = join(folder.path, 'dist')
     await buildForRoom(join(folder.path, 'deck.md'), out)
     server = await startKit(

@@ -6,7 +6,6 @@
 // and the README's agenda tables equal to the decks'.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { load } from '@slidev/parser/fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBreakdown } from '../handouts/breakdown.ts'
 import { type Block, blocksOf, type DeckInfo, loadDeck, type SlideInfo, TALK } from '../handouts/deck.ts'
@@ -15,6 +14,7 @@ import { scenarioKey } from '../handouts/scenario-key.ts'
 import { loadCheckRows, loadFurtherReading, loadGoals, loadMoments, type Moment } from '../handouts/slide-content.ts'
 import { declaredSteps, floorSeconds, STEP_FLOOR, stepsOf, TimingFloorError } from '../handouts/timing-floor.ts'
 import { deckEntry } from '../server/deck.ts'
+import { readDeck } from '../server/deck-source.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { loadPolls } from '../server/polls.ts'
 import { ROOT, SLIDES_DIR } from '../server/settings.ts'
@@ -51,7 +51,7 @@ let moments: Moment[]
 beforeAll(async () => {
   for (const name of NAMES) {
     decks.set(name, await loadDeck(name))
-    const { slides } = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, deckEntry(name))
+    const { slides } = await readDeck(deckEntry(name))
     sources.set(
       name,
       slides.map((slide) => `${slide.content}\n${slide.note ?? ''}`),

@@ -5,7 +5,7 @@
 
 import { defineAppSetup } from '@slidev/types'
 import { slides } from '#slidev/slides'
-import { loadPresenterNotes, presenterNotes } from '../../components/usePresenterNotes'
+import { loadPresenterNotes, presenterNotes } from '../components/usePresenterNotes'
 import './presenter-notes.css'
 
 /** Slidev's pages that show notes: the presenter view, the notes page and the overview. */

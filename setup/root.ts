@@ -4,8 +4,8 @@
 // presenter window reports: the projector window and the next-slide preview never do.
 import { useNav } from '@slidev/client'
 import { watch } from 'vue'
-import { sendControl, sendFollow, sendSlide, usePollChannel } from '../../components/usePollChannel'
-import { releaseWhenPrintReady } from '../../components/usePrintReady'
+import { sendControl, sendFollow, sendSlide, usePollChannel } from '../components/usePollChannel'
+import { releaseWhenPrintReady } from '../components/usePrintReady'
 
 export default function setupPollPresenter() {
   const nav = useNav()

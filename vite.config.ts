@@ -1,15 +1,11 @@
-// Slidev reads this file for every deck in slides/. It points Slidev at the shared top-level
-// components/ folder and, in `slidev dev` and `slidev export`, attaches the live poll engine to
-// Slidev's own HTTP server so polls work while authoring and exports show stored results.
+// The kit as a Slidev add-on: Slidev merges this file into the Vite config of every deck that
+// lists the kit in `addons:` (the decks in slides/ name it as `@/..`). Components, layouts,
+// setup (the poll engine's Vite plugin: setup/vite-plugins.ts) and styles come from the folders
+// beside this file, as for any Slidev add-on.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { defineConfig } from 'vite'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const slidevClient = dirname(createRequire(import.meta.url).resolve('@slidev/client/package.json'))
 
 /**
  * Each `slidev export` gets a dependency cache of its own: Slidev otherwise shares one, and two
@@ -28,18 +24,4 @@ export default defineConfig({
   // Used only by the kit's components, which Vite's first scan does not see: found later, they
   // would be optimised mid-page and force a reload (fatal during an export).
   optimizeDeps: { include: ['socket.io-client', 'uqr'] },
-  slidev: {
-    components: {
-      dirs: [join(slidevClient, 'builtin'), resolve(here, '../components')],
-    },
-  },
-  plugins: [
-    {
-      name: 'workshop-kit:poll-engine',
-      async configureServer(server) {
-        const { attachToVite } = await import('../server/vite-plugin.ts')
-        await attachToVite(server)
-      },
-    },
-  ],
 })

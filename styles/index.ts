@@ -7,3 +7,5 @@ import '@fontsource-variable/fraunces/opsz-italic.css'
 // Noto Color Emoji as a COLRv1 font, which Chromium draws (the Fontsource package is OpenType-SVG,
 // which it does not); browsers without COLRv1 skip it and use their own emoji font.
 import '@infolektuell/noto-color-emoji/index.css'
+// The kit's look: the neutral palette, the layouts' building blocks and the slide text sizes.
+import './kit.css'

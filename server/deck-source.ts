@@ -1,0 +1,17 @@
+// A deck's Markdown as Slidev reads it: Slidev's own parser (so `src:` imports resolve as in the
+// deck), with the kit's preparser (setup/preparser.ts, in the kit's add-on root) applied, so the
+// server, the handouts and the tests see the slides the deck is built from.
+import { basename, dirname } from 'node:path'
+import { load } from '@slidev/parser/fs'
+import { ROOT } from './settings.ts'
+
+export function readDeck(file: string): ReturnType<typeof load> {
+  const userRoot = dirname(file)
+  return load({ userRoot, roots: [ROOT, userRoot] }, file)
+}
+
+/** The deck's title as its headmatter gives it (`title:`), else its file name. */
+export async function deckTitle(file: string): Promise<string> {
+  const { headmatter } = await readDeck(file)
+  return typeof headmatter.title === 'string' && headmatter.title.trim() ? headmatter.title : basename(file, '.md')
+}
