@@ -49,3 +49,6 @@ declare module 'vue-router' {
     slide?: Omit<SlideInfo, 'source'> & { filepath: string; id: number; no: number }
   }
 }
+
+/** The deck's headmatter as Slidev resolved it (the kit reads its own keys: colors, logo, art). */
+export declare const configs: SlidevConfig & Record<string, unknown>

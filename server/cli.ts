@@ -2,7 +2,7 @@
 // one sentence that names the fix, never as a stack trace.
 import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { dirname, relative, resolve } from 'node:path'
+import { basename, dirname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { questionnaireLink } from './app.ts'
 import { banner } from './banner.ts'
@@ -21,6 +21,7 @@ import { deckTitle } from './deck-source.ts'
 import { PollEngine } from './engine.ts'
 import { KitError } from './errors.ts'
 import { loadFollowUpOrExplain, loadPollsOrExplain, openStore, presenterBase, startKit } from './kit.ts'
+import { newDeck } from './new-deck.ts'
 import { PresenterSessions } from './presenter-sessions.ts'
 import type { WindowPayload } from './protocol.ts'
 import { findSession, resultsCsv, sessionResults } from './results.ts'
@@ -379,13 +380,42 @@ async function inStore(
   }
 }
 
-const commands: Record<string, (argv: string[]) => unknown> = { start, build, dev, results, questionnaire, presenter }
+/** `npm run new -- "Giving feedback"`: a new deck from the kit's template, and what to do next. */
+function newSession(argv: string[]): void {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true })
+  const file = newDeck(positionals.join(' '))
+  const name = basename(file, '.md')
+  console.log(
+    [
+      '',
+      `  Made ${relative(process.cwd(), file)}: every layout and every poll kind once, with notes. Keep what serves`,
+      '  your session, delete the rest, and keep the agenda adding up to its duration.',
+      '',
+      `  Present it:      npm start -- --deck ${name}`,
+      `  Edit it live:    npm run dev -- --deck ${name}`,
+      `  Its handouts:    npm run handouts -- --deck ${name}`,
+      '',
+    ].join('\n'),
+  )
+}
+
+const commands: Record<string, (argv: string[]) => unknown> = {
+  start,
+  build,
+  dev,
+  new: newSession,
+  results,
+  questionnaire,
+  presenter,
+}
 
 async function main(): Promise<void> {
   const [command = 'start', ...argv] = process.argv.slice(2)
   const run = commands[command]
   if (!run) {
-    throw new SettingsError(`Unknown command "${command}": use start, dev, build, results, questionnaire or presenter.`)
+    throw new SettingsError(
+      `Unknown command "${command}": use start, dev, build, new, results, questionnaire or presenter.`,
+    )
   }
   await run(argv)
 }

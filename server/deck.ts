@@ -62,7 +62,7 @@ export function deckEntry(deck: string): string {
 }
 
 export function deckOutDir(deck: string): string {
-  return resolve(ROOT, 'dist', deck)
+  return resolve(SLIDES_DIR, '..', 'dist', deck)
 }
 
 /** The newest change in a file or folder; build output, dependencies and hidden files aside. */

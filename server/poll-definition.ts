@@ -126,6 +126,9 @@ const DeclaredPollSchema = z.discriminatedUnion('kind', [
 
 export type PollKind = z.output<typeof DeclaredPollSchema>['kind']
 
+/** Every kind of poll, in the order the schema declares them. */
+export const POLL_KINDS: readonly PollKind[] = DeclaredPollSchema.options.map((option) => option.shape.kind.value)
+
 export interface PollOption {
   id: string
   label: string
@@ -312,4 +315,29 @@ export function parseAnswer(
       return { ok: true, value: [...placed.values()] }
     }
   }
+}
+
+/** A valid declaration of each kind, as an author would write it in a slide's frontmatter. */
+const EXAMPLES: Record<PollKind, string> = {
+  single: 'poll:\n  id: lunch\n  question: Where shall we eat?\n  options: [Pizza, Salad, Soup]',
+  multiple: 'poll:\n  id: seen\n  kind: multiple\n  question: Which have you seen?\n  options: [A, B, C]\n  max: 2',
+  quiz: 'poll:\n  id: round-1\n  kind: quiz\n  question: Which is right?\n  options: [A, B]\n  correct: A\n  explain: Why A is right.',
+  scale: 'poll:\n  id: confidence\n  kind: scale\n  question: How confident are you?\n  min: 0\n  max: 10',
+  words: 'poll:\n  id: one-word\n  kind: words\n  question: One word for today',
+  steps: 'poll:\n  id: next-steps\n  kind: steps\n  question: Write down up to three next steps\n  count: 3',
+  reactions: 'poll:\n  id: react\n  kind: reactions\n  question: Same call as your table?\n  options: [👍, 🤔]',
+  text: 'poll:\n  id: one-line\n  kind: text\n  question: One line for the room\n  maxLength: 140',
+  ranking: 'poll:\n  id: hardest\n  kind: ranking\n  question: Hardest first\n  options: [A, B, C]',
+  matrix:
+    'poll:\n  id: week-map\n  kind: matrix\n  question: Place your week\n  items: [Meetings, Email]\n  x: { label: Effort, low: Low, high: High }\n  y: { label: Value, low: Low, high: High }',
+}
+
+/** What to write instead of a wrong declaration: the kinds there are, or a valid one of its kind. */
+export function writeInstead(declared: unknown, field: PropertyKey | undefined): string {
+  const kind = (declared as { kind?: unknown } | null)?.kind ?? 'single'
+  if (field === 'kind' || !POLL_KINDS.includes(kind as PollKind)) {
+    return `kind: is one of ${POLL_KINDS.join(', ')} (leave it out for a single choice).`
+  }
+  const example = EXAMPLES[kind as PollKind].replace(/\n/g, '\n    ')
+  return `A ${kind} poll is written like this:\n    ${example}`
 }

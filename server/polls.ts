@@ -7,9 +7,10 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { parse } from '@slidev/parser'
 import { parse as parseYaml } from 'yaml'
 import { stripQuizAnswers } from '../setup/preparser.ts'
+import { checkAgenda, checkLayout, layoutsOf, placeOf } from './deck-rules.ts'
 import { readDeck } from './deck-source.ts'
 import { KitError } from './errors.ts'
-import { type PollDefinition, PollDefinitionSchema } from './poll-definition.ts'
+import { type PollDefinition, PollDefinitionSchema, writeInstead } from './poll-definition.ts'
 import { type FollowUp, FollowUpError, NO_FOLLOW_UP, parseFollowUp } from './questionnaire-definition.ts'
 
 export class PollDefinitionError extends KitError {}
@@ -45,16 +46,24 @@ export async function loadPolls(from: DeckFiles, served?: string): Promise<PollD
   const decks = [...deckFiles(from), ...(sample && existsSync(sample) ? [sample] : [])]
   for (const deck of decks) {
     const data = await readDeck(deck)
-    for (const slide of data.slides) {
+    const layouts = layoutsOf(deck, data.headmatter.theme)
+    for (const [index, slide] of data.slides.entries()) {
+      const file = relative(process.cwd(), slide.source.filepath)
+      const at = { deck: relative(process.cwd(), deck), slide: index + 1, file }
+      const wrong =
+        checkLayout(slide.frontmatter.layout, layouts, at) ??
+        checkAgenda(slide.frontmatter.agenda, data.headmatter.duration, at)
+      if (wrong) throw new PollDefinitionError(wrong)
       const declared = slide.frontmatter.poll
       if (declared === undefined) continue
-      const file = relative(process.cwd(), slide.source.filepath)
       const label = typeof declared?.id === 'string' ? `poll "${declared.id}"` : 'a poll'
       const result = PollDefinitionSchema.safeParse(declared)
       if (!result.success) {
         const issue = result.error.issues[0]
         const where = issue?.path.length ? ` (${issue.path.join('.')})` : ''
-        throw new PollDefinitionError(`${file}: ${label} is not valid${where}: ${issue?.message}`)
+        throw new PollDefinitionError(
+          `${placeOf(at)}: ${label} is not valid${where}: ${issue?.message}. ${writeInstead(declared, issue?.path[0])}`,
+        )
       }
       const poll = result.data
       const raw = JSON.stringify(poll)

@@ -42,7 +42,8 @@ export interface Settings {
 export class SettingsError extends KitError {}
 
 export const ROOT = resolve(import.meta.dirname, '..')
-export const SLIDES_DIR = resolve(ROOT, 'slides')
+/** The folder of the kit's decks (SLIDES_DIR, default slides/); their builds go to dist/ beside it. */
+export const SLIDES_DIR = resolve(process.env.SLIDES_DIR || resolve(ROOT, 'slides'))
 
 export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.env): Settings {
   const { values } = parseArgs({

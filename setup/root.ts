@@ -4,10 +4,12 @@
 // presenter window reports: the projector window and the next-slide preview never do.
 import { useNav } from '@slidev/client'
 import { watch } from 'vue'
+import { applyDeckColors } from '../components/deckLook'
 import { sendControl, sendFollow, sendSlide, usePollChannel } from '../components/usePollChannel'
 import { releaseWhenPrintReady } from '../components/usePrintReady'
 
 export default function setupPollPresenter() {
+  applyDeckColors(document.documentElement)
   const nav = useNav()
   if (nav.isPrintMode.value) return void releaseWhenPrintReady(nav.printRange.value.length)
   const channel = usePollChannel()

@@ -37,14 +37,53 @@ describe('loadPolls', () => {
     write('sections/bad.md', '---\npoll:\n  id: one-option\n  question: Q?\n  options: [Only]\n---\n# Bad\n')
     write('workshop.md', '---\ntheme: default\n---\n# Title\n---\nsrc: ./sections/bad.md\n---\n')
     await expect(loadPolls(dir.path)).rejects.toThrow(
-      /sections\/bad\.md: poll "one-option" is not valid \(options\): a poll needs at least two options/,
+      /workshop\.md, slide 2 \(from [^)]*sections\/bad\.md\): poll "one-option" is not valid \(options\): a poll needs at least two options\. A single poll is written like this:\n {4}poll:\n {6}id: lunch/,
     )
   })
 
   it('names the file when a 2×2 lacks its scales', async () => {
     write('sections/map.md', '---\npoll:\n  id: week-map\n  kind: matrix\n  question: Q?\n  items: [A]\n---\n# Map\n')
     write('workshop.md', '---\ntheme: default\n---\n# Title\n---\nsrc: ./sections/map.md\n---\n')
-    await expect(loadPolls(dir.path)).rejects.toThrow(/sections\/map\.md: poll "week-map" is not valid \(x\)/)
+    await expect(loadPolls(dir.path)).rejects.toThrow(
+      /sections\/map\.md\): poll "week-map" is not valid \(x\)[\s\S]*kind: matrix/,
+    )
+  })
+
+  it('says which kinds there are when a kind is unknown', async () => {
+    write(
+      'workshop.md',
+      '---\ntheme: default\n---\n# T\n---\npoll: { id: pick, kind: choice, question: Q?, options: [A, B] }\n---\n# Q\n',
+    )
+    await expect(loadPolls(dir.path)).rejects.toThrow(
+      /workshop\.md, slide 2: poll "pick" is not valid \(kind\).*kind: is one of single, multiple, quiz, scale, words/,
+    )
+  })
+
+  it('refuses a layout that does not exist, naming the slide and the layouts there are', async () => {
+    write('workshop.md', '---\ntheme: default\n---\n# T\n---\nlayout: two-columns\n---\n# Q\n')
+    await expect(loadPolls(dir.path)).rejects.toThrow(
+      /workshop\.md, slide 2: there is no layout "two-columns"\. Write one of the kit's \(layout: close, compare, cover, poll, practice, quote, section\)/,
+    )
+    write('workshop.md', '---\ntheme: default\n---\n# T\n---\nlayout: two-cols\n---\n# Q\n')
+    await expect(loadPolls(dir.path)).resolves.toEqual([])
+  })
+
+  it('refuses an agenda with a wrong row, or one that does not add up to the duration', async () => {
+    const deck = (agenda: string) =>
+      `---\ntheme: default\nduration: 30min\n---\n# T\n---\nagenda:\n${agenda}\n---\n<Agenda />\n`
+    write('workshop.md', deck("  - { title: 'Welcome', minutes: ten }"))
+    await expect(loadPolls(dir.path)).rejects.toThrow(
+      /workshop\.md, slide 2: agenda row 1 is not valid \(minutes: .*\)\. Write each row as \{ title: 'Name of the block', minutes: 10 \}/,
+    )
+    write('workshop.md', deck("  - { title: 'Welcome', minutes: 10 }\n  - { title: 'Practice', minutes: 15 }"))
+    await expect(loadPolls(dir.path)).rejects.toThrow(
+      /slide 2: the agenda adds up to 25 min but the deck's duration: is 30 min\. Change a row's minutes/,
+    )
+    write(
+      'workshop.md',
+      deck("  - { title: 'Welcome', minutes: 10 }\n  - { title: 'Buffer', minutes: 20, buffer: true }"),
+    )
+    await expect(loadPolls(dir.path)).resolves.toEqual([])
   })
 
   it('refuses one id declared twice with different questions', async () => {
