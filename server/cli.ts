@@ -25,7 +25,7 @@ import { newDeck } from './new-deck.ts'
 import { PresenterSessions } from './presenter-sessions.ts'
 import type { WindowPayload } from './protocol.ts'
 import { findSession, resultsCsv, sessionResults } from './results.ts'
-import { publicBase, ROOT, readSettings, type Settings, SettingsError } from './settings.ts'
+import { publicBase, ROOT, readSettings, type Settings, SettingsError, SLIDES_DIR } from './settings.ts'
 import { DATABASE_FILE } from './sqlite-store.ts'
 
 /** The deck the settings name: one of the kit's, or your own (--entry), built when it changed. */
@@ -42,6 +42,8 @@ async function ensureBuilt(settings: Settings): Promise<DeckBuild> {
 async function start(argv: string[]): Promise<void> {
   const started = Date.now()
   const settings = readSettings(argv)
+  // A wrong poll, layout or agenda is refused before the build, with the slide and the fix.
+  await loadPollsOrExplain(settings.entry ? [settings.entry] : SLIDES_DIR, settings.deck)
   const deck = await ensureBuilt(settings)
   const server = await startKit(settings, { deckDir: deck.out })
   console.log(banner(server, settings, { name: deck.name, title: await deckTitle(deck.entry) }))

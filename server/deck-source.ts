@@ -10,6 +10,20 @@ export function readDeck(file: string): ReturnType<typeof load> {
   return load({ userRoot, roots: [ROOT, userRoot] }, file)
 }
 
+/** What a deck's headmatter says of its look: its title, its colours, and whether it draws the hats. */
+export async function deckLookOf(
+  file: string,
+): Promise<{ title: string; hats: boolean; primary?: string; secondary?: string }> {
+  const { headmatter } = await readDeck(file)
+  const colors = (headmatter.colors ?? {}) as { primary?: unknown; secondary?: unknown }
+  return {
+    title: await deckTitle(file),
+    hats: headmatter.art === 'hats',
+    ...(typeof colors.primary === 'string' ? { primary: colors.primary } : {}),
+    ...(typeof colors.secondary === 'string' ? { secondary: colors.secondary } : {}),
+  }
+}
+
 /** The deck's title as its headmatter gives it (`title:`), else its file name. */
 export async function deckTitle(file: string): Promise<string> {
   const { headmatter } = await readDeck(file)

@@ -2,7 +2,7 @@
 // channel and the HTTP routes. `npm start`, `npm run dev` (the Vite plugin), the tests and the
 // benchmark build it here; `npm run results` and `npm run handouts` open the store here. Every
 // failure a facilitator can fix becomes a StartupError whose message names the fix.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -14,6 +14,7 @@ import { HostAllowList, trustProxy } from './address.ts'
 import { AddressLimits, addressRates } from './address-limits.ts'
 import { createApp } from './app.ts'
 import { DeckError, deckEntry } from './deck.ts'
+import { deckLookOf } from './deck-source.ts'
 import { PollEngine } from './engine.ts'
 import { StartupError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
@@ -28,7 +29,7 @@ import { RoomDoor } from './room-code.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
 import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
-import { buildVoterPage, type VoterPage } from './voter-page.ts'
+import { buildVoterPage, NEUTRAL_LOOK, type PhoneLook } from './voter-page.ts'
 
 export { StartupError }
 
@@ -145,7 +146,7 @@ export async function loadPollsOrExplain(
   try {
     return await loadPolls(slidesDir, served)
   } catch (error) {
-    if (error instanceof PollDefinitionError) throw new StartupError(`A poll needs fixing: ${error.message}`)
+    if (error instanceof PollDefinitionError) throw new StartupError(`A slide needs fixing: ${error.message}`)
     throw error
   }
 }
@@ -185,8 +186,6 @@ export function listen(server: HttpServer, port: number, host: string): Promise<
     })
   })
 }
-
-let voterPage: Promise<VoterPage> | null = null
 
 export interface Kit {
   engine: PollEngine
@@ -242,11 +241,10 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
   const trust = trustProxy(settings.trustProxy)
   const room = settings.roomCode ? new RoomDoor(settings.roomCode) : undefined
   let notes: Promise<PresenterNotes> | null = null
-  voterPage ??= buildVoterPage()
   const app = createApp({
     engine,
     store,
-    voterPage: await voterPage,
+    voterPage: await buildVoterPage(await phoneLook(settings)),
     presenters,
     hosts,
     trustProxy: trust,
@@ -323,6 +321,17 @@ async function deckNotes(file: string | undefined, deck: string): Promise<Presen
   } catch (error) {
     if (!(error instanceof DeckError)) console.error('Reading the presenter notes failed:', error)
     return { notes: {}, slides: {} }
+  }
+}
+
+/** The phone page's look: the served deck's title and colours; a neutral page without a deck. */
+async function phoneLook(settings: Settings): Promise<PhoneLook> {
+  const file = settings.entry ?? join(SLIDES_DIR, `${settings.deck}.md`)
+  if (!existsSync(file)) return NEUTRAL_LOOK
+  try {
+    return await deckLookOf(file)
+  } catch {
+    return NEUTRAL_LOOK // an unreadable deck is reported where its polls are read
   }
 }
 

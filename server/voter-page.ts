@@ -70,7 +70,60 @@ const pageTransports: Plugin = {
   },
 }
 
-export async function buildVoterPage(): Promise<VoterPage> {
+/** What the phone page shows of the deck: its title, its colours, and the hats or its initial. */
+export interface PhoneLook {
+  title: string
+  hats: boolean
+  primary?: string
+  secondary?: string
+}
+
+export const NEUTRAL_LOOK: PhoneLook = { title: 'Live polls', hats: false }
+
+const HEX = /^#[0-9a-f]{6}$/i
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** The parts every deck's page shares (script, font, template), built once per process. */
+let parts: ReturnType<typeof buildParts> | null = null
+const pages = new Map<string, Promise<VoterPage>>()
+
+/** The phone page for a deck; one build per look per process. */
+export function buildVoterPage(look: PhoneLook = NEUTRAL_LOOK): Promise<VoterPage> {
+  const key = JSON.stringify(look)
+  let page = pages.get(key)
+  if (!page) {
+    page = pageFor(look)
+    pages.set(key, page)
+  }
+  return page
+}
+
+async function pageFor(look: PhoneLook): Promise<VoterPage> {
+  parts ??= buildParts()
+  const { template, inline, font } = await parts
+  const css = /<style>([\s\S]*?)<\/style>/.exec(template)?.[1] ?? ''
+  // The deck's own colours, where it gives them: after the page's, so they win.
+  const colors = [
+    ...(look.primary && HEX.test(look.primary)
+      ? [`--lead:${look.primary}`, `--lead-soft:color-mix(in srgb,${look.primary} 12%,#fff)`]
+      : []),
+    ...(look.secondary && HEX.test(look.secondary)
+      ? [`--manage:${look.secondary}`, `--manage-soft:color-mix(in srgb,${look.secondary} 14%,#fff)`]
+      : []),
+  ]
+  const themed = `${css.replace('/*VOTER_FONT*/', font)}${colors.length ? `:root{${colors.join(';')}}` : ''}`
+  const minified = (await transform(themed, { loader: 'css', minify: true })).code
+  const html = Buffer.from(
+    template
+      .replace(css, () => minified.trim())
+      .replaceAll('/*DECK_TITLE*/', () => escapeHtml(look.title))
+      .replace('/*DECK_ART*/', look.hats ? 'hats' : 'mark')
+      .replace('/*VOTER_SCRIPT*/', () => inline),
+  )
+  return { html, gzipped: await zopfli(html) }
+}
+
+async function buildParts(): Promise<{ template: string; inline: string; font: string }> {
   const [template, bundle, font] = await Promise.all([
     readFile(join(here, 'voter', 'index.html'), 'utf8'),
     build({
@@ -92,11 +145,7 @@ export async function buildVoterPage(): Promise<VoterPage> {
   ])
   const script = bundle.outputFiles[0]?.text ?? ''
   // A literal "</script" inside the bundle would end the inline script early.
-  const inline = script.replaceAll('</script', '<\\/script')
-  const css = /<style>([\s\S]*?)<\/style>/.exec(template)?.[1] ?? ''
-  const minified = (await transform(css.replace('/*VOTER_FONT*/', font), { loader: 'css', minify: true })).code
-  const html = Buffer.from(template.replace(css, () => minified.trim()).replace('/*VOTER_SCRIPT*/', () => inline))
-  return { html, gzipped: await zopfli(html) }
+  return { template, inline: script.replaceAll('</script', '<\\/script'), font }
 }
 
 /**

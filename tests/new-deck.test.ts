@@ -3,7 +3,7 @@
 // it with no edit, and a phone's vote shows on its first poll's slide in Chromium. The decks
 // folder is a temporary one (SLIDES_DIR), so the kit's own decks and the other tests never see it.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -71,6 +71,20 @@ describe('npm run new', () => {
       expect(slide.note, `slide ${i + 1}`).toMatch(/\*\*(Say|Do):\*\*/)
       expect(slide.note, `slide ${i + 1}`).toMatch(/\*\*Time:\*\* \d/)
     }
+  })
+
+  it('refuses a deck with a wrong layout at start-up, before building it, naming the slide and the fix', async () => {
+    const file = join(slides, 'giving-feedback.md')
+    writeFileSync(
+      join(slides, 'broken.md'),
+      readFileSync(file, 'utf8').replace('layout: compare', 'layout: comparison'),
+    )
+    const broken = runKitCommand('npm', ['start', '--', '--deck', 'broken', '--port', '0'], { cwd: ROOT, env: env() })
+    await expect(broken.ready).rejects.toThrow(
+      /A slide needs fixing: .*broken\.md, slide 8: there is no layout "comparison"\. Write one of the kit's \(layout: close, compare,/,
+    )
+    expect(broken.output()).not.toContain('Building')
+    rmSync(join(slides, 'broken.md'))
   })
 
   it('presents the new deck with `npm start -- --deck giving-feedback`, and a phone votes on it', async () => {

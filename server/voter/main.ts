@@ -342,7 +342,7 @@ async function showTakeaway(): Promise<void> {
   const day = new Date(session.startedAt).toLocaleDateString(undefined, { dateStyle: 'long' })
   const blocks: Node[] = [
     el('h2', { textContent: 'My takeaway' }),
-    el('p', { className: 'hint', textContent: `Management vs Leadership · ${session.name} · ${day}` }),
+    el('p', { className: 'hint', textContent: `${deckTitle} · ${session.name} · ${day}` }),
   ]
   const steps = Object.entries(answers).find(([id]) => polls.get(id)?.kind === 'steps')?.[1]
   if (steps?.length)
@@ -539,6 +539,13 @@ socket.on('cards', applyCards)
 socket.on('forgotten', () => becomeParticipant(null))
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
 
-$('logo').innerHTML = $('waiting-art').innerHTML = hatPicture('both').outerHTML
+/** The deck's title (the server writes it into the page) and its mark: the hats, or its initial. */
+const deckTitle = $('deck-title').textContent ?? ''
+function deckMark(): HTMLElement {
+  if (document.body.dataset.art === 'hats') return hatPicture('both')
+  return el('span', { className: 'mark', textContent: (/\p{L}|\p{N}/u.exec(deckTitle)?.[0] ?? '•').toUpperCase() })
+}
+$('logo').replaceChildren(deckMark())
+$('waiting-art').replaceChildren(deckMark())
 mountQuestions()
 mountQuestionnaires(() => mine, render)
