@@ -6,18 +6,19 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
-import { deckNames } from '../server/deck.ts'
+import { deckEntry, deckNames } from '../server/deck.ts'
+import { readDeck } from '../server/deck-source.ts'
 import { KitError } from '../server/errors.ts'
 import { loadFollowUpOrExplain, loadPollsOrExplain, openStore } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { findSession, type SessionResults, sessionResults } from '../server/results.ts'
 import { publicBase, readSettings } from '../server/settings.ts'
 import { DATABASE_FILE } from '../server/sqlite-store.ts'
-import { loadBreakdown } from './breakdown.ts'
+import { BREAKDOWN_SLIDE, loadBreakdown } from './breakdown.ts'
 import { findChromium } from './chromium.ts'
 import { type DeckInfo, formatOf, loadDeck } from './deck.ts'
-import { buildCards, buildGuide, buildHandout, buildReport } from './documents.ts'
-import { followUpMarkdown } from './follow-up.ts'
+import { buildCards, buildGuide, buildHandout, buildReport, buildSessionHandout } from './documents.ts'
+import { followUpMarkdown, SESSION_FOLLOW_UP } from './follow-up.ts'
 import { formatDate } from './handout-html.ts'
 import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
 import { PAPERS, type Paper, Printer } from './render.ts'
@@ -128,6 +129,12 @@ async function main(argv: string[]): Promise<void> {
   const goals = loadGoals()
   const furtherReading = loadFurtherReading()
   const checkRows = loadCheckRows()
+  // The workshop's decks show the article's breakdown; their handouts and messages are its own.
+  const workshopDecks = new Set<string>()
+  for (const name of options.docDecks) {
+    const { slides } = await readDeck(deckEntry(name))
+    if (slides.some((slide) => slide.source.filepath === BREAKDOWN_SLIDE)) workshopDecks.add(name)
+  }
   // The cards are for decks with table work; they are the same cards for every deck.
   const cardsFor = options.docDecks.find((name) => decks.get(name)?.slides.some((slide) => slide.activity === 'tables'))
   // The join slide shows the address `npm start` gives phones on this network (PORT, PUBLIC_URL
@@ -218,23 +225,21 @@ async function main(argv: string[]): Promise<void> {
       let label = `Participant handout (${name})`
       let since = performance.now()
       console.log(`${step(label)}…`)
-      const handout = await buildHandout(
-        await printer,
-        {
-          deck,
-          format,
-          date,
-          ...(results ? { session: { name: results.session.name }, results } : {}),
-          breakdown,
-          checkRows,
-          furtherReading,
-          polls,
-          paper,
-          slideRatio,
-          withSlides: options.slides,
-        },
-        slides,
-      )
+      const common = {
+        deck,
+        format,
+        date,
+        ...(results ? { session: { name: results.session.name }, results } : {}),
+        polls,
+        paper,
+        slideRatio,
+        withSlides: options.slides,
+      }
+      // The workshop's handout is built on its article's breakdown; any other deck gets the kit's.
+      const workshop = workshopDecks.has(name)
+      const handout = workshop
+        ? await buildHandout(await printer, { ...common, breakdown, checkRows, furtherReading }, slides)
+        : await buildSessionHandout(await printer, common, slides)
       write(label, `handout-${name}.pdf`, handout.bytes, pages(handout.pages), since)
 
       const key = scenarioKey(deck, polls, moments)
@@ -243,7 +248,17 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${step(label)}…`)
       const guide = await buildGuide(
         await printer,
-        { deck, format, polls, paper, slideRatio, goals, key, start: options.start, ...(results ? { results } : {}) },
+        {
+          deck,
+          format,
+          polls,
+          paper,
+          slideRatio,
+          goals: workshop ? goals : [],
+          key,
+          start: options.start,
+          ...(results ? { results } : {}),
+        },
         slides,
       )
       write(label, `facilitator-guide-${name}.pdf`, guide.bytes, pages(guide.pages), since)
@@ -258,7 +273,12 @@ async function main(argv: string[]): Promise<void> {
 
       label = `Follow-up messages (${name})`
       since = performance.now()
-      const message = followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading })
+      const message = workshop
+        ? followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading })
+        : followUpMarkdown(
+            { title: deck.title, format, date, goals: [], key, furtherReading: [] },
+            readFileSync(SESSION_FOLLOW_UP, 'utf8'),
+          )
       write(label, `follow-up-${name}.md`, message, `${message.split('\n').length} lines`, since)
     }
   })()

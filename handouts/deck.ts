@@ -3,6 +3,7 @@
 // the polls, in slide order.
 import { basename, resolve } from 'node:path'
 import { deckEntry } from '../server/deck.ts'
+import { durationMinutes } from '../server/deck-rules.ts'
 import { readDeck } from '../server/deck-source.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
 import { declaredSteps, type FloorSlide, floorSeconds } from './timing-floor.ts'
@@ -63,6 +64,8 @@ export interface DeckInfo {
   title: string
   /** What kind of event, from the deck's titleTemplate ("%s · Workshop" → "Workshop"). */
   kind?: string
+  /** The deck draws the workshop's two hats (`art: hats`): its agenda rows name the hat they wear. */
+  hats: boolean
   /** The deck's `duration` headmatter in minutes, when it has one. */
   minutes?: number
   slides: SlideInfo[]
@@ -73,15 +76,8 @@ export interface DeckInfo {
   source?: { title: string; file: string; note?: string }
 }
 
-/** "75min", "1h", "25" → minutes. */
-export function parseDuration(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return raw
-  if (typeof raw !== 'string') return undefined
-  const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*(h|hr|hours?|m|min|mins|minutes?)?$/i)
-  if (!match) return undefined
-  const value = Number(match[1])
-  return match[2] && /^h/i.test(match[2]) ? value * 60 : value
-}
+/** "75min", "1h", "25" → minutes: the same reading as the start-up check of agendas. */
+export const parseDuration = durationMinutes
 
 const AMOUNT = /(\d+(?:[.,]\d+)?)\s*(minutes?|mins?|m|seconds?|secs?|s)\b/i
 
@@ -229,6 +225,7 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
   return {
     name: deck,
     title: plainTitle(String(headmatter.title ?? 'Workshop')),
+    hats: headmatter.art === 'hats',
     kind: kindOf(headmatter.titleTemplate),
     minutes: parseDuration(headmatter.duration),
     slides,

@@ -6,6 +6,7 @@ import { type GuideInput, guideHtml } from './guide-html.ts'
 import { coverHtml, type HandoutInput, handoutBodyHtml, handoutContents } from './handout-html.ts'
 import { joinPdfs, type Printer, stampSlides } from './render.ts'
 import { type ReportInput, reportHtml } from './report-html.ts'
+import { type SessionHandoutInput, sessionHandoutHtml } from './session-handout-html.ts'
 
 export interface Built {
   bytes: Uint8Array
@@ -39,6 +40,21 @@ export async function buildHandout(printer: Printer, input: HandoutInput, slides
   })
   const doc = await joinPdfs([cover.pdf, body.pdf])
   await stampSlides(doc, slides, body.slots, { firstPage: cover.pages })
+  describe(doc, `${input.deck.title}: participant handout`, input.format)
+  const bytes = await doc.save()
+  return { bytes, pages: doc.getPageCount() }
+}
+
+/** The handout of a deck that is not the workshop: one document, cover included. */
+export async function buildSessionHandout(
+  printer: Printer,
+  input: SessionHandoutInput,
+  slides: PDFDocument,
+): Promise<Built> {
+  const footer = `${input.deck.title} · Participant handout${input.session ? ` · ${input.session.name}` : ''}`
+  const printed = await printer.print(sessionHandoutHtml(input), { paper: input.paper, footer, name: 'the handout' })
+  const doc = await PDFDocument.load(printed.pdf)
+  await stampSlides(doc, slides, printed.slots, { firstPage: 0 })
   describe(doc, `${input.deck.title}: participant handout`, input.format)
   const bytes = await doc.save()
   return { bytes, pages: doc.getPageCount() }

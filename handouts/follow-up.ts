@@ -7,6 +7,8 @@ import { KitError } from '../server/errors.ts'
 import type { KeyEntry } from './scenario-key.ts'
 
 export const FOLLOW_UP_TEMPLATE = join(import.meta.dirname, 'follow-up.md')
+/** The messages for a deck that is not the workshop: no article, no scenario key. */
+export const SESSION_FOLLOW_UP = join(import.meta.dirname, 'follow-up-session.md')
 
 export class TemplateError extends KitError {}
 

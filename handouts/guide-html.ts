@@ -58,7 +58,7 @@ function agenda(deck: DeckInfo): string {
     .map((row) =>
       row.buffer
         ? `<tr class="buffer"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot buffer"></span>${esc(row.title)}</td><td class="hat">Slack for overruns</td><td class="min"></td><td class="min">${row.minutes} min</td></tr>`
-        : `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${HAT_NAMES[row.hat]}</td><td class="min floor">${minutes(floors.get(row) ?? 0)}</td><td class="min">${row.minutes} min</td></tr>`,
+        : `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${deck.hats ? HAT_NAMES[row.hat] : ''}</td><td class="min floor">${minutes(floors.get(row) ?? 0)}</td><td class="min">${row.minutes} min</td></tr>`,
     )
     .join('')
   const warning =

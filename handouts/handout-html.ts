@@ -45,7 +45,7 @@ ${stylesheet('handout')}</style></head>
 /** The two hats, drawn as on the slides (components/drawings.ts): the leader's cap and the manager's hard hat. */
 export const HATS_MARK = `<svg class="hats-mark" viewBox="0 0 120 100" aria-hidden="true"><g transform="translate(0 4) scale(.62)">${svgMarkup(HATS.lead)}</g><g transform="translate(45 34) scale(.62)">${svgMarkup(HATS.manage)}</g></svg>`
 
-const lines = (count: number, className = 'rule') =>
+export const lines = (count: number, className = 'rule') =>
   Array.from({ length: count }, () => `<div class="${className}"></div>`).join('')
 
 /** The slides a handout may show: none with a live poll, a join code, a timer or the questions wall. */
@@ -122,7 +122,7 @@ function slideRow(slide: SlideInfo | undefined): string {
   </div>`
 }
 
-function slidePages(deck: DeckInfo): string {
+export function slidePages(deck: DeckInfo): string {
   const pages: string[] = []
   const shown = handoutSlides(deck)
   const total = deck.slides.length
@@ -266,7 +266,7 @@ function nextStepPage(): string {
 </section>`
 }
 
-function resultsFlow(input: HandoutInput): string {
+export function resultsFlow(input: Pick<HandoutInput, 'deck' | 'results' | 'polls'>): string {
   const results = input.results
   if (!results) return ''
   const { cards, answered, polls, unanswered } = deckResults(input.deck, results, input.polls, { answeredOnly: true })

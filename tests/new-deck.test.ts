@@ -2,7 +2,7 @@
 // makes a deck from the kit's template, `npm start -- --deck giving-feedback` builds and presents
 // it with no edit, and a phone's vote shows on its first poll's slide in Chromium. The decks
 // folder is a temporary one (SLIDES_DIR), so the kit's own decks and the other tests never see it.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
@@ -100,4 +100,30 @@ describe('npm run new', () => {
     const slide = await slideNumberOfPoll(join(slides, 'giving-feedback.md'), 'giving-feedback-arriving')
     await phoneVoteShowsOnSlide(browser, running, { slide, id: 'giving-feedback-arriving', option: 'Curious' })
   }, 240_000)
+
+  it('exports its handouts with `npm run handouts -- --deck giving-feedback`: the kit’s, with what the room said', () => {
+    const out = join(dir.path, 'out')
+    const args = ['run', 'handouts', '--', '--deck', 'giving-feedback', '--session', 'current']
+    const result = spawnSync('npm', [...args, '--out', out, '--data-dir', join(dir.path, 'data')], {
+      cwd: ROOT,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 280_000,
+    })
+    expect(result.status, result.stderr + result.stdout).toBe(0)
+    for (const file of ['slides', 'handout', 'facilitator-guide'].map((name) => `${name}-giving-feedback.pdf`)) {
+      expect(existsSync(join(out, file)), file).toBe(true)
+    }
+    const handout = execFileSync('pdftotext', [join(out, 'handout-giving-feedback.pdf'), '-'], { encoding: 'utf8' })
+    expect(handout).toContain('Giving feedback')
+    expect(handout).toContain('How are you arriving today?') // the phone's vote, in what the room said
+    expect(handout).not.toMatch(/Leader hat|Manager hat|breakdown/i) // the workshop's own pages stay the workshop's
+    const guide = execFileSync('pdftotext', [join(out, 'facilitator-guide-giving-feedback.pdf'), '-'], {
+      encoding: 'utf8',
+    })
+    expect(guide).not.toMatch(/Leader hat|Manager hat/)
+    const messages = readFileSync(join(out, 'follow-up-giving-feedback.md'), 'utf8')
+    expect(messages).toMatch(/^# Follow-up messages: Giving feedback/)
+    expect(messages).not.toMatch(/hat|article/i)
+  }, 300_000)
 })
