@@ -124,19 +124,23 @@ async function main(argv: string[]): Promise<void> {
   const results = stored?.results
   const decks = new Map<string, DeckInfo>()
   for (const name of options.docDecks) decks.set(name, await loadDeck(name))
-  const breakdown = loadBreakdown()
-  const moments = loadMoments()
-  const goals = loadGoals()
-  const furtherReading = loadFurtherReading()
-  const checkRows = loadCheckRows()
-  // The workshop's decks show the article's breakdown; their handouts and messages are its own.
+  // The workshop's decks show the article's breakdown; their handouts, cards and messages are
+  // built on its sections (the breakdown, the moments, the goals), which other decks do without.
   const workshopDecks = new Set<string>()
   for (const name of options.docDecks) {
     const { slides } = await readDeck(deckEntry(name))
     if (slides.some((slide) => slide.source.filepath === BREAKDOWN_SLIDE)) workshopDecks.add(name)
   }
-  // The cards are for decks with table work; they are the same cards for every deck.
-  const cardsFor = options.docDecks.find((name) => decks.get(name)?.slides.some((slide) => slide.activity === 'tables'))
+  const workshop = workshopDecks.size > 0
+  const breakdown = workshop ? loadBreakdown() : []
+  const moments = workshop ? loadMoments() : []
+  const goals = workshop ? loadGoals() : []
+  const furtherReading = workshop ? loadFurtherReading() : []
+  const checkRows = workshop ? loadCheckRows() : []
+  // The cards are for the workshop's decks with table work; they are the same cards for each.
+  const cardsFor = options.docDecks.find(
+    (name) => workshopDecks.has(name) && decks.get(name)?.slides.some((slide) => slide.activity === 'tables'),
+  )
   // The join slide shows the address `npm start` gives phones on this network (PORT, PUBLIC_URL
   // respected), not the temporary port of the export's own server.
   const settings = readSettings([])
@@ -236,8 +240,8 @@ async function main(argv: string[]): Promise<void> {
         withSlides: options.slides,
       }
       // The workshop's handout is built on its article's breakdown; any other deck gets the kit's.
-      const workshop = workshopDecks.has(name)
-      const handout = workshop
+      const ownWorkshop = workshopDecks.has(name)
+      const handout = ownWorkshop
         ? await buildHandout(await printer, { ...common, breakdown, checkRows, furtherReading }, slides)
         : await buildSessionHandout(await printer, common, slides)
       write(label, `handout-${name}.pdf`, handout.bytes, pages(handout.pages), since)
@@ -254,7 +258,7 @@ async function main(argv: string[]): Promise<void> {
           polls,
           paper,
           slideRatio,
-          goals: workshop ? goals : [],
+          goals: ownWorkshop ? goals : [],
           key,
           start: options.start,
           ...(results ? { results } : {}),
@@ -273,7 +277,7 @@ async function main(argv: string[]): Promise<void> {
 
       label = `Follow-up messages (${name})`
       since = performance.now()
-      const message = workshop
+      const message = ownWorkshop
         ? followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading })
         : followUpMarkdown(
             { title: deck.title, format, date, goals: [], key, furtherReading: [] },

@@ -258,11 +258,15 @@ describe('npm run handouts', () => {
       'handout-short.pdf',
       'facilitator-guide-short.pdf',
       'follow-up-short.md',
+      'slides-sprint-retrospective.pdf',
+      'handout-sprint-retrospective.pdf',
+      'facilitator-guide-sprint-retrospective.pdf',
+      'follow-up-sprint-retrospective.md',
     ]) {
       expect(existsSync(join(out.path, file)), file).toBe(true)
       expect(result.stdout).toContain(file)
     }
-    expect(result.stdout).toMatch(/\[1\/9\] Slides PDF \(workshop\)/)
+    expect(result.stdout).toMatch(/\[1\/\d+\] Slides PDF \(workshop\)/) // every deck in slides/, the workshop first
     expect(result.stdout).toMatch(/Total time: \d+(\.\d)? s/)
   })
 
