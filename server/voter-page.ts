@@ -81,6 +81,7 @@ export interface PhoneLook {
 export const NEUTRAL_LOOK: PhoneLook = { title: 'Live polls', hats: false }
 
 const HEX = /^#[0-9a-f]{6}$/i
+const initialOf = (title: string) => (/\p{L}|\p{N}/u.exec(title)?.[0] ?? '•').toUpperCase()
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The parts every deck's page shares (script, font, template), built once per process. */
@@ -117,7 +118,9 @@ async function pageFor(look: PhoneLook): Promise<VoterPage> {
     template
       .replace(css, () => minified.trim())
       .replaceAll('/*DECK_TITLE*/', () => escapeHtml(look.title))
-      .replace('/*DECK_ART*/', look.hats ? 'hats' : 'mark')
+      .replace('/*DECK_MARK*/', () =>
+        look.hats ? '' : `<span class="mark">${escapeHtml(initialOf(look.title))}</span>`,
+      )
       .replace('/*VOTER_SCRIPT*/', () => inline),
   )
   return { html, gzipped: await zopfli(html) }

@@ -539,13 +539,9 @@ socket.on('cards', applyCards)
 socket.on('forgotten', () => becomeParticipant(null))
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
 
-/** The deck's title (the server writes it into the page) and its mark: the hats, or its initial. */
-const deckTitle = $('deck-title').textContent ?? ''
-function deckMark(): HTMLElement {
-  if (document.body.dataset.art === 'hats') return hatPicture('both')
-  return el('span', { className: 'mark', textContent: (/\p{L}|\p{N}/u.exec(deckTitle)?.[0] ?? '•').toUpperCase() })
-}
-$('logo').replaceChildren(deckMark())
-$('waiting-art').replaceChildren(deckMark())
+/** The deck's title, as the server wrote it into the page's title ("Vote · <title>"). */
+const deckTitle = document.title.slice(7)
+// The server writes the deck's initial as its mark; a deck drawn with the hats gets them here.
+if (!$('logo').firstChild) $('logo').innerHTML = $('waiting-art').innerHTML = hatPicture('both').outerHTML
 mountQuestions()
 mountQuestionnaires(() => mine, render)
