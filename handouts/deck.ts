@@ -4,6 +4,7 @@
 import { basename, resolve } from 'node:path'
 import { load } from '@slidev/parser/fs'
 import { deckEntry } from '../server/deck.ts'
+import { KitError } from '../server/errors.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
 import { declaredSteps, type FloorSlide, floorSeconds } from './timing-floor.ts'
 
@@ -58,6 +59,19 @@ export interface SlideInfo {
   floorSeconds: number
 }
 
+/**
+ * A point on the run sheet where the facilitator checks the clock: not on the slide by `by`
+ * minutes from the start, take `cut` (`checkpoints:` beside the deck's agenda).
+ */
+export interface Checkpoint {
+  /** The slide's number. */
+  slide: number
+  by: number
+  cut: string
+}
+
+export class CheckpointError extends KitError {}
+
 export interface DeckInfo {
   name: string
   title: string
@@ -67,6 +81,7 @@ export interface DeckInfo {
   minutes?: number
   slides: SlideInfo[]
   agenda: AgendaRow[]
+  checkpoints: Checkpoint[]
   /** Markdown files the facilitator guide prints as "running the room" (`guide:` headmatter, from slides/). */
   guide: string[]
   /** The text the deck is built on (`source:` headmatter): its title and the file with its full text. */
@@ -189,12 +204,16 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
   const deck = basename(entry, '.md')
   const slides: SlideInfo[] = []
   let agenda: AgendaRow[] = []
+  let checkpoints: unknown
   let clock = 0
   for (const slide of data.slides) {
     const frontmatter = (slide.frontmatter ?? {}) as Record<string, unknown>
     // Hidden slides are left out of Slidev's export, so they are left out here too.
     if (frontmatter.hide === true || frontmatter.hidden === true || frontmatter.disabled === true) continue
-    if (!agenda.length) agenda = agendaOf(frontmatter)
+    if (!agenda.length) {
+      agenda = agendaOf(frontmatter)
+      if (agenda.length) checkpoints = frontmatter.checkpoints
+    }
     const { timing, notes } = parseTiming(slide.note ?? '', deck)
     const poll = frontmatter.poll as { id?: unknown; kind?: unknown; timer?: unknown } | undefined
     const activity = ACTIVITIES.find((kind) => kind === frontmatter.activity)
@@ -233,11 +252,31 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
     minutes: parseDuration(headmatter.duration),
     slides,
     agenda,
+    checkpoints: checkpointsOf(checkpoints, slides, deck),
     guide: (Array.isArray(headmatter.guide) ? headmatter.guide : headmatter.guide ? [headmatter.guide] : []).map(
       (file) => resolve(SLIDES_DIR, String(file)),
     ),
     ...sourceOf(headmatter.source),
   }
+}
+
+/** `checkpoints:` as written beside the agenda, each slide found by its title. */
+function checkpointsOf(raw: unknown, slides: SlideInfo[], deck: string): Checkpoint[] {
+  if (raw === undefined) return []
+  if (!Array.isArray(raw)) throw new CheckpointError(`${deck}.md: "checkpoints" must be a list of { slide, by, cut }.`)
+  return raw.map((item: Record<string, unknown>) => {
+    const title = String(item?.slide ?? '')
+    const slide = slides.find((candidate) => candidate.title === title)
+    const by = Number(item?.by)
+    if (!slide)
+      throw new CheckpointError(`${deck}.md: a checkpoint names the slide "${title}", which the deck does not have.`)
+    if (!(by > 0) || !item?.cut) {
+      throw new CheckpointError(
+        `${deck}.md: the checkpoint at "${title}" needs "by" (minutes from the start) and "cut".`,
+      )
+    }
+    return { slide: slide.number, by, cut: String(item.cut) }
+  })
 }
 
 const ACTIVITIES: Activity[] = ['pairs', 'trios', 'tables', 'alone']
@@ -287,16 +326,10 @@ export function blocksOf(deck: DeckInfo): Block[] {
   })
 }
 
-/** 95 → "1:35" (minutes:seconds from the start). */
-export function minuteClock(totalSeconds: number): string {
-  const minutes = Math.floor(totalSeconds / 60)
-  const rest = Math.round(totalSeconds % 60)
-  return `${minutes}:${String(rest).padStart(2, '0')}`
-}
-
-/** Minutes from the start as hours:minutes, as the agenda slide shows them: 75 → "1:15". */
+/** Minutes as hours:minutes, whole minutes only, as a clock shows them: 75 → "1:15", 37.5 → "0:37". */
 export function hourClock(minutes: number): string {
-  return `${Math.floor(minutes / 60)}:${String(Math.round(minutes % 60)).padStart(2, '0')}`
+  const whole = Math.floor(minutes + 1e-9)
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`
 }
 
 /** 105 → "1 min 45 s"; 30 → "30 s"; 120 → "2 min". */
