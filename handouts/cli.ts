@@ -22,7 +22,7 @@ import { formatDate } from './handout-html.ts'
 import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
 import { PAPERS, Printer } from './render.ts'
 import { scenarioKey } from './scenario-key.ts'
-import { loadCheckRows, loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
+import { loadActionPrompts, loadCheckRows, loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
 import { exportSlides, stopExports } from './slides-export.ts'
 
 interface Written {
@@ -182,6 +182,7 @@ async function main(argv: string[]): Promise<void> {
           breakdown,
           checkRows,
           furtherReading,
+          actionPrompts: loadActionPrompts(),
           polls,
           paper,
           slideRatio,
