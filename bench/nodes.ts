@@ -63,6 +63,8 @@ export async function startNodes(
         PRESENTER_SECRET: options.secret,
         // The server may limit connections per address; every phone here is 127.0.0.1.
         MAX_CONNECTIONS_PER_ADDRESS: '100000',
+        // Every phone is 127.0.0.1: the per-address limits stay on (their cost is measured), sized for it.
+        PHONES_PER_ADDRESS: '100000',
         BENCH_RECORD_ORDER: '1',
         NODE_ENV: 'production',
         ...(redis ? { REDIS_URL: redis.url } : {}),

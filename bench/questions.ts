@@ -65,6 +65,7 @@ export async function runQuestions(voters: number): Promise<QuestionsResult> {
   const server: RunningProcess = await startServerProcess({
     PRESENTER_SECRET: SECRET,
     MAX_CONNECTIONS_PER_ADDRESS: '100000',
+    PHONES_PER_ADDRESS: '100000',
   })
   progress(`questions: server on ${server.url}; connecting ${voters} phones`)
   const deck = connect(server.url, { role: 'deck', secret: SECRET })

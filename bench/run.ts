@@ -15,7 +15,8 @@
 //   --duration S    after the burst, S seconds of sustained load (--window votes in flight per worker)
 //   --profile DIR   run our server (every node) under `node --cpu-prof`; .cpuprofile files land in DIR
 //   --concurrency   connections each worker opens at once during the connect phase
-// The server gets MAX_CONNECTIONS_PER_ADDRESS=100000 (every phone is 127.0.0.1), a fresh data
+// The server gets MAX_CONNECTIONS_PER_ADDRESS=100000 and PHONES_PER_ADDRESS=100000 (every phone is
+// 127.0.0.1: the per-address limits still run, sized for that), a fresh data
 // folder and a random PRESENTER_SECRET; other settings (REDIS_URL, …) pass through from the
 // environment as for `npm start`.
 //

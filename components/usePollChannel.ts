@@ -2,6 +2,7 @@
 // it follows live tallies; in print mode (PDF export) components read stored results instead.
 import { io, type Socket } from 'socket.io-client'
 import { reactive } from 'vue'
+import type { JourneyResult } from '../server/journey'
 import type {
   Ack,
   CardsPayload,
@@ -12,17 +13,24 @@ import type {
   ModeratePayload,
   PollResults,
   PollView,
+  PresenterSessionView,
+  PresentersPayload,
+  QuestionnaireView,
   ServerToClientEvents,
   SessionPayload,
   SessionView,
   Tally,
+  WindowPayload,
 } from '../server/protocol'
 import { beforePrinting } from './usePrintReady'
 
 export interface PollChannel {
   connected: boolean
-  /** True when this browser holds the presenter cookie (from the printed presenter link). */
+  /** True when this browser is signed in as the presenter (from the printed presenter link). */
   presenter: boolean
+  /** Presenters only: the signed-in presenter devices, and which one this browser is. */
+  presenterSessions: PresenterSessionView[]
+  presenterSessionId: string | null
   followSlides: boolean
   session: SessionView | null
   polls: Record<string, PollView>
@@ -38,6 +46,8 @@ export interface PollChannel {
    * sends the view, so the deck counts from when it received it (never comparing clocks).
    */
   countdowns: Record<string, Countdown>
+  /** The session's questionnaires (pre-work, pulses), by id; the presenter's say how many answered. */
+  questionnaires: Record<string, QuestionnaireView>
 }
 
 export interface Countdown {
@@ -55,6 +65,8 @@ const tapListeners = new Map<string, Set<TapListener>>()
 const channel = reactive<PollChannel>({
   connected: false,
   presenter: false,
+  presenterSessions: [],
+  presenterSessionId: null,
   followSlides: false,
   session: null,
   polls: {},
@@ -63,6 +75,7 @@ const channel = reactive<PollChannel>({
   held: {},
   approveQuestions: false,
   countdowns: {},
+  questionnaires: {},
 })
 
 /** The key of a wall's held count: the poll's id, or '' for the room's questions. */
@@ -89,7 +102,8 @@ function receiveCards({ cards, held }: Pick<CardsPayload, 'cards' | 'held'>): vo
 
 export function usePollChannel(): PollChannel {
   if (socket || typeof window === 'undefined') return channel
-  socket = io({ auth: { role: 'deck' } })
+  // With a room code, a browser that entered it on the phone page may follow the results too.
+  socket = io({ auth: { role: 'deck', ...roomAuth() } })
   // A printed slide shows what the first sync says (polls, session): the PDF waits for it.
   const synced = socket
   void beforePrinting(new Promise((resolve) => synced.once('sync', resolve)))
@@ -101,6 +115,8 @@ export function usePollChannel(): PollChannel {
   })
   socket.on('sync', (state) => {
     channel.presenter = state.presenter
+    channel.presenterSessions = state.presenterSessions ?? []
+    channel.presenterSessionId = state.presenterSessionId ?? null
     channel.followSlides = state.followSlides
     channel.session = state.session
     channel.approveQuestions = state.approveQuestions ?? false
@@ -110,6 +126,10 @@ export function usePollChannel(): PollChannel {
     channel.tallies = Object.fromEntries((state.tallies ?? []).map((tally) => [tally.pollId, tally]))
     channel.cards = {}
     receiveCards({ cards: state.cards ?? [], held: state.held ?? [] })
+    channel.questionnaires = Object.fromEntries((state.questionnaires ?? []).map((view) => [view.id, view]))
+  })
+  socket.on('presenters', (sessions) => {
+    channel.presenterSessions = sessions
   })
   socket.on('poll:state', receivePoll)
   socket.on('cards', receiveCards)
@@ -122,23 +142,39 @@ export function usePollChannel(): PollChannel {
   return channel
 }
 
-export interface JoinAddress {
-  /** What the QR code holds, e.g. http://192.168.1.20:3030/vote; empty until the server answers. */
-  url: string
-  /** The same without the scheme, for people who type it. */
-  short: string
+/** The room code this browser entered on the phone page (same origin), if any. */
+function roomAuth(): { room?: string } {
+  try {
+    const room = localStorage.getItem(ROOM_KEY)
+    return room ? { room } : {}
+  } catch {
+    return {}
+  }
 }
 
-const join = reactive<JoinAddress>({ url: '', short: '' })
+/** Where the phone page keeps the room code (server/voter/socket.ts). */
+export const ROOM_KEY = 'workshop.room'
+
+export interface JoinAddress {
+  /** What the QR code holds, e.g. http://192.168.1.20:3030/vote (and the room code); empty until the server answers. */
+  url: string
+  /** The address without the scheme or the room code, for people who type it. */
+  short: string
+  /** The room code to show, spaced ("482 915"); empty when the session has none. */
+  roomCode: string
+}
+
+const join = reactive<JoinAddress>({ url: '', short: '', roomCode: '' })
 let joinAsked = false
 
 /** The address phones open, asked of the server once per page (it knows its LAN address). */
 export function useJoinAddress(): JoinAddress {
   if (joinAsked || typeof window === 'undefined') return join
   joinAsked = true
-  void fetchJoinUrl().then((url) => {
+  void fetchJoin().then(({ url, roomCode }) => {
     join.url = url
-    join.short = url.replace(/^https?:\/\//, '')
+    join.short = url.replace(/^https?:\/\//, '').replace(/\?.*$/, '')
+    join.roomCode = typeof roomCode === 'string' ? roomCode : ''
   })
   return join
 }
@@ -151,10 +187,9 @@ export function onTaps(pollId: string, listener: TapListener): () => void {
   return () => listeners.delete(listener)
 }
 
-async function ask<E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval'>(
-  event: E,
-  payload: Parameters<ClientToServerEvents[E]>[0],
-): Promise<Ack> {
+async function ask<
+  E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval' | 'window' | 'presenters',
+>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<Ack> {
   if (!socket?.connected) return { ok: false, error: 'Not connected to the poll server.' }
   try {
     // Typed per event at the call sites; one untyped call here keeps this helper generic.
@@ -171,14 +206,25 @@ export const sendFollow = (on: boolean) => ask('follow', { on })
 export const sendSlide = (pollId: string | null) => ask('slide', { pollId })
 export const sendModerate = (payload: ModeratePayload) => ask('moderate', payload)
 export const sendApproval = (on: boolean) => ask('approval', { on })
+export const sendWindow = (payload: WindowPayload) => ask('window', payload)
 
-/** The address phones open ('' when the server does not say). */
-export function fetchJoinUrl(): Promise<string> {
+/** The session's before / end / pulses chart (needs the presenter's cookie, or public results). */
+export function fetchJourney(): Promise<JourneyResult | null> {
+  return beforePrinting(
+    fetch('/api/sessions/current/journey')
+      .then((response) => (response.ok ? (response.json() as Promise<JourneyResult | null>) : null))
+      .catch(() => null),
+  )
+}
+export const sendPresenters = (payload: PresentersPayload) => ask('presenters', payload)
+
+/** The address phones open ('' when the server does not say), and the room code for a presenter. */
+export function fetchJoin(): Promise<{ url: string; roomCode?: string | boolean }> {
   return beforePrinting(
     fetch('/api/join')
-      .then((response) => (response.ok ? (response.json() as Promise<{ url?: string }>) : null))
-      .then((body) => body?.url ?? '')
-      .catch(() => ''),
+      .then((response) => (response.ok ? (response.json() as Promise<{ url?: string; roomCode?: string }>) : null))
+      .then((body) => ({ url: body?.url ?? '', roomCode: body?.roomCode }))
+      .catch(() => ({ url: '' })),
   )
 }
 

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { deckNames } from '../server/deck.ts'
 import { KitError } from '../server/errors.ts'
-import { loadPollsOrExplain, openStore } from '../server/kit.ts'
+import { loadFollowUpOrExplain, loadPollsOrExplain, openStore } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { findSession, type SessionResults, sessionResults } from '../server/results.ts'
 import { publicBase, readSettings } from '../server/settings.ts'
@@ -16,11 +16,12 @@ import { DATABASE_FILE } from '../server/sqlite-store.ts'
 import { loadBreakdown } from './breakdown.ts'
 import { findChromium } from './chromium.ts'
 import { type DeckInfo, formatOf, loadDeck } from './deck.ts'
-import { buildCards, buildGuide, buildHandout } from './documents.ts'
+import { buildCards, buildGuide, buildHandout, buildReport } from './documents.ts'
 import { followUpMarkdown } from './follow-up.ts'
 import { formatDate } from './handout-html.ts'
 import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.ts'
-import { PAPERS, Printer } from './render.ts'
+import { PAPERS, type Paper, Printer } from './render.ts'
+import { reportFigures } from './report.ts'
 import { scenarioKey } from './scenario-key.ts'
 import { loadActionPrompts, loadCheckRows, loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
 import { exportSlides, stopExports } from './slides-export.ts'
@@ -43,22 +44,66 @@ const shown = (path: string) => {
   return rel && !rel.startsWith('..') ? rel : path
 }
 
-async function readResults(
-  options: HandoutOptions,
-  polls: PollDefinition[],
-): Promise<{ results: SessionResults; current: boolean } | undefined> {
-  if (!options.session) return undefined
+function needResults(options: HandoutOptions): void {
   if (!options.redisUrl && !existsSync(join(options.dataDir, DATABASE_FILE))) {
     throw new UsageError(
       `There are no stored results in ${options.dataDir}: run the workshop with npm start first, or point --data-dir at the folder that holds ${DATABASE_FILE} (or REDIS_URL at the Redis that holds them).`,
     )
   }
+}
+
+async function readResults(
+  options: HandoutOptions,
+  polls: PollDefinition[],
+): Promise<{ results: SessionResults; current: boolean } | undefined> {
+  if (!options.session) return undefined
+  needResults(options)
   const { store } = await openStore(options)
   try {
     const session = await findSession(store, options.session)
     const current = (await findSession(store, 'current')).id === session.id
     return { results: await sessionResults(store, polls, session), current }
   } finally {
+    await store.close()
+  }
+}
+
+/** `--report`: the sponsor's page or two for one session (or each), read from the store. */
+async function reports(options: HandoutOptions, chromium: string, paper: Paper): Promise<void> {
+  needResults(options)
+  const polls = await loadPollsOrExplain()
+  const followUp = await loadFollowUpOrExplain(polls)
+  const title = (await loadDeck(options.docDecks[0] ?? 'workshop')).title
+  // The chart's scale is its first stage's: every stage has the same (checked at start-up).
+  const first = followUp.journey?.stages[0]?.from
+  const scale = [...polls, ...followUp.questionnaires.flatMap((q) => q.questions)].find((poll) => poll.id === first)
+  const range = { min: Number(scale?.options[0]?.id ?? 0), max: Number(scale?.options.at(-1)?.id ?? 10) }
+  mkdirSync(options.out, { recursive: true })
+  const { store } = await openStore(options)
+  const printer = await Printer.launch(chromium)
+  try {
+    const sessions =
+      options.session === 'all' ? await store.listSessions() : [await findSession(store, options.session ?? 'current')]
+    for (const session of sessions) {
+      const since = performance.now()
+      const figures = reportFigures(session, await store.loadSession(session.id), polls, followUp)
+      const date = formatDate(new Date(session.startedAt))
+      const built = await buildReport(printer, {
+        title,
+        figures,
+        range,
+        date,
+        paper,
+        ...(options.note ? { note: options.note } : {}),
+      })
+      const file = `report-session-${session.id}.pdf`
+      writeFileSync(join(options.out, file), built.bytes)
+      console.log(
+        `Report for session ${session.id} ("${session.name}"): ${shown(join(options.out, file))}, ${pages(built.pages)}, ${size(built.bytes.length)}, ${seconds(since).toFixed(1)} s`,
+      )
+    }
+  } finally {
+    await printer.close()
     await store.close()
   }
 }
@@ -72,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const chromium = findChromium()
   const paper = options.letter ? PAPERS.Letter : PAPERS.A4
+  if (options.report) return reports(options, chromium, paper)
   const polls = await loadPollsOrExplain()
   const stored = await readResults(options, polls)
   const results = stored?.results

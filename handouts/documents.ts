@@ -5,6 +5,7 @@ import { type CardsInput, cardsHtml } from './cards-html.ts'
 import { type GuideInput, guideHtml } from './guide-html.ts'
 import { coverHtml, type HandoutInput, handoutBodyHtml, handoutContents } from './handout-html.ts'
 import { joinPdfs, type Printer, stampSlides } from './render.ts'
+import { type ReportInput, reportHtml } from './report-html.ts'
 
 export interface Built {
   bytes: Uint8Array
@@ -58,6 +59,15 @@ export async function buildCards(printer: Printer, input: CardsInput): Promise<B
   const printed = await printer.print(cardsHtml(input), { paper: input.paper, footer, name: 'the scenario cards' })
   const doc = await PDFDocument.load(printed.pdf)
   describe(doc, `${input.title}: scenario cards`, 'One card per moment, for the table activity')
+  const bytes = await doc.save()
+  return { bytes, pages: doc.getPageCount() }
+}
+
+export async function buildReport(printer: Printer, input: ReportInput): Promise<Built> {
+  const footer = `${input.title} · ${input.figures.session.name} · Report for the sponsor · aggregated and anonymous`
+  const printed = await printer.print(reportHtml(input), { paper: input.paper, footer, name: 'the sponsor report' })
+  const doc = await PDFDocument.load(printed.pdf)
+  describe(doc, `${input.title}: report for the sponsor, ${input.figures.session.name}`, 'Aggregated and anonymous')
   const bytes = await doc.save()
   return { bytes, pages: doc.getPageCount() }
 }

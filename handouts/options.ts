@@ -21,6 +21,10 @@ export interface HandoutOptions {
   dataDir: string
   /** Results in this Redis (several processes) instead of the data folder. */
   redisUrl?: string
+  /** Only the sponsor's report, for --session (default current; "all": one per session). */
+  report: boolean
+  /** What the facilitator adds to the report, in a few sentences. */
+  note?: string
   help: boolean
 }
 
@@ -41,11 +45,15 @@ deck with table work).
   --redis-url URL            read the results from this Redis instead (default: REDIS_URL)
   --out DIR                  where to write the PDFs (default: handouts/out)
   --letter                   US Letter instead of A4
+  --report                   only the report for the sponsor (one or two pages) of --session
+                             (default: current; "all": one report per session)
+  --note TEXT                with --report: what you add, in a few sentences
   --help                     this text
 
 Needs a Chromium: CHROMIUM_PATH, or one installed in the usual place.`
 
-const FLAGS = '--deck, --session, --slides, --start, --data-dir, --redis-url, --out, --letter or --help'
+const FLAGS =
+  '--deck, --session, --slides, --start, --data-dir, --redis-url, --out, --letter, --report, --note or --help'
 
 export function parseOptions(
   argv: string[],
@@ -65,6 +73,8 @@ export function parseOptions(
         letter: { type: 'boolean' },
         slides: { type: 'boolean' },
         start: { type: 'string' },
+        report: { type: 'boolean' },
+        note: { type: 'string' },
         'data-dir': { type: 'string' },
         'redis-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -93,6 +103,9 @@ export function parseOptions(
   const docDecks = slideDecks
   const session = typeof values.session === 'string' ? values.session.trim() : undefined
   if (session !== undefined && !session) throw new UsageError('--session needs "current" or a session id.')
+  const note = typeof values.note === 'string' ? values.note.trim() : undefined
+  if (note !== undefined && values.report !== true) throw new UsageError('--note goes with --report.')
+  if (note && note.length > 700) throw new UsageError('--note is for a few sentences: keep it under 700 characters.')
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : (env.DATA_DIR ?? resolve(ROOT, 'data'))
   const redisUrl = typeof values['redis-url'] === 'string' ? values['redis-url'] : env.REDIS_URL || undefined
   const start = parseClock(typeof values.start === 'string' ? values.start : '09:00')
@@ -106,6 +119,8 @@ export function parseOptions(
     start,
     dataDir: resolve(cwd, dataDir),
     ...(redisUrl ? { redisUrl } : {}),
+    report: values.report === true,
+    ...(note ? { note } : {}),
     help: values.help === true,
   }
 }

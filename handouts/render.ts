@@ -45,10 +45,10 @@ export function pageCss(paper: Paper, options: { bleed?: boolean; slideRatio?: n
 }
 
 /** The print styles of one document: what all share, then its own. */
-export function stylesheet(document: 'handout' | 'guide' | 'cards'): string {
+export function stylesheet(document: 'handout' | 'guide' | 'cards' | 'report'): string {
   const read = (name: string) => readFileSync(join(import.meta.dirname, 'styles', `${name}.css`), 'utf8')
   // The poll results ("what the room said") print in the handout and, for a session, in the guide.
-  const results = document === 'cards' ? '' : read('results')
+  const results = document === 'cards' || document === 'report' ? '' : read('results')
   return `${read('base')}\n${results}\n${read(document)}`
 }
 

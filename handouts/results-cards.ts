@@ -37,7 +37,7 @@ export function answerList(cards: readonly CardResult[], order: 'liked' | 'newes
   if (!shown.length) return '<p class="empty">No answers were shown to the room in this session.</p>'
   const rows = shown.slice(0, PRINTED_CARDS).map((card, i) => {
     const tag = card.pinned ? '<span class="tag highlighted">Highlighted</span>' : ''
-    return `<tr${card.pinned ? ' class="pinned"' : ''}><td class="n">${i + 1}</td><td class="card-text">${tag}${esc(card.text)}</td><td class="count"><strong>${card.upvotes}</strong> ${card.upvotes === 1 ? 'like' : 'likes'}</td></tr>`
+    return `<tr${card.pinned ? ' class="pinned"' : ''}><td class="n">${i + 1}</td><td class="card-text">${tag}<bdi>${esc(card.text)}</bdi></td><td class="count"><strong>${card.upvotes}</strong> ${card.upvotes === 1 ? 'like' : 'likes'}</td></tr>`
   })
   return cardTable(rows, ['What people wrote', 'Liked by']) + more(shown.length)
 }
@@ -51,9 +51,9 @@ export function questionsCard(questions: readonly CardResult[], slide?: { number
       card.pinned ? '<span class="tag pinned">Pinned</span>' : '',
       card.answered ? '<span class="tag answered">✓ Answered</span>' : '',
     ].join('')
-    const name = card.name ? `<span class="asked-by">— ${esc(card.name)}</span>` : ''
+    const name = card.name ? `<span class="asked-by">— <bdi>${esc(card.name)}</bdi></span>` : ''
     const classes = [card.answered ? 'answered' : '', card.pinned ? 'pinned' : ''].filter(Boolean).join(' ')
-    return `<tr${classes ? ` class="${classes}"` : ''}><td class="n">${i + 1}</td><td class="card-text">${tags}${esc(card.text)}${name}</td><td class="count"><strong>${card.upvotes}</strong> ${card.upvotes === 1 ? 'vote' : 'votes'}</td></tr>`
+    return `<tr${classes ? ` class="${classes}"` : ''}><td class="n">${i + 1}</td><td class="card-text">${tags}<bdi>${esc(card.text)}</bdi>${name}</td><td class="count"><strong>${card.upvotes}</strong> ${card.upvotes === 1 ? 'vote' : 'votes'}</td></tr>`
   })
   const list = shown.length
     ? cardTable(rows, ['Question', 'Upvotes']) + more(shown.length)

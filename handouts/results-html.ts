@@ -113,9 +113,11 @@ function cloud(result: PollResult): string {
   }
   const items = arranged.map(
     ([word, count], i) =>
-      `<span class="word tone-${i % 3 === 0 ? 'lead' : i % 3 === 1 ? 'manage' : 'neutral'}" style="font-size:${size(count).toFixed(1)}pt">${esc(word)}<sub>${count}</sub></span>`,
+      `<span class="word tone-${i % 3 === 0 ? 'lead' : i % 3 === 1 ? 'manage' : 'neutral'}" style="font-size:${size(count).toFixed(1)}pt"><bdi>${esc(word)}</bdi><sub>${count}</sub></span>`,
   )
-  const list = shown.slice(0, 8).map(([word, count]) => `<li><span>${esc(word)}</span><strong>${count}</strong></li>`)
+  const list = shown
+    .slice(0, 8)
+    .map(([word, count]) => `<li><span><bdi>${esc(word)}</bdi></span><strong>${count}</strong></li>`)
   const more =
     words.length > shown.length ? `<p class="more">…and ${plural(words.length - shown.length, 'more word')}</p>` : ''
   return `<div class="words"><div class="cloud">${items.join(' ')}</div><ol class="word-list">${list.join('')}</ol></div>${more}`

@@ -1,12 +1,18 @@
 // The HTTP side of `npm start`: the deck, the phone page, the presenter link and the results API,
 // all on the one port that the realtime channel also uses.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
+import { addressKey, type HostAllowList, hostOf, type TrustProxy } from './address.ts'
+import type { AddressLimits } from './address-limits.ts'
 import type { PollEngine } from './engine.ts'
-import type { PollResults } from './protocol.ts'
+import { deckPolicy, inlinePagePolicy, noStore, securityHeaders } from './headers.ts'
+import type { PresenterNotes } from './presenter-notes.ts'
+import { presenterRoutes } from './presenter-routes.ts'
+import type { PresenterSessions } from './presenter-sessions.ts'
+import { type PollResults, parse, WindowSchema } from './protocol.ts'
 import { findSession, pollHistory, resultsCsv, roomsResults, sessionResults, UnknownSession } from './results.ts'
-import { bearer, isPresenter, PRESENTER_COOKIE } from './secret.ts'
+import { type RoomDoor, spacedRoomCode } from './room-code.ts'
 import type { Store } from './store.ts'
 import type { VoterPage } from './voter-page.ts'
 
@@ -16,7 +22,17 @@ export interface AppOptions {
   /** Results exports without the presenter secret (RESULTS_PUBLIC). */
   resultsPublic?: boolean
   voterPage: VoterPage
-  secret: string
+  /** Who is the presenter: the secret (`Authorization: Bearer`) or a presenter session's cookie. */
+  presenters: PresenterSessions
+  /** The host names the server answers to (DNS rebinding). */
+  hosts: HostAllowList
+  /** Whose X-Forwarded-For / -Proto are believed (the reverse proxy). */
+  trustProxy: TrustProxy
+  limits: AddressLimits
+  /** The room code, if the session has one: the room's data needs it. */
+  room?: RoomDoor
+  /** The deck's notes and presenter-only slides, for presenter sessions. */
+  notes: () => Promise<PresenterNotes>
   /** The address phones use, e.g. http://192.168.1.20:3030/vote (shown on the join slide). */
   joinUrl: () => string
   /** A built Slidev deck to serve at /, if any. */
@@ -38,11 +54,27 @@ export function createApp(options: AppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
+  app.set('trust proxy', options.trustProxy)
+  app.use((req, res, next) => {
+    // A name the server does not know is a DNS-rebinding page (or a mistake): no answer at all.
+    if (options.hosts.allows(req.headers.host)) return next()
+    res.status(421).json({
+      error: `This server does not answer to the name "${(hostOf(req.headers.host) ?? '').slice(0, 80)}": use its own address, or add the name to ALLOWED_HOSTS.`,
+    })
+  })
+  // Inside Vite (npm run dev, slidev export) Vite serves the deck with its own needs (live reload,
+  // inline modules): the kit's headers go on the kit's own routes only.
+  const headers = securityHeaders(options.trustProxy)
+  if (options.passOn) app.use(['/api', '/healthz', '/vote', '/v', '/present'], headers)
+  else app.use(headers)
+  app.use(['/api', '/healthz'], noStore)
+  app.use(presenterRoutes(options))
   app.use(apiRoutes(options))
   app.use(voterRoutes(options))
 
   const { deckDir } = options
   if (deckDir) {
+    app.use(deckPolicy(readFileSync(join(deckDir, 'index.html'), 'utf8'), options.trustProxy))
     // Built assets have hashed names and may be cached; index.html must not be, or a browser
     // keeps asking for the chunks of an earlier build.
     app.use(
@@ -68,27 +100,48 @@ export function createApp(options: AppOptions): express.Express {
   return app
 }
 
-type ApiOptions = Pick<AppOptions, 'engine' | 'store' | 'joinUrl' | 'secret' | 'resultsPublic'>
+type ApiOptions = Pick<AppOptions, 'engine' | 'store' | 'joinUrl' | 'presenters' | 'resultsPublic' | 'room' | 'limits'>
 
 /** JSON routes shared by `npm start` and the Vite dev server. */
-export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: ApiOptions): express.Router {
+export function apiRoutes({
+  engine,
+  store,
+  joinUrl,
+  presenters,
+  resultsPublic,
+  room,
+  limits,
+}: ApiOptions): express.Router {
   const router = express.Router()
-  // Exports need the presenter: `Authorization: Bearer <secret>`, or the presenter's cookie.
+  const isPresenter = (req: Request) => presenters.presenter(req.headers) !== null
+  // Exports need the presenter: `Authorization: Bearer <secret>`, or a presenter session's cookie.
   const mayExport = (req: Request, res: Response, next: NextFunction) => {
-    if (resultsPublic || isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)) return next()
+    if (resultsPublic || isPresenter(req)) return next()
     res.status(401).set('WWW-Authenticate', 'Bearer').json({
       error:
         'Results need the presenter secret: send "Authorization: Bearer <secret>", or start with RESULTS_PUBLIC=1.',
     })
   }
+  // With a room code, what the room sees needs it too (`X-Room-Code`), or a presenter.
+  const roomRefusal = (req: Request) => {
+    if (!room || isPresenter(req)) return null
+    const address = addressKey(req.ip ?? '')
+    return room.refusal(req.get('X-Room-Code') ?? undefined, null, {
+      left: () => limits.available(address, 'roomGuesses'),
+      spend: () => limits.take(address, 'roomGuesses'),
+    })
+  }
+  const inTheRoom = (req: Request, res: Response, next: NextFunction) => {
+    const refused = roomRefusal(req)
+    if (!refused) return next()
+    res.status(refused.data.room === 'wait' ? 429 : 403).json({ error: refused.message, room: refused.data.room })
+  }
   const withSession = async (req: Request, res: Response) => {
     try {
       const session = await findSession(store, String(req.params.session))
-      const results = await sessionResults(store, engine.polls, session)
+      const results = await sessionResults(store, engine.polls, session, engine.followUp)
       // With RESULTS_PUBLIC anyone may export: the room's share only, as on the slides.
-      return isPresenter(secret, bearer(req.headers.authorization), req.headers.cookie)
-        ? results
-        : roomsResults(results)
+      return isPresenter(req) ? results : roomsResults(results)
     } catch (error) {
       if (!(error instanceof UnknownSession)) throw error
       res.status(404).json({ error: error.message })
@@ -120,18 +173,61 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
       sessions: await pollHistory(store, poll),
     })
   })
-  router.get('/healthz', (_req, res) => {
+  // Questionnaires of a session (?session=current or an id): windows, how many answered, the link
+  // to send. The CLI (npm run questionnaire) opens and closes them here while a server runs.
+  router.get('/api/questionnaires', mayExport, async (req, res) => {
+    try {
+      const session = await findSession(store, String(req.query.session ?? 'current'))
+      const results = await sessionResults(store, [], session, engine.followUp)
+      res.json({
+        session,
+        questionnaires: engine.followUp.questionnaires.map((questionnaire) => ({
+          ...engine.windowOf(session.id, questionnaire.id),
+          title: questionnaire.title,
+          questions: questionnaire.questions.length,
+          ...results.questionnaires.find((result) => result.id === questionnaire.id),
+          link: questionnaireLink(joinUrl(), session.id, questionnaire.id),
+        })),
+      })
+    } catch (error) {
+      if (!(error instanceof UnknownSession)) throw error
+      res.status(404).json({ error: error.message })
+    }
+  })
+  router.post('/api/questionnaires/:id', express.json({ limit: '2kb' }), async (req, res) => {
+    // Changing a window is the presenter's, whatever RESULTS_PUBLIC says.
+    if (!isPresenter(req)) {
+      return void res.status(401).json({ error: 'Opening and closing questionnaires needs the presenter secret.' })
+    }
+    const payload = parse(WindowSchema, { ...req.body, questionnaireId: req.params.id })
+    if (!payload.ok) return void res.status(400).json({ error: payload.error })
+    const result = await engine.changeWindow(payload.value)
+    if (!result.ok) return void res.status(409).json({ error: result.error })
+    const sessionId = payload.value.sessionId ?? engine.session.id
+    res.json({
+      ...engine.windowOf(sessionId, payload.value.questionnaireId),
+      link: questionnaireLink(joinUrl(), sessionId, payload.value.questionnaireId),
+    })
+  })
+  router.get('/api/sessions/:session/journey', mayExport, async (req, res) => {
+    const results = await withSession(req, res)
+    if (results) res.json(results.journey ?? null)
+  })
+  router.get('/healthz', (req, res) => {
     res.json({
       ok: true,
-      session: engine.session,
+      // A session's name may say who is in the room: not for outsiders when it has a code.
+      ...(roomRefusal(req) ? {} : { session: engine.session }),
       polls: engine.views().length,
       uptimeS: Math.round(process.uptime()),
     })
   })
-  router.get('/api/join', (_req, res) => {
-    res.json({ url: joinUrl() })
+  // The join address; the presenter's deck (the projector) also gets the room code, in it.
+  router.get('/api/join', (req, res) => {
+    if (!room || !isPresenter(req)) return void res.json({ url: joinUrl(), ...(room ? { roomCode: true } : {}) })
+    res.json({ url: `${joinUrl()}?room=${room.code}`, roomCode: spacedRoomCode(room.code) })
   })
-  router.get('/api/polls', (_req, res) => {
+  router.get('/api/polls', inTheRoom, (_req, res) => {
     res.json({
       session: engine.session,
       followSlides: engine.followSlides,
@@ -140,11 +236,11 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
     })
   })
   /** The room's questions and open answers as the room may read them (the slides' PDF export reads this). */
-  router.get('/api/cards', (_req, res) => {
+  router.get('/api/cards', inTheRoom, (_req, res) => {
     res.json({ cards: engine.cards('room'), held: engine.held() })
   })
-  router.get('/api/polls/:id', (req, res) => {
-    const results = pollResults(engine, req.params.id)
+  router.get('/api/polls/:id', inTheRoom, (req, res) => {
+    const results = pollResults(engine, String(req.params.id))
     if (!results)
       return void res.status(404).json({ error: `There is no poll "${String(req.params.id).slice(0, 60)}".` })
     res.json(results)
@@ -155,8 +251,8 @@ export function apiRoutes({ engine, store, joinUrl, secret, resultsPublic }: Api
   return router
 }
 
-/** The phone page and the presenter link. */
-export function voterRoutes({ voterPage, secret }: Pick<AppOptions, 'voterPage' | 'secret'>): express.Router {
+/** The phone page. */
+export function voterRoutes({ voterPage, trustProxy }: Pick<AppOptions, 'voterPage' | 'trustProxy'>): express.Router {
   const router = express.Router()
   const sendVoterPage = (req: Request, res: Response) => {
     res.set({
@@ -167,22 +263,13 @@ export function voterRoutes({ voterPage, secret }: Pick<AppOptions, 'voterPage' 
     if (req.acceptsEncodings('gzip')) res.set('Content-Encoding', 'gzip').send(voterPage.gzipped)
     else res.send(voterPage.html)
   }
-  router.get(['/vote', '/v'], sendVoterPage)
-
-  // The printed presenter link: trades the secret for an HttpOnly cookie, then opens Slidev's
-  // presenter mode. The deck's poll controls work only in a browser that holds the cookie.
-  router.get('/present', (req, res) => {
-    const key = typeof req.query.key === 'string' ? req.query.key : undefined
-    if (!isPresenter(secret, key)) {
-      return void res
-        .status(403)
-        .type('text')
-        .send('This presenter link is not valid. Use the link printed by `npm start`.')
-    }
-    res.cookie(PRESENTER_COOKIE, secret, { httpOnly: true, sameSite: 'strict', path: '/' })
-    res.redirect(302, '/presenter/1')
-  })
+  router.get(['/vote', '/v'], inlinePagePolicy(voterPage.html.toString(), trustProxy), sendVoterPage)
   return router
+}
+
+/** The link to send for a questionnaire: the phone page, opened on that session's questionnaire. */
+export function questionnaireLink(joinUrl: string, sessionId: number, questionnaireId: string): string {
+  return `${joinUrl}?s=${sessionId}&q=${questionnaireId}`
 }
 
 export function deckIsBuilt(deckDir: string): boolean {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import type { CardView, HeldCount } from './protocol.ts'
 import type { CardResult } from './results.ts'
 import type { CardRecord, SessionSnapshot, UpvoteCount } from './store.ts'
+import { withoutBidiControls } from './text.ts'
 
 /** The same participant and post id always make the same card id, so a retried post is stored once. */
 export function cardId(participantId: string, postId: string): string {
@@ -19,8 +20,9 @@ export function cardView(record: CardRecord, upvotes: number, reader: Reader): C
   return {
     id: record.id,
     ...(record.pollId ? { pollId: record.pollId } : {}),
-    text: readable ? record.text : '',
-    ...(readable && record.name ? { name: record.name } : {}),
+    // Cards stored before bidi controls were removed on the way in lose them here.
+    text: readable ? withoutBidiControls(record.text) : '',
+    ...(readable && record.name ? { name: withoutBidiControls(record.name) } : {}),
     at: record.at,
     upvotes,
     status: record.status,

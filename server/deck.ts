@@ -1,7 +1,7 @@
 // Building the Slidev decks that `npm start` serves. A deck is rebuilt only when a slide or a
 // component changed since its last build, so a normal start costs no build at all.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { KitError } from './errors.ts'
 import { listDecks } from './polls.ts'
@@ -10,6 +10,11 @@ import { ROOT, SLIDES_DIR } from './settings.ts'
 export class DeckError extends KitError {}
 
 const STAMP = '.built'
+/**
+ * How the deck is built, written in the stamp: a deck built another way (an older kit's, with
+ * the speaker notes in it) is rebuilt before it is served.
+ */
+const BUILD = 'room deck, without notes (1)'
 const SOURCES = [SLIDES_DIR, resolve(ROOT, 'components')]
 
 export function deckNames(): string[] {
@@ -40,22 +45,31 @@ function newestChange(dir: string): number {
 
 export function deckIsStale(deck: string): boolean {
   const stamp = join(deckOutDir(deck), STAMP)
-  if (!existsSync(stamp)) return true
+  if (!existsSync(stamp) || !readFileSync(stamp, 'utf8').startsWith(BUILD)) return true
   const built = statSync(stamp).mtimeMs
   return SOURCES.some((dir) => existsSync(dir) && newestChange(dir) > built)
 }
 
-/** Runs `slidev build`; its output is shown only when it fails. */
+/** Builds a deck for the room (see buildForRoom) into dist/<deck>, and stamps it. */
 export async function buildDeck(deck: string): Promise<void> {
   const entry = deckEntry(deck)
   const out = deckOutDir(deck)
+  await buildForRoom(entry, out)
+  writeFileSync(join(out, STAMP), `${BUILD} ${new Date().toISOString()}`)
+}
+
+/**
+ * Runs `slidev build` for the room: without the speaker notes (the presenter view gets them from
+ * the server, server/presenter-notes.ts). Its output is shown only when it fails.
+ */
+export async function buildForRoom(entry: string, out: string): Promise<void> {
   const slidev = resolve(ROOT, 'node_modules', '.bin', 'slidev')
   if (!existsSync(slidev)) throw new DeckError('Slidev is not installed: run `npm install` first.')
   // Start from an empty folder: stale chunks from earlier builds would still be served.
   rmSync(out, { recursive: true, force: true })
   const output: Buffer[] = []
   const code = await new Promise<number | null>((done) => {
-    const child = spawn(slidev, ['build', entry, '--out', out, '--base', '/'], { cwd: ROOT })
+    const child = spawn(slidev, ['build', entry, '--out', out, '--base', '/', '--without-notes'], { cwd: ROOT })
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk))
     child.on('close', done)
@@ -63,7 +77,8 @@ export async function buildDeck(deck: string): Promise<void> {
   })
   if (code !== 0) {
     process.stderr.write(Buffer.concat(output))
-    throw new DeckError(`Building the "${deck}" deck failed (see Slidev's output above); fix the slide and try again.`)
+    throw new DeckError(
+      `Building the "${basename(entry, '.md')}" deck failed (see Slidev's output above); fix the slide and try again.`,
+    )
   }
-  writeFileSync(join(out, STAMP), new Date().toISOString())
 }

@@ -16,13 +16,26 @@ import type {
   ModeratePayload,
   PollView,
   PostPayload,
+  QuestionnaireView,
   ReactPayload,
   SessionPayload,
   Takeaway,
   Tally,
   UpvotePayload,
   VotePayload,
+  WindowPayload,
 } from './protocol.ts'
+import { type FollowUp, NO_FOLLOW_UP, type Questionnaire } from './questionnaire-definition.ts'
+import {
+  changed,
+  isOpen as isWindowOpen,
+  nextBoundary,
+  parseQuestionAnswer,
+  progress,
+  questionnaireView,
+  type WindowRecord,
+  windowKey,
+} from './questionnaires.ts'
 import {
   type CardChange,
   type CardRecord,
@@ -36,6 +49,7 @@ import {
   type Vote,
 } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { cleanLine, invisibleText, isInvisible } from './text.ts'
 import { closed, countdownOf, hasEnded, isRunning, opened, timed } from './timer.ts'
 import { normaliseWord } from './words.ts'
 
@@ -64,6 +78,8 @@ interface EngineEvents {
   cards: [string[]]
   /** Something large changed (a reset, a new session): clients should resynchronise. */
   resync: []
+  /** Everything under this participant id was deleted: its phones start afresh. */
+  forgotten: [string]
 }
 
 /** Votes written in one durable step at most; more in one turn start the next batch. */
@@ -74,6 +90,7 @@ const CATCH_UP_MS = 3000
 
 const SAVE_FAILED = 'The change could not be saved; please try again.'
 const NEW_SESSION = 'A new session has started: please answer again.'
+const POLL_CLOSED = 'This poll is closed.'
 const STOPPING = 'The poll server is stopping: your answer was not saved. Please send it again in a moment.'
 
 export class PollEngine extends EventEmitter<EngineEvents> {
@@ -92,6 +109,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   private heldCounts: HeldCount[] | null = null
   /** One timer per running countdown: at zero, every process tells its clients the poll closed. */
   private readonly countdowns = new Map<string, NodeJS.Timeout>()
+  private readonly questionnaires: Map<string, Questionnaire>
+  /** Questionnaires' questions by key (`questionnaire/question`), tallied like polls. */
+  private readonly questions: Map<string, PollDefinition>
+  /** Every questionnaire window of every session (a pulse may follow an earlier session). */
+  private windows = new Map<string, WindowRecord>()
+  /** Tells phones when a window of the current session opens or closes by its dates. */
+  private boundaryTimer: NodeJS.Timeout | null = null
   private sessionValue: Session | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private batch: Pending[] | null = null
@@ -114,9 +138,14 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   constructor(
     private readonly store: Store,
     definitions: readonly PollDefinition[],
+    readonly followUp: FollowUp = NO_FOLLOW_UP,
   ) {
     super()
     this.definitions = new Map(definitions.map((poll) => [poll.id, poll]))
+    this.questionnaires = new Map(followUp.questionnaires.map((questionnaire) => [questionnaire.id, questionnaire]))
+    this.questions = new Map(
+      followUp.questionnaires.flatMap((q) => q.questions).map((question) => [question.id, question]),
+    )
     store.onChange((change, position) => this.receive(change, position))
   }
 
@@ -138,6 +167,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       const position = await this.store.position()
       const current = session ?? (await this.store.currentSession())
       const snapshot = await this.store.loadSession(current.id)
+      const windows = await this.store.loadWindows()
       const records = new Map<string, PollRecord>()
       for (const poll of this.definitions.values()) {
         records.set(poll.id, { pollId: poll.id, state: 'closed', openedAt: null, revealed: false })
@@ -145,7 +175,9 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       for (const record of snapshot.polls) if (records.has(record.pollId)) records.set(record.pollId, record)
       this.sessionValue = current
       this.records = records
-      this.tallies = talliesFromSnapshot(this.definitions.values(), snapshot)
+      this.tallies = talliesFromSnapshot([...this.definitions.values(), ...this.questions.values()], snapshot)
+      this.windows = new Map(windows.map((window) => [windowKey(window.sessionId, window.questionnaireId), window]))
+      this.scheduleBoundary()
       this.board = new CardBoard(snapshot)
       this.cardsMoved()
       this.followSlides = snapshot.followSlides
@@ -173,8 +205,15 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       return
     }
     if (this.sessionValue && (!this.loadedFrom || isAfter(position, this.loadedFrom))) {
-      if (change.type === 'gap' || (change.type === 'session' && change.session.id !== this.session.id)) {
-        // Another session is now current, or the log has a hole: read everything again.
+      if (
+        change.type === 'gap' ||
+        change.type === 'forget' ||
+        change.type === 'purge' ||
+        (change.type === 'session' && change.session.id !== this.session.id)
+      ) {
+        // Another session is now current, the log has a hole, or data was deleted (with the
+        // log's copies of it): read everything again.
+        if (change.type === 'forget') this.emit('forgotten', change.participantId)
         void this.load(change.type === 'session' ? change.session : undefined)
         void this.loading.then(() => {
           this.emit('resync')
@@ -212,12 +251,21 @@ export class PollEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Applies one change to the in-memory state and tells the clients. */
-  private apply(change: Exclude<Change, { type: 'gap' }>): void {
+  private apply(change: Exclude<Change, { type: 'gap' | 'forget' | 'purge' }>): void {
     if (change.type === 'session') {
       this.sessionValue = change.session
       this.emit('resync')
       return
     }
+    if (change.type === 'window') {
+      const { window } = change
+      this.windows.set(windowKey(window.sessionId, window.questionnaireId), window)
+      this.scheduleBoundary()
+      if (window.sessionId === this.session.id) this.emit('resync')
+      return
+    }
+    // Presenter sessions are not the engine's: server/presenter-sessions.ts applies those.
+    if (change.type === 'presenter' || change.type === 'presenters-revoked') return
     if (change.sessionId !== this.session.id) return
     switch (change.type) {
       case 'votes': {
@@ -297,6 +345,23 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     }, wait)
     timer.unref()
     this.countdowns.set(record.pollId, timer)
+  }
+
+  /** At the next date a window of this session opens or closes, phones are told (every process alike). */
+  private scheduleBoundary(): void {
+    if (this.boundaryTimer) clearTimeout(this.boundaryTimer)
+    this.boundaryTimer = null
+    if (this.stopping || !this.sessionValue) return
+    const current = [...this.windows.values()].filter((window) => window.sessionId === this.session.id)
+    const next = nextBoundary(current)
+    if (next === null) return
+    // Timers hold at most ~24 days; a later date is looked at again then.
+    const wait = Math.min(next - Date.now() + 5, 2 ** 31 - 1)
+    this.boundaryTimer = setTimeout(() => {
+      this.scheduleBoundary()
+      this.emit('resync')
+    }, wait)
+    this.boundaryTimer.unref()
   }
 
   get session(): Session {
@@ -406,8 +471,9 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     return this.board.results(pollId)
   }
 
+  /** Every poll's tally, and every questionnaire question's for this session (for decks). */
   allTallies(): Tally[] {
-    return [...this.definitions.keys()].map((id) => this.tally(id) as Tally)
+    return [...this.definitions.keys(), ...this.questions.keys()].map((id) => this.tally(id) as Tally)
   }
 
   /** This participant's answers, by poll id (for a phone that reconnects). */
@@ -430,19 +496,116 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       mine: this.answersOf(participantId),
       cards: this.cards('room'),
       myCards: this.board.mine(participantId),
+      questionnaires: this.questionnaireViews('room').filter((view) =>
+        view.questions.some((question) => this.tallies.get(question.id)?.answerOf(participantId)),
+      ),
     }
+  }
+
+  /**
+   * The questionnaires of this session: every declared one for presenters (with how many
+   * answered) and decks; the open ones for the room's phones.
+   */
+  questionnaireViews(reader: Reader | 'phone'): QuestionnaireView[] {
+    const views: QuestionnaireView[] = []
+    for (const questionnaire of this.questionnaires.values()) {
+      const view = this.questionnaireView(questionnaire, this.session.id)
+      if (reader === 'phone' && !view.open) continue
+      if (reader === 'presenter')
+        view.progress = progress(questionnaire, (id) => this.tallies.get(id)?.respondents() ?? [])
+      views.push(view)
+    }
+    return views
+  }
+
+  private questionnaireView(questionnaire: Questionnaire, sessionId: number): QuestionnaireView {
+    return questionnaireView(questionnaire, this.windowOf(sessionId, questionnaire.id))
+  }
+
+  /** A questionnaire's window for a session (never opened: both dates null), and whether it is open now. */
+  windowOf(sessionId: number, questionnaireId: string): WindowRecord & { open: boolean } {
+    const window = this.windows.get(windowKey(sessionId, questionnaireId)) ?? {
+      sessionId,
+      questionnaireId,
+      opensAt: null,
+      closesAt: null,
+    }
+    return { ...window, open: isWindowOpen(window) }
+  }
+
+  /** One questionnaire of a session, with this participant's answers to it (to resume, or go back). */
+  async questionnaire(
+    participantId: string,
+    { questionnaireId, sessionId = this.session.id }: { questionnaireId: string; sessionId?: number },
+  ): Promise<Ack<{ questionnaire: QuestionnaireView; mine: Record<string, string[]> }>> {
+    const questionnaire = this.questionnaires.get(questionnaireId)
+    if (!questionnaire) return { ok: false, error: `There is no questionnaire "${questionnaireId}".` }
+    const view = this.questionnaireView(questionnaire, sessionId)
+    if (!view.opensAt) return { ok: false, error: 'This questionnaire has not been opened yet.' }
+    const mine: Record<string, string[]> = {}
+    if (sessionId === this.session.id) {
+      for (const { id } of questionnaire.questions) {
+        const answer = this.tallies.get(id)?.answerOf(participantId)
+        if (answer) mine[id] = answer
+      }
+    } else {
+      // An earlier session (a pulse after the next cohort started): its answers are in the store.
+      const { votes } = await this.store.loadSession(sessionId)
+      for (const vote of votes) {
+        if (vote.participantId === participantId && vote.pollId.startsWith(`${questionnaireId}/`)) {
+          mine[vote.pollId] = vote.answer
+        }
+      }
+    }
+    return { ok: true, questionnaire: view, mine }
+  }
+
+  /** The facilitator opens, closes or schedules a questionnaire (for this session unless named). */
+  changeWindow(payload: WindowPayload): Promise<Ack> {
+    return this.serially(async () => {
+      const questionnaire = this.questionnaires.get(payload.questionnaireId)
+      if (!questionnaire)
+        return { ok: false as const, error: `There is no questionnaire "${payload.questionnaireId}".` }
+      const sessionId = payload.sessionId ?? this.session.id
+      if (!(await this.store.listSessions()).some((session) => session.id === sessionId)) {
+        return { ok: false as const, error: `There is no session ${sessionId}.` }
+      }
+      const { open: _, ...window } = this.windowOf(sessionId, questionnaire.id)
+      const next = changed(questionnaire, window, payload)
+      if (typeof next === 'string') return { ok: false as const, error: next }
+      await this.caughtUp(await this.store.setWindow(next))
+      return { ok: true as const }
+    })
+  }
+
+  /** Deletes everything stored under this participant id, on every process. */
+  forget(participantId: string): Promise<Ack> {
+    return this.serially(async () => {
+      await this.caughtUp(await this.store.forgetParticipant(participantId))
+      await this.loading
+      return { ok: true as const }
+    })
+  }
+
+  /** Whether a personal code typed on another device names someone with stored answers. */
+  async knows(code: string): Promise<boolean> {
+    return this.store.hasParticipant(code)
   }
 
   /** Resolves once the vote is on disk (ok) or refused (with the reason). */
   vote(participantId: string, payload: VotePayload): Promise<Ack<{ answer: string[] }>> {
     if (this.stopping) return Promise.resolve({ ok: false, error: STOPPING })
-    const poll = this.definitions.get(payload.pollId)
+    const question = this.questions.get(payload.pollId)
+    const poll = question ?? this.definitions.get(payload.pollId)
     if (!poll) return Promise.resolve({ ok: false, error: `There is no poll "${payload.pollId}".` })
-    const answer = parseAnswer(poll, payload.answer)
+    if (!question && payload.sessionId !== undefined) {
+      return Promise.resolve({ ok: false, error: 'Live polls take answers for the current session only.' })
+    }
+    const answer = question ? parseQuestionAnswer(question, payload.answer) : parseAnswer(poll, payload.answer)
     if (!answer.ok) return Promise.resolve(answer)
     return new Promise((resolve) => {
       const vote: Vote = {
-        sessionId: this.session.id,
+        sessionId: payload.sessionId ?? this.session.id,
         pollId: poll.id,
         participantId,
         answer: answer.value,
@@ -509,10 +672,12 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     const id = cardId(participantId, payload.postId)
     const existing = this.board.view(id, 'presenter')
     if (existing) return Promise.resolve({ ok: true, card: existing }) // a retry: stored already
-    const text = cleanText(payload.text)
-    const name = cleanText(payload.name ?? '')
+    const text = cleanLine(payload.text)
+    const name = cleanLine(payload.name ?? '')
     const maxLength = poll?.maxLength ?? LIMITS.cardLength
     if (!text) return refuse(poll ? 'Write your answer first.' : 'Write your question first.')
+    if (isInvisible(text)) return refuse(invisibleText(poll ? 'answer' : 'question'))
+    if (name && isInvisible(name)) return refuse(invisibleText('name'))
     if (text.length > maxLength) return refuse(`Keep it under ${maxLength} characters.`)
     if (name.length > LIMITS.nameLength) return refuse(`Keep your name under ${LIMITS.nameLength} characters.`)
     if (/\p{Cc}/u.test(text + name)) return refuse('Use letters, digits and punctuation only.')
@@ -597,6 +762,7 @@ export class PollEngine extends EventEmitter<EngineEvents> {
     this.batch = null
     for (const timer of this.countdowns.values()) clearTimeout(timer)
     this.countdowns.clear()
+    if (this.boundaryTimer) clearTimeout(this.boundaryTimer)
     await this.queue
   }
 
@@ -661,11 +827,13 @@ export class PollEngine extends EventEmitter<EngineEvents> {
         continue
       }
       const pollId = item.type === 'vote' ? item.vote.pollId : item.pollId
-      if (item.type === 'vote' && item.vote.sessionId !== this.session.id) {
-        item.resolve({ ok: false, error: NEW_SESSION })
-      } else if (!this.isOpen(pollId)) item.resolve({ ok: false, error: 'This poll is closed.' })
+      const closed = item.type === 'vote' ? this.closedTo(item.vote) : this.isOpen(pollId) ? null : POLL_CLOSED
+      if (closed) item.resolve({ ok: false, error: closed })
       else if (item.type === 'tap') taps.push(item)
-      else if (this.tallies.get(pollId)?.isDuplicate(item.vote.participantId, item.vote.voteId)) {
+      else if (
+        item.vote.sessionId === this.session.id &&
+        this.tallies.get(pollId)?.isDuplicate(item.vote.participantId, item.vote.voteId)
+      ) {
         item.resolve({ ok: true, answer: item.vote.answer })
       } else votes.push(item)
     }
@@ -706,6 +874,19 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       }
     }
     if (upvotes.size) await this.saveUpvotes([...upvotes.values()], saved)
+  }
+
+  /** Why a vote cannot be stored now (a closed poll or questionnaire, another session), or null. */
+  private closedTo(vote: Vote): string | null {
+    const question = this.questions.get(vote.pollId)
+    if (question) {
+      const questionnaireId = question.id.slice(0, question.id.indexOf('/'))
+      return isWindowOpen(this.windows.get(windowKey(vote.sessionId, questionnaireId)))
+        ? null
+        : 'This questionnaire is closed: thank you, no more answers are needed.'
+    }
+    if (vote.sessionId !== this.session.id) return NEW_SESSION
+    return this.isOpen(vote.pollId) ? null : POLL_CLOSED
   }
 
   /** Cards that may still be stored: the session, the poll and the per-person limits hold now. */
@@ -822,9 +1003,4 @@ export class PollEngine extends EventEmitter<EngineEvents> {
       }
     }
   }
-}
-
-/** Attendee text as stored: one line of normalised text (the views show it as text, never markup). */
-function cleanText(text: string): string {
-  return text.normalize('NFKC').trim().replace(/\s+/g, ' ')
 }

@@ -2,20 +2,29 @@
 // channel and the HTTP routes. `npm start`, `npm run dev` (the Vite plugin), the tests and the
 // benchmark build it here; `npm run results` and `npm run handouts` open the store here. Every
 // failure a facilitator can fix becomes a StartupError whose message names the fix.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type express from 'express'
 import type { ServerOptions } from 'socket.io'
+import { HostAllowList, trustProxy } from './address.ts'
+import { AddressLimits, addressRates } from './address-limits.ts'
 import { createApp } from './app.ts'
+import { DeckError, deckEntry } from './deck.ts'
 import { PollEngine } from './engine.ts'
 import { StartupError } from './errors.ts'
 import type { PollDefinition } from './poll-definition.ts'
 import { createPollServer, type PollServer } from './poll-server.ts'
-import { loadPolls, PollDefinitionError } from './polls.ts'
+import { loadFollowUp, loadPolls, PollDefinitionError } from './polls.ts'
+import { loadPresenterNotes, type PresenterNotes } from './presenter-notes.ts'
+import { PresenterSessions } from './presenter-sessions.ts'
+import type { FollowUp } from './questionnaire-definition.ts'
 import { connectRedis, disconnectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
+import { keepFor } from './retention.ts'
+import { RoomDoor } from './room-code.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
 import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
@@ -138,6 +147,19 @@ export async function loadPollsOrExplain(slidesDir = SLIDES_DIR, served?: string
   }
 }
 
+/** The decks' questionnaires, chart and report plan; a bad declaration stops the start with its fix. */
+export async function loadFollowUpOrExplain(
+  polls: readonly PollDefinition[],
+  slidesDir = SLIDES_DIR,
+): Promise<FollowUp> {
+  try {
+    return await loadFollowUp(slidesDir, polls)
+  } catch (error) {
+    if (error instanceof PollDefinitionError) throw new StartupError(`A questionnaire needs fixing: ${error.message}`)
+    throw error
+  }
+}
+
 export function listen(server: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -167,10 +189,16 @@ export interface Kit {
   engine: PollEngine
   store: Store
   io: PollServer
+  /** Who may present: the presenter sessions every process shares. */
+  presenters: PresenterSessions
   /** The HTTP routes: the request handler of `npm start`'s server, middleware in Vite's. */
   app: express.Express
   /** The address phones use (known once the server listens; shown on the join slide). */
   joinUrl: string
+  /** Where the presenter opens the deck (known once the server listens), e.g. http://localhost:3030. */
+  presenterBase: string
+  /** A new one-time presenter link: `<presenterBase>/present#<code>`. */
+  presenterLink(): Promise<string>
   /** Stops taking answers, writes what was acknowledged, closes the store: within a few seconds. */
   close(): Promise<void>
 }
@@ -178,12 +206,16 @@ export interface Kit {
 export interface KitOptions {
   /** The polls; default: every poll declared in the slides. */
   polls?: PollDefinition[]
+  /** Questionnaires, chart and report plan; default: what the slides declare (none when `polls` is given). */
+  followUp?: FollowUp
   /** A built deck to serve at / (`npm start`). */
   deckDir?: string
   /** An already opened store; default: the one the settings name. */
   opened?: OpenedStore
   /** The routes are middleware in another server (Vite): unknown requests pass on. */
   middleware?: boolean
+  /** The deck Markdown whose notes presenters read (default: the settings' deck, when there is one). */
+  notesFrom?: string
 }
 
 /**
@@ -192,14 +224,33 @@ export interface KitOptions {
  */
 export async function createKit(httpServer: HttpServer, settings: Settings, options: KitOptions = {}): Promise<Kit> {
   const polls = options.polls ?? (await loadPollsOrExplain(SLIDES_DIR, settings.deck))
+  const followUp = options.followUp ?? (options.polls ? undefined : await loadFollowUpOrExplain(polls))
   const { store, adapter } = options.opened ?? (await openStore(settings, { adapter: true }))
-  const engine = new PollEngine(store, polls)
+  const engine = new PollEngine(store, polls, followUp)
+  const presenters = new PresenterSessions(store, settings.secret)
+  const limits = new AddressLimits(settings.maxConnectionsPerAddress, addressRates(settings.phonesPerAddress))
+  const hosts = new HostAllowList([
+    ...(settings.publicUrl ? [new URL(settings.publicUrl).host] : []),
+    settings.host,
+    ...settings.allowedHosts,
+  ])
+  const trust = trustProxy(settings.trustProxy)
+  const room = settings.roomCode ? new RoomDoor(settings.roomCode) : undefined
+  let notes: Promise<PresenterNotes> | null = null
   voterPage ??= buildVoterPage()
   const app = createApp({
     engine,
     store,
     voterPage: await voterPage,
-    secret: settings.secret,
+    presenters,
+    hosts,
+    trustProxy: trust,
+    limits,
+    room,
+    notes: () => {
+      notes ??= deckNotes(options.notesFrom, settings.deck)
+      return notes
+    },
     resultsPublic: settings.resultsPublic,
     joinUrl: () => kit.joinUrl,
     deckDir: options.deckDir,
@@ -209,24 +260,35 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
   if (!options.middleware) httpServer.on('request', app)
   const io = createPollServer(httpServer, {
     engine,
-    secret: settings.secret,
+    presenters,
     allowedOrigins: settings.allowedOrigins,
-    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+    hosts,
+    limits,
+    trustProxy: trust,
+    room,
     adapter,
   })
   try {
     await engine.start()
+    await presenters.start()
   } catch (error) {
     await store.close()
     throw error
   }
+  const stopRetention = settings.retentionDays ? keepFor(store, settings.retentionDays) : () => undefined
   const kit: Kit = {
     engine,
     store,
     io,
+    presenters,
     app,
     joinUrl: '',
+    presenterBase: '',
+    async presenterLink() {
+      return `${kit.presenterBase}/present#${await presenters.issueCode('link')}`
+    },
     async close() {
+      stopRetention()
       const closing = (async () => {
         await engine.drain()
         await new Promise<void>((resolve) => io.close(() => resolve()))
@@ -235,6 +297,8 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
       // already stored, and whatever is still in flight was never acknowledged.
       await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3000).unref())])
       httpServer.closeAllConnections?.()
+      limits.close()
+      presenters.close()
       await store.close()
     },
   }
@@ -247,9 +311,48 @@ export interface RunningServer extends Kit {
   httpServer: HttpServer
 }
 
+/** A deck's notes: from its Markdown file, or the named deck's; none when there is no such deck. */
+async function deckNotes(file: string | undefined, deck: string): Promise<PresenterNotes> {
+  try {
+    return file ? await loadPresenterNotes(file, dirname(file)) : await loadPresenterNotes(deckEntry(deck))
+  } catch (error) {
+    if (!(error instanceof DeckError)) console.error('Reading the presenter notes failed:', error)
+    return { notes: {}, slides: {} }
+  }
+}
+
+/** The HTTP server: HTTPS with the settings' certificate and key, plain HTTP without. */
+function httpServerFor(settings: Settings): HttpServer {
+  if (!settings.tls) return createServer()
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file)
+    } catch (error) {
+      throw new StartupError(
+        `Cannot read the TLS ${what} ${file} (${(error as NodeJS.ErrnoException).code}): check TLS_CERT and TLS_KEY.`,
+      )
+    }
+  }
+  const cert = read(settings.tls.cert, 'certificate')
+  const key = read(settings.tls.key, 'key')
+  try {
+    // An https.Server is an http.Server as far as Socket.IO and the routes are concerned.
+    return createHttpsServer({ cert, key }) as unknown as HttpServer
+  } catch (error) {
+    throw new StartupError(
+      `TLS_CERT and TLS_KEY do not make a certificate and its key (${(error as Error).message}): use PEM files.`,
+    )
+  }
+}
+
+/** Where the presenter opens the deck: PUBLIC_URL, or this machine itself. */
+export function presenterBase(settings: Settings, port: number): string {
+  return settings.publicUrl ?? `${settings.tls ? 'https' : 'http'}://localhost:${port}`
+}
+
 /** The kit on its own HTTP server, listening on the settings' port and host. */
 export async function startKit(settings: Settings, options: KitOptions = {}): Promise<RunningServer> {
-  const httpServer = createServer()
+  const httpServer = httpServerFor(settings)
   const kit = await createKit(httpServer, settings, options)
   try {
     await listen(httpServer, settings.port, settings.host)
@@ -259,9 +362,10 @@ export async function startKit(settings: Settings, options: KitOptions = {}): Pr
   }
   const { port } = httpServer.address() as AddressInfo
   kit.joinUrl = `${publicBase(settings, port)}/vote`
+  kit.presenterBase = presenterBase(settings, port)
   return Object.assign(kit, {
-    url: `http://localhost:${port}`,
-    presenterUrl: `http://localhost:${port}/present?key=${encodeURIComponent(settings.secret)}`,
+    url: `${settings.tls ? 'https' : 'http'}://localhost:${port}`,
+    presenterUrl: await kit.presenterLink(),
     httpServer,
   })
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { pointKey, rankKey } from './answers.ts'
 import { LIMITS } from './limits.ts'
+import { cleanLine, invisibleText, isInvisible } from './text.ts'
 import { normaliseWord } from './words.ts'
 
 export const PollIdSchema = z
@@ -262,6 +263,7 @@ export function parseAnswer(
       if (typeof answer !== 'string') return refuse('Type a word or a few.')
       const word = normaliseWord(answer)
       if (!word) return refuse('Type a word or a few.')
+      if (isInvisible(word)) return refuse(invisibleText('word'))
       if (word.length > (poll.maxLength ?? LIMITS.wordLength))
         return refuse(`Keep it under ${poll.maxLength} characters.`)
       // Control characters have no place in a word and could upset spreadsheets or terminals.
@@ -272,8 +274,9 @@ export function parseAnswer(
       if (!Array.isArray(answer) || !answer.every((step) => typeof step === 'string')) {
         return refuse('Send your steps as a list of text.')
       }
-      const steps = answer.map((step) => step.normalize('NFKC').trim().replace(/\s+/g, ' ')).filter(Boolean)
+      const steps = answer.map(cleanLine).filter(Boolean)
       if (steps.length === 0) return refuse('Write at least one step.')
+      if (steps.some(isInvisible)) return refuse(invisibleText('step'))
       if (steps.length > (poll.count ?? 3)) return refuse(`Write at most ${poll.count} steps.`)
       if (steps.some((step) => step.length > LIMITS.stepLength))
         return refuse(`Keep each step under ${LIMITS.stepLength} characters.`)

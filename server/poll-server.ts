@@ -3,19 +3,26 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { ServerOptions } from 'socket.io'
 import { Server, type Socket } from 'socket.io'
+import { addressKey, clientAddress, type HostAllowList, hostOf, isHttps, type TrustProxy } from './address.ts'
+import type { AddressLimits } from './address-limits.ts'
 import type { PollEngine } from './engine.ts'
 import { LIMITS } from './limits.ts'
+import type { PresenterSessions } from './presenter-sessions.ts'
 import {
   type Ack,
   type CardView,
   CLIENT_EVENTS,
   type ClientToServerEvents,
+  CodeSchema,
   ControlSchema,
   FlagSchema,
+  ForgetSchema,
   HandshakeSchema,
   ModerateSchema,
   PostSchema,
+  PresentersSchema,
   parse,
+  QuestionnaireSchema,
   ReactSchema,
   type ServerToClientEvents,
   SessionSchema,
@@ -23,9 +30,10 @@ import {
   type SocketData,
   UpvoteSchema,
   VoteSchema,
+  WindowSchema,
 } from './protocol.ts'
+import type { RoomDoor } from './room-code.ts'
 import { RoomHearing } from './room-hearing.ts'
-import { isPresenter } from './secret.ts'
 
 // Processes sharing one Redis do not talk to each other: each reads the store's log of changes.
 type InterServerEvents = Record<string, never>
@@ -35,26 +43,47 @@ type PollSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServer
 
 export interface PollServerOptions {
   engine: PollEngine
-  /** Presenter secret: sockets that present it (auth or cookie) may open, close and reset. */
-  secret: string
+  /** Who is the presenter: the secret (handshake `secret`) or a presenter session's cookie. */
+  presenters: PresenterSessions
   /** Extra origins allowed to open a WebSocket, besides the page's own host. */
   allowedOrigins?: readonly string[]
-  /** Open connections one address may hold (a phone needs one; a laptop a few). */
-  maxConnectionsPerAddress?: number
+  /** The host names the server answers to (DNS rebinding). */
+  hosts: HostAllowList
+  /** What one address may do: connections (handshaking ones too), new participants, answers. */
+  limits: AddressLimits
+  /** Whose X-Forwarded-For is believed (the reverse proxy). */
+  trustProxy: TrustProxy
+  /** The room code phones must give, if the session has one. */
+  room?: RoomDoor
   /** Several processes: the Socket.IO adapter that links them (Redis Streams). */
   adapter?: ServerOptions['adapter']
 }
 
 const DECKS = 'decks'
-/** Sockets holding the presenter secret: they read every card, held and hidden ones too. */
+/** Sockets with presenter rights: they read every card, held and hidden ones too. */
 const PRESENTERS = 'presenters'
 const PRESENTER_ONLY = 'Only the presenter can do that.'
 /** A participant's own connections: they hear of their own cards wherever those stand. */
 const authorRoom = (participantId: string) => `participant:${participantId}`
+/** How long an answer may wait for its turn when many come from one address at once. */
+const MAX_ANSWER_WAIT_MS = 5000
+/** How long a new phone may wait for its turn to join before it is told to come back later. */
+const MAX_JOIN_WAIT_MS = 30_000
+const BUSY = 'Many answers from this network right now: please try again in a few seconds.'
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Headers on the realtime channel's own HTTP responses (long-polling, the WebSocket handshake). */
+const CHANNEL_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+}
 
 /**
  * Browsers always send Origin on a WebSocket handshake and CORS does not cover WebSockets, so
  * the server checks it: a page from another site must not drive polls from a visitor's browser.
+ * The Host it is compared with has passed the allow-list (a rebinding page's Host has not).
  * Clients that are not browsers (tests, the benchmark) send no Origin and are allowed.
  */
 export function isAllowedOrigin(req: IncomingMessage, extra: readonly string[] = []): boolean {
@@ -68,49 +97,96 @@ export function isAllowedOrigin(req: IncomingMessage, extra: readonly string[] =
   }
 }
 
+/** Refuses a handshake with a reason the phone page can act on (`data`: what it should do). */
+function refusal(message: string, data?: Record<string, unknown>): Error {
+  return Object.assign(new Error(message), data ? { data } : {})
+}
+
 export function createPollServer(httpServer: HttpServer, options: PollServerOptions): PollServer {
-  const { engine, secret } = options
-  const maxPerAddress = options.maxConnectionsPerAddress ?? 200
-  const perAddress = new Map<string, number>()
+  const { engine, presenters, limits, hosts, trustProxy, room: door } = options
+  const keyOf = (req: IncomingMessage) => addressKey(clientAddress(req, trustProxy))
   const io: PollServer = new Server(httpServer, {
     maxHttpBufferSize: LIMITS.maxMessageBytes,
     // Other WebSockets share the server (Vite's live reload in `npm run dev`): leave them be.
     destroyUpgrade: false,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // Resumed connections go through the middleware too: presenter rights, the room code and
+    // the limits are checked again, never restored from before.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(options.adapter ? { adapter: options.adapter } : {}),
     allowRequest: (req, callback) => {
+      if (!hosts.allows(req.headers.host)) {
+        return callback(`This server does not answer to the name "${hostOf(req.headers.host) ?? ''}".`, false)
+      }
       if (!isAllowedOrigin(req, options.allowedOrigins)) {
         return callback('This page may not connect to the poll server (origin refused).', false)
+      }
+      // Every connection counts, from its first request: resumed ones, and ones that never
+      // finish the Socket.IO handshake.
+      if (!limits.canConnect(keyOf(req))) {
+        return callback('Too many connections from this address; close some tabs and try again.', false)
       }
       callback(null, true)
     },
   })
+  io.engine.on('connection', (connection: { request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
+    connection.once('close', limits.connected(keyOf(connection.request)))
+  })
+  io.engine.on('headers', (headers: Record<string, string>, req: IncomingMessage) => {
+    Object.assign(headers, CHANNEL_HEADERS)
+    if (isHttps(req, trustProxy)) headers['Strict-Transport-Security'] = 'max-age=31536000'
+  })
 
-  io.use((socket, next) => {
-    const address = socket.handshake.address
-    if ((perAddress.get(address) ?? 0) >= maxPerAddress) {
-      return next(new Error('Too many connections from this address; close some tabs and try again.'))
-    }
+  io.use(async (socket, next) => {
     const handshake = parse(HandshakeSchema, socket.handshake.auth)
     if (!handshake.ok) return next(new Error(handshake.error))
-    const { role, participantId, secret: offered } = handshake.value
+    const { role, participantId, secret: offered, room } = handshake.value
     if (role === 'voter' && !participantId) return next(new Error('A voter must send a participant id.'))
+    const address = keyOf(socket.request)
+    const presenter = presenters.presenter(socket.handshake.headers, offered)
+    if (door && !presenter) {
+      const refused = door.refusal(room, participantId ?? null, {
+        left: () => limits.available(address, 'roomGuesses'),
+        spend: () => limits.take(address, 'roomGuesses'),
+      })
+      if (refused) return next(refusal(refused.message, refused.data))
+    }
+    // A phone this process has not seen is a new identity: one address gets a bounded number.
+    if (participantId && !presenter && !limits.knows(participantId)) {
+      const wait = limits.take(address, 'identities', MAX_JOIN_WAIT_MS)
+      if (wait === null) {
+        const retryAfterMs = limits.retryAfter(address, 'identities', MAX_JOIN_WAIT_MS) + Math.random() * 2000
+        return next(
+          refusal('Many phones are joining from this network: yours joins in a moment.', {
+            retryAfterMs: Math.round(retryAfterMs),
+          }),
+        )
+      }
+      if (wait > 0) await sleep(wait)
+      limits.remember(participantId)
+    }
     socket.data = {
       role,
       participantId: participantId ?? null,
-      presenter: isPresenter(secret, offered, socket.handshake.headers.cookie),
+      presenter: Boolean(presenter),
+      presenterSession: presenter?.via === 'session' ? presenter.session.id : null,
+      address,
     }
     next()
   })
 
+  /** Still a presenter: the secret, or a session not signed out or expired since it connected. */
+  const isPresenter = (socket: PollSocket) =>
+    socket.data.presenter &&
+    (socket.data.presenterSession === null || !!presenters.find({ id: socket.data.presenterSession }))
+
+  /**
+   * This address's turn for an answer: 0 to go now, milliseconds to wait, or null when the wait
+   * would be too long (the phone is told to try again).
+   */
+  const turn = (socket: PollSocket, action: 'votes' | 'posts' | 'upvotes') =>
+    isPresenter(socket) ? 0 : limits.take(socket.data.address, action, MAX_ANSWER_WAIT_MS)
+
   io.on('connection', (socket) => {
-    const address = socket.handshake.address
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
-    socket.on('disconnect', () => {
-      const left = (perAddress.get(address) ?? 1) - 1
-      if (left > 0) perAddress.set(address, left)
-      else perAddress.delete(address)
-    })
     if (socket.data.role === 'deck') socket.join(DECKS)
     if (socket.data.participantId) socket.join(authorRoom(socket.data.participantId))
     if (socket.data.presenter) socket.join(PRESENTERS)
@@ -132,6 +208,9 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       if (!participantId) return ack({ ok: false, error: 'Only voters can vote.' })
       const vote = parse(VoteSchema, payload)
       if (!vote.ok) return ack(vote)
+      const wait = turn(socket, 'votes')
+      if (wait === null) return ack({ ok: false, error: BUSY })
+      if (wait > 0) await sleep(wait)
       ack(await engine.vote(participantId, vote.value))
     })
 
@@ -148,8 +227,35 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       reply(await engine.react(participantId, reaction.value))
     })
 
-    voterOnly(socket, 'post', PostSchema, (participantId, post) => engine.post(participantId, post))
-    voterOnly(socket, 'upvote', UpvoteSchema, (participantId, upvote) => engine.upvote(participantId, upvote))
+    const inTurn =
+      <T, R>(action: 'posts' | 'upvotes', run: (participantId: string, payload: T) => Promise<R>) =>
+      async (participantId: string, payload: T) => {
+        const wait = turn(socket, action)
+        if (wait === null) return { ok: false as const, error: BUSY }
+        if (wait > 0) await sleep(wait)
+        return run(participantId, payload)
+      }
+    voterOnly(
+      socket,
+      'post',
+      PostSchema,
+      inTurn('posts', (participantId, post) => engine.post(participantId, post)),
+    )
+    voterOnly(
+      socket,
+      'upvote',
+      UpvoteSchema,
+      inTurn('upvotes', (participantId, upvote) => engine.upvote(participantId, upvote)),
+    )
+    voterOnly(socket, 'questionnaire', QuestionnaireSchema, (participantId, asked) =>
+      engine.questionnaire(participantId, asked),
+    )
+    voterOnly(socket, 'forget', ForgetSchema, (participantId) => engine.forget(participantId))
+    voterOnly(socket, 'code', CodeSchema, async (_, { code }) =>
+      (await engine.knows(code))
+        ? { ok: true as const, code }
+        : { ok: false as const, error: 'Nothing is stored under this code: check it and try again.' },
+    )
 
     socket.on('takeaway', (...args: unknown[]) => {
       const { ack } = split(args)
@@ -159,16 +265,34 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       ack({ ok: true, ...engine.takeaway(participantId) })
     })
 
-    presenterOnly(socket, 'control', ControlSchema, (control) => engine.control(control))
-    presenterOnly(socket, 'session', SessionSchema, (session) => engine.changeSession(session))
-    presenterOnly(socket, 'moderate', ModerateSchema, (moderation) => engine.moderate(moderation))
-    presenterOnly(socket, 'follow', FlagSchema, ({ on }) => engine.setFlag('followSlides', on))
-    presenterOnly(socket, 'approval', FlagSchema, ({ on }) => engine.setFlag('approveQuestions', on))
-    presenterOnly(socket, 'slide', SlideSchema, ({ pollId }) => engine.slideShown(pollId))
+    presenterOnly(socket, isPresenter, 'control', ControlSchema, (control) => engine.control(control))
+    presenterOnly(socket, isPresenter, 'session', SessionSchema, (session) => engine.changeSession(session))
+    presenterOnly(socket, isPresenter, 'moderate', ModerateSchema, (moderation) => engine.moderate(moderation))
+    presenterOnly(socket, isPresenter, 'follow', FlagSchema, ({ on }) => engine.setFlag('followSlides', on))
+    presenterOnly(socket, isPresenter, 'approval', FlagSchema, ({ on }) => engine.setFlag('approveQuestions', on))
+    presenterOnly(socket, isPresenter, 'slide', SlideSchema, ({ pollId }) => engine.slideShown(pollId))
+    presenterOnly(socket, isPresenter, 'window', WindowSchema, (change) => engine.changeWindow(change))
+    presenterOnly(socket, isPresenter, 'presenters', PresentersSchema, async (payload) => {
+      const signedOut = await presenters.revoke(payload.action === 'sign-out-all' ? 'all' : [payload.id])
+      return { ok: true as const, signedOut: signedOut.length }
+    })
   })
 
+  // A signed-out presenter device loses its rights at once, on every process: its sockets stay
+  // connected as the room's, and their decks hear so (controls give way to "open the link").
+  presenters.on('revoked', (ids) => {
+    const gone = new Set(ids)
+    for (const socket of io.sockets.sockets.values()) {
+      if (!socket.data.presenterSession || !gone.has(socket.data.presenterSession)) continue
+      socket.data = { ...socket.data, presenter: false, presenterSession: null }
+      socket.leave(PRESENTERS)
+      sync(socket)
+    }
+  })
+  presenters.on('changed', () => io.local.to(PRESENTERS).emit('presenters', presenters.list()))
+
   function sync(socket: PollSocket): void {
-    const { role, participantId, presenter } = socket.data
+    const { role, participantId, presenter, presenterSession } = socket.data
     // The room's part of what this phone is sent: its own cards outside the top are not the room's.
     if (!presenter) roomHearing.synced(currentTops())
     socket.emit('sync', {
@@ -179,6 +303,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       approveQuestions: engine.approveQuestions,
       cards: engine.cards(presenter ? 'presenter' : 'room', participantId),
       held: engine.held(),
+      questionnaires: engine.questionnaireViews(presenter ? 'presenter' : role === 'deck' ? 'room' : 'phone'),
       ...(role === 'deck' ? { tallies: engine.allTallies() } : {}),
       ...(participantId
         ? {
@@ -187,6 +312,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
             myUpvotes: engine.myUpvotes(participantId),
           }
         : {}),
+      ...(presenter ? { presenterSessions: presenters.list(), presenterSessionId: presenterSession } : {}),
     })
   }
 
@@ -285,13 +411,14 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   })
   engine.on('taps', (list) => {
     for (const { pollId, emoji, count } of list) {
-      const counts = taps.get(pollId) ?? {}
+      const counts = taps.get(pollId) ?? (Object.create(null) as Record<string, number>)
       counts[emoji] = (counts[emoji] ?? 0) + count
       taps.set(pollId, counts)
     }
     schedule()
   })
   engine.on('state', (view) => io.local.emit('poll:state', view))
+  engine.on('forgotten', (participantId) => io.local.to(authorRoom(participantId)).emit('forgotten'))
   engine.on('resync', () => {
     // Everyone now holds the current tops (a reset can empty a wall).
     roomHearing.resynced(currentTops())
@@ -305,9 +432,13 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
   return io
 }
 
-/** Registers a presenter action: refused with a reason unless the socket holds the secret. */
-function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' | 'approval' | 'slide', T>(
+/** Registers a presenter action: refused with a reason unless the socket still has presenter rights. */
+function presenterOnly<
+  E extends 'control' | 'moderate' | 'session' | 'follow' | 'approval' | 'slide' | 'window' | 'presenters',
+  T,
+>(
   socket: PollSocket,
+  mayPresent: (socket: PollSocket) => boolean,
   event: E,
   schema: import('zod').ZodType<T>,
   run: (payload: T) => Promise<Ack>,
@@ -315,7 +446,7 @@ function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' |
   const handler = async (...args: unknown[]) => {
     const { payload, ack } = split(args)
     if (typeof ack !== 'function') return refuseWithoutAck(socket, event)
-    if (!socket.data.presenter) return ack({ ok: false, error: PRESENTER_ONLY })
+    if (!mayPresent(socket)) return ack({ ok: false, error: PRESENTER_ONLY })
     const parsed = parse(schema, payload)
     ack(parsed.ok ? await run(parsed.value) : parsed)
   }
@@ -323,7 +454,7 @@ function presenterOnly<E extends 'control' | 'moderate' | 'session' | 'follow' |
 }
 
 /** Registers an attendee's action: it needs an acknowledgement and a participant id. */
-function voterOnly<E extends 'post' | 'upvote', T, R extends object>(
+function voterOnly<E extends 'post' | 'upvote' | 'questionnaire' | 'forget' | 'code', T, R extends object>(
   socket: PollSocket,
   event: E,
   schema: import('zod').ZodType<T>,

@@ -3,12 +3,14 @@
 // in the deck) and validates each declaration, naming the file and the poll when one is wrong.
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { parse } from '@slidev/parser'
 import { load } from '@slidev/parser/fs'
+import { parse as parseYaml } from 'yaml'
 import { stripQuizAnswers } from '../slides/setup/preparser.ts'
 import { KitError } from './errors.ts'
 import { type PollDefinition, PollDefinitionSchema } from './poll-definition.ts'
+import { type FollowUp, FollowUpError, NO_FOLLOW_UP, parseFollowUp } from './questionnaire-definition.ts'
 
 export class PollDefinitionError extends KitError {}
 
@@ -78,5 +80,46 @@ async function checkAnswersAreStripped(filepath: string, pollId: string, file: s
     throw new PollDefinitionError(
       `${file}: poll "${pollId}" must give correct: and explain: each on its own line, indented under poll:, so the deck can leave them out.`,
     )
+  }
+}
+
+/**
+ * The questionnaires, follow-up chart and report plan the decks declare: a deck's headmatter
+ * names a YAML file beside it (`questionnaires: ./questionnaires.yaml`). Decks may share one file.
+ */
+export async function loadFollowUp(slidesDir: string, polls: readonly PollDefinition[]): Promise<FollowUp> {
+  const files = new Map<string, string>()
+  for (const deck of listDecks(slidesDir)) {
+    const data = await load({ userRoot: slidesDir, roots: [slidesDir] }, deck)
+    const named = data.headmatter.questionnaires
+    if (named === undefined) continue
+    if (typeof named !== 'string' || !/\.ya?ml$/.test(named)) {
+      throw new PollDefinitionError(
+        `${relative(process.cwd(), deck)}: questionnaires: must name a YAML file beside the deck, e.g. questionnaires: ./questionnaires.yaml`,
+      )
+    }
+    files.set(resolve(dirname(deck), named), relative(process.cwd(), deck))
+  }
+  if (files.size > 1) {
+    const [a, b] = [...files.values()]
+    throw new PollDefinitionError(`${a} and ${b} name different questionnaire files: let every deck name the same one`)
+  }
+  const [entry] = files
+  if (!entry) return NO_FOLLOW_UP
+  const [path, deck] = entry
+  const file = relative(process.cwd(), path)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    throw new PollDefinitionError(`${deck} names ${file} in questionnaires:, but there is no such file`)
+  }
+  try {
+    return parseFollowUp(parseYaml(text), polls)
+  } catch (error) {
+    if (error instanceof FollowUpError || (error as Error).name === 'YAMLParseError') {
+      throw new PollDefinitionError(`${file}: ${(error as Error).message.split('\n')[0]}`)
+    }
+    throw error
   }
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { LIMITS } from './limits.ts'
 import { type PollDefinition, PollIdSchema } from './poll-definition.ts'
+import { QuestionKeySchema, type Questionnaire } from './questionnaire-definition.ts'
 
 /** Events that a client may send; anything else is answered with `rejected`. */
 export const CLIENT_EVENTS = [
@@ -18,6 +19,11 @@ export const CLIENT_EVENTS = [
   'follow',
   'approval',
   'slide',
+  'questionnaire',
+  'window',
+  'code',
+  'forget',
+  'presenters',
 ] as const
 
 // ---------------------------------------------------------------------------------------------
@@ -30,6 +36,8 @@ export const HandshakeSchema = z
     role: z.enum(['voter', 'deck']).default('voter'),
     participantId: ParticipantIdSchema.optional(),
     secret: z.string().max(200).optional(),
+    /** The room code shown on the screen, when the session has one. */
+    room: z.string().max(40).optional(),
   })
   .strip()
 
@@ -38,9 +46,14 @@ export type Handshake = z.output<typeof HandshakeSchema>
 // ---------------------------------------------------------------------------------------------
 // Client → server payloads.
 
+export const SessionIdSchema = z.number().int().min(1).max(1e9)
+
 export const VoteSchema = z
   .object({
-    pollId: PollIdSchema,
+    /** A live poll, or a questionnaire's question (`questionnaire/question`). */
+    pollId: z.union([PollIdSchema, QuestionKeySchema]),
+    /** Questionnaires only: the session it belongs to (a pulse may follow an earlier session). */
+    sessionId: SessionIdSchema.optional(),
     /** An option id (single, quiz), a list of them (multiple), a number (scale) or text (words). */
     answer: z.union([
       z.string().max(LIMITS.wordLength * 4),
@@ -110,14 +123,56 @@ export const SessionSchema = z.discriminatedUnion('action', [
 export const FlagSchema = z.object({ on: z.boolean() }).strict()
 /** The presenter's deck says which poll's slide is on screen (null: none). */
 export const SlideSchema = z.object({ pollId: PollIdSchema.nullable() }).strict()
+/** Signs out one presenter device, or every one (this one too). */
+export const PresentersSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('sign-out-all') }).strict(),
+  z.object({ action: z.literal('sign-out'), id: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/) }).strict(),
+])
+
+/** A phone asks for one questionnaire of a session (default: the current one) and its own answers. */
+export const QuestionnaireSchema = z
+  .object({ questionnaireId: PollIdSchema, sessionId: SessionIdSchema.optional() })
+  .strict()
+
+/** The facilitator opens, closes or schedules (dates as ms since epoch) a questionnaire. */
+export const WindowSchema = z.discriminatedUnion('action', [
+  z
+    .object({ questionnaireId: PollIdSchema, sessionId: SessionIdSchema.optional(), action: z.enum(['open', 'close']) })
+    .strict(),
+  z
+    .object({
+      questionnaireId: PollIdSchema,
+      sessionId: SessionIdSchema.optional(),
+      action: z.literal('schedule'),
+      from: z.number().int().min(0),
+      until: z.number().int().min(0),
+    })
+    .strict(),
+])
+
+/** A personal code typed on another device: the participant id it carries, as shown on a takeaway. */
+export const CodeSchema = z
+  .object({
+    code: z
+      .string()
+      .max(80)
+      .transform((code) => code.replace(/[\s-]/g, '').toLowerCase())
+      .pipe(ParticipantIdSchema),
+  })
+  .strict()
+
+/** Deleting everything stored under this phone's id: asked for in so many words. */
+export const ForgetSchema = z.object({ confirm: z.literal(true) }).strict()
 
 export type VotePayload = z.output<typeof VoteSchema>
+export type WindowPayload = z.output<typeof WindowSchema>
 export type ReactPayload = z.output<typeof ReactSchema>
 export type ControlPayload = z.output<typeof ControlSchema>
 export type SessionPayload = z.output<typeof SessionSchema>
 export type PostPayload = z.output<typeof PostSchema>
 export type UpvotePayload = z.output<typeof UpvoteSchema>
 export type ModeratePayload = z.output<typeof ModerateSchema>
+export type PresentersPayload = z.output<typeof PresentersSchema>
 
 /** Parses an incoming payload; the error is one sentence a person can act on. */
 export function parse<T extends z.ZodType>(
@@ -170,10 +225,34 @@ export interface PollView extends Omit<PollDefinition, 'correct' | 'explain'> {
 /** `GET /api/polls/:id`: a poll with what the room may see of its results. */
 export type PollResults = PollView & Omit<Tally, 'pollId'>
 
+/** A questionnaire for one session: its questions as polls, and whether it is open now. */
+export interface QuestionnaireView extends Omit<Questionnaire, 'questions'> {
+  sessionId: number
+  questions: PollView[]
+  open: boolean
+  opensAt: number | null
+  closesAt: number | null
+  /** Presenters only: how many answered at least one question, and every one. */
+  progress?: { started: number; finished: number }
+}
+
 export interface SessionView {
   id: number
   name: string
   startedAt: number
+}
+
+/** A browser or device signed in as the presenter (server/presenter-sessions.ts). */
+export interface PresenterSessionView {
+  id: string
+  /** `link`: a browser that opened a presenter link; `paired`: a device paired by a code. */
+  kind: 'link' | 'paired'
+  /** What the presenter view lists it as, e.g. "Chrome on macOS". */
+  label: string
+  createdAt: number
+  expiresAt: number
+  /** The presenter session that made the code it came from; null for a printed link. */
+  createdBy: string | null
 }
 
 /** A question from the room, or an open answer to a `text` poll: a card on the wall. */
@@ -224,6 +303,11 @@ export interface SyncPayload {
   /** Only for voters: ids of the cards it posted and of those it upvoted. */
   myCards?: string[]
   myUpvotes?: string[]
+  /** Voters: the questionnaires open now in this session; decks: every one, presenters with progress. */
+  questionnaires: QuestionnaireView[]
+  /** Only for presenters: every signed-in presenter device, and which one this is (null: the secret). */
+  presenterSessions?: PresenterSessionView[]
+  presenterSessionId?: string | null
 }
 
 export interface Takeaway {
@@ -236,6 +320,8 @@ export interface Takeaway {
   cards: CardView[]
   /** Ids of the cards this participant posted. */
   myCards: string[]
+  /** Questionnaires of this session the participant answered (their answers are in `mine`). */
+  questionnaires: QuestionnaireView[]
 }
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: string }
@@ -254,6 +340,16 @@ export interface ClientToServerEvents {
   follow: (payload: { on: boolean }, ack: (result: Ack) => void) => void
   approval: (payload: { on: boolean }, ack: (result: Ack) => void) => void
   slide: (payload: { pollId: string | null }, ack: (result: Ack) => void) => void
+  /** One questionnaire and this participant's answers to it, by question key. */
+  questionnaire: (
+    payload: z.input<typeof QuestionnaireSchema>,
+    ack: (result: Ack<{ questionnaire: QuestionnaireView; mine: Record<string, string[]> }>) => void,
+  ) => void
+  window: (payload: WindowPayload, ack: (result: Ack) => void) => void
+  /** Whether anything is stored under a personal code (so a typo is not taken for a new person). */
+  code: (payload: { code: string }, ack: (result: Ack<{ code: string }>) => void) => void
+  forget: (payload: { confirm: true }, ack: (result: Ack) => void) => void
+  presenters: (payload: PresentersPayload, ack: (result: Ack<{ signedOut: number }>) => void) => void
 }
 
 export interface ServerToClientEvents {
@@ -265,12 +361,20 @@ export interface ServerToClientEvents {
   reactions: (bursts: { pollId: string; counts: Record<string, number> }[]) => void
   /** Questions and open answers that changed, coalesced (at most every LIMITS.cardIntervalMs). */
   cards: (payload: CardsPayload) => void
+  /** Everything stored under this phone's id was deleted (from this device or another with its code). */
+  forgotten: () => void
   /** A message that had no acknowledgement callback was refused: here is why. */
   rejected: (reason: { event: string; error: string }) => void
+  /** Presenters only: the signed-in presenter devices, whenever that list changes. */
+  presenters: (sessions: PresenterSessionView[]) => void
 }
 
 export interface SocketData {
   role: 'voter' | 'deck'
   participantId: string | null
   presenter: boolean
+  /** The presenter session it came with (null: the secret itself, or not a presenter). */
+  presenterSession: string | null
+  /** Where it connects from, as the per-address limits count it. */
+  address: string
 }

@@ -8,11 +8,14 @@
 // order is the order in which Redis applied the writes. Each process reads the stream (its own
 // changes too) and applies it in that order: every process ends in the state Redis holds.
 import { createClient } from 'redis'
+import { type WindowRecord, windowKey } from './questionnaires.ts'
 import type {
   CardRecord,
   Change,
   PollRecord,
   Position,
+  PresenterCodeRecord,
+  PresenterSessionRecord,
   Session,
   SessionSnapshot,
   Store,
@@ -35,7 +38,13 @@ const K = {
   follow: (session: number) => `wk:s:${session}:follow`,
   approve: (session: number) => `wk:s:${session}:approve`,
   cards: (session: number) => `wk:s:${session}:cards`,
+  presenters: 'wk:presenters',
+  presenterCode: (hash: string) => `wk:presenter-code:${hash}`,
   upvotes: (session: number, card: string) => `wk:s:${session}:upvotes:${card}`,
+  /** Every questionnaire window, by "session/questionnaire". */
+  windows: 'wk:windows',
+  /** What every session's keys start with; the scripts below walk them. */
+  session: 'wk:s:',
 }
 
 /** Changes kept in the stream; a process away for longer reloads from the store instead. */
@@ -131,6 +140,79 @@ local stored = cjson.encode(card)
 redis.call('HSET', KEYS[1], ARGV[1], stored)
 local change = '{"type":"card","sessionId":' .. ARGV[3] .. ',"card":' .. stored .. '}'
 return redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', change)
+`
+
+// The keys of one session's votes, cards and upvotes, walked for one participant: `found` answers
+// whether anything is stored under the id, `forget` deletes it all. Written once for both.
+const WALK_PARTICIPANT = `
+local pid, mode = ARGV[1], ARGV[2]
+for _, sid in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local p = ARGV[3] .. sid .. ':'
+  for _, poll in ipairs(redis.call('SMEMBERS', p .. 'voted')) do
+    if mode == 'found' then
+      if redis.call('HEXISTS', p .. 'votes:' .. poll, pid) == 1 then return 1 end
+    else redis.call('HDEL', p .. 'votes:' .. poll, pid) end
+  end
+  local cards = redis.call('HGETALL', p .. 'cards')
+  for i = 1, #cards, 2 do
+    local upvotes = p .. 'upvotes:' .. cards[i]
+    local mine = cjson.decode(cards[i + 1]).participantId == pid
+    if mode == 'found' then
+      if mine or redis.call('SISMEMBER', upvotes, pid) == 1 then return 1 end
+    elseif mine then
+      redis.call('HDEL', p .. 'cards', cards[i])
+      redis.call('DEL', upvotes)
+    else redis.call('SREM', upvotes, pid) end
+  end
+end
+if mode == 'found' then return 0 end
+-- The log's earlier entries hold copies of what was deleted: it keeps only this change, after
+-- which every process reloads from the store.
+local id = redis.call('XADD', KEYS[2], '*', 'c', ARGV[4])
+redis.call('XTRIM', KEYS[2], 'MINID', id)
+return id
+`
+
+// Deletes every session that started before ARGV[1] (ms) with all its keys and windows, then
+// logs the purge and clears the log before it (it holds copies of what was deleted).
+const PURGE_SESSIONS = `
+local deleted = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local sid = all[i]
+  if cjson.decode(all[i + 1]).startedAt < tonumber(ARGV[1]) then
+    local p = ARGV[2] .. sid .. ':'
+    for _, poll in ipairs(redis.call('SMEMBERS', p .. 'voted')) do redis.call('DEL', p .. 'votes:' .. poll) end
+    for _, card in ipairs(redis.call('HKEYS', p .. 'cards')) do redis.call('DEL', p .. 'upvotes:' .. card) end
+    for _, key in ipairs({ 'polls', 'voted', 'hidden', 'reactions', 'follow', 'approve', 'cards' }) do
+      redis.call('DEL', p .. key)
+    end
+    for _, window in ipairs(redis.call('HKEYS', KEYS[4])) do
+      if string.sub(window, 1, #sid + 1) == sid .. '/' then redis.call('HDEL', KEYS[4], window) end
+    end
+    redis.call('HDEL', KEYS[1], sid)
+    if redis.call('GET', KEYS[2]) == sid then redis.call('DEL', KEYS[2]) end
+    deleted[#deleted + 1] = tonumber(sid)
+  end
+end
+if #deleted == 0 then return '[]' end
+local id = redis.call('XADD', KEYS[3], '*', 'c', cjson.encode({ type = 'purge', sessionIds = deleted }))
+redis.call('XTRIM', KEYS[3], 'MINID', id)
+return cjson.encode(deleted)
+`
+
+// Removes presenter sessions (the listed ids, or every one) and logs the ids removed, in one step.
+const REVOKE_PRESENTERS = `
+local ids = {}
+if ARGV[1] == 'all' then ids = redis.call('HKEYS', KEYS[1]) else for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end end
+local removed = {}
+for _, id in ipairs(ids) do
+  if redis.call('HDEL', KEYS[1], id) == 1 then removed[#removed + 1] = id end
+end
+-- cjson writes an empty table as {}: the list is written as [] by hand then.
+local list = #removed > 0 and cjson.encode(removed) or '[]'
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', '${LOG_LENGTH}', '*', 'c', '{"type":"presenters-revoked","ids":' .. list .. '}')
+return list
 `
 
 const parseSession = (text: string | null | undefined): Session | undefined =>
@@ -384,6 +466,69 @@ export function openRedisStore(client: RedisClient): Store {
       })) as string
       return JSON.parse(counts) as UpvoteCount[]
     },
+    async loadWindows() {
+      return Object.values(await client.hGetAll(K.windows)).map((text) => JSON.parse(text) as WindowRecord)
+    },
+    async setWindow(window) {
+      return logged(
+        client
+          .multi()
+          .hSet(K.windows, windowKey(window.sessionId, window.questionnaireId), JSON.stringify(window))
+          .xAdd(...log({ type: 'window', window })),
+      )
+    },
+    async forgetParticipant(participantId) {
+      const position = (await client.eval(WALK_PARTICIPANT, {
+        keys: [K.sessions, K.changes],
+        arguments: [participantId, 'forget', K.session, JSON.stringify({ type: 'forget', participantId })],
+      })) as string
+      await rewriteAppendOnlyFile(client)
+      return position
+    },
+    async hasParticipant(participantId) {
+      const found = await client.eval(WALK_PARTICIPANT, {
+        keys: [K.sessions, K.changes],
+        arguments: [participantId, 'found', K.session, ''],
+      })
+      return found === 1
+    },
+    async purgeSessions(before) {
+      const deleted = JSON.parse(
+        (await client.eval(PURGE_SESSIONS, {
+          keys: [K.sessions, K.current, K.changes, K.windows],
+          arguments: [String(before), K.session],
+        })) as string,
+      ) as number[]
+      if (deleted.length) await rewriteAppendOnlyFile(client)
+      return deleted
+    },
+    async listPresenterSessions() {
+      return Object.values(await client.hGetAll(K.presenters)).map((text) => JSON.parse(text) as PresenterSessionRecord)
+    },
+    async savePresenterSession(session) {
+      return logged(
+        client
+          .multi()
+          .hSet(K.presenters, session.id, JSON.stringify(session))
+          .xAdd(...log({ type: 'presenter', session })),
+      )
+    },
+    async revokePresenterSessions(ids) {
+      const removed = await client.eval(REVOKE_PRESENTERS, {
+        keys: [K.presenters, K.changes],
+        arguments: ids === 'all' ? ['all'] : ['ids', ...ids],
+      })
+      return JSON.parse(String(removed)) as string[]
+    },
+    async savePresenterCode(code) {
+      await client.set(K.presenterCode(code.codeHash), JSON.stringify(code), {
+        expiration: { type: 'PXAT', value: code.expiresAt },
+      })
+    },
+    async takePresenterCode(codeHash) {
+      const text = await client.getDel(K.presenterCode(codeHash))
+      return text ? (JSON.parse(text) as PresenterCodeRecord) : null
+    },
     onChange(listener) {
       listeners.push(listener)
     },
@@ -401,6 +546,14 @@ export function openRedisStore(client: RedisClient): Store {
       await disconnect(client)
     },
   }
+}
+
+/**
+ * Redis's append-only file still holds the commands that wrote deleted data: rewriting it keeps
+ * only what is stored now. One already under way is fine (it started after the deletion).
+ */
+async function rewriteAppendOnlyFile(client: RedisClient): Promise<void> {
+  await client.sendCommand(['BGREWRITEAOF']).catch(() => undefined)
 }
 
 export { disconnect as disconnectRedis }

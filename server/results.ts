@@ -4,10 +4,14 @@
 import { orderAnswers, orderQuestions, readKey } from './answers.ts'
 import { CardBoard } from './cards.ts'
 import { KitError } from './errors.ts'
+import { type JourneyResult, journeyOf } from './journey.ts'
 import type { PollDefinition } from './poll-definition.ts'
 import type { CardView } from './protocol.ts'
+import { type FollowUp, NO_FOLLOW_UP } from './questionnaire-definition.ts'
+import { progress } from './questionnaires.ts'
 import type { Session, Store } from './store.ts'
 import { type PollTally, talliesFromSnapshot } from './tally.ts'
+import { withoutBidiControls } from './text.ts'
 import { rankWords } from './words.ts'
 
 export interface PollResult {
@@ -22,6 +26,17 @@ export interface PollResult {
   mean?: number
   /** Open answers (`text` polls): every card, hidden ones marked (print only `shown` ones). */
   cards?: CardResult[]
+  /** A questionnaire's open text: the sentences, for the facilitator only (no id, no name). */
+  answers?: string[]
+}
+
+/** A questionnaire in one session: how many answered, and each question's results. */
+export interface QuestionnaireResult {
+  id: string
+  title: string
+  started: number
+  finished: number
+  questions: PollResult[]
 }
 
 /** A question from the room or an open answer, as exported and printed (hidden ones marked). */
@@ -32,6 +47,9 @@ export interface SessionResults {
   polls: PollResult[]
   /** The room's questions, in the room's order (server/answers.ts orderQuestions), hidden ones marked. */
   questions: CardResult[]
+  questionnaires: QuestionnaireResult[]
+  /** The deck's before / end / pulses chart, when it declares one. */
+  journey?: JourneyResult
 }
 
 export class UnknownSession extends KitError {}
@@ -50,36 +68,63 @@ export async function sessionResults(
   store: Store,
   polls: readonly PollDefinition[],
   session: Session,
+  followUp: FollowUp = NO_FOLLOW_UP,
 ): Promise<SessionResults> {
   const snapshot = await store.loadSession(session.id)
-  const tallies = talliesFromSnapshot(polls, snapshot)
+  const questions = followUp.questionnaires.flatMap((questionnaire) => questionnaire.questions)
+  const tallies = talliesFromSnapshot([...polls, ...questions], snapshot)
   const board = new CardBoard(snapshot)
+  const result = (poll: PollDefinition): PollResult => {
+    const tally = tallies.get(poll.id) as PollTally
+    const { total, mean } = tally.toTally(true)
+    return {
+      id: poll.id,
+      kind: poll.kind,
+      question: poll.question,
+      options: poll.options,
+      ...(poll.correct ? { correct: poll.correct } : {}),
+      counts: tally.allCounts(),
+      total,
+      ...(mean !== undefined ? { mean } : {}),
+    }
+  }
+  const texts = (pollId: string) =>
+    snapshot.votes
+      .filter((vote) => vote.pollId === pollId)
+      .sort((a, b) => a.at - b.at)
+      .map((vote) => vote.answer[0] ?? '')
   return {
     session,
     questions: orderQuestions(board.results(null)),
-    polls: polls.map((poll) => {
-      const tally = tallies.get(poll.id) as PollTally
-      const { total, mean } = tally.toTally(true)
-      return {
-        id: poll.id,
-        kind: poll.kind,
-        question: poll.question,
-        options: poll.options,
-        ...(poll.correct ? { correct: poll.correct } : {}),
-        counts: tally.allCounts(),
-        total,
-        ...(mean !== undefined ? { mean } : {}),
-        ...(poll.kind === 'text' ? { cards: orderAnswers(board.results(poll.id), poll.order ?? 'liked') } : {}),
-      }
-    }),
+    questionnaires: followUp.questionnaires.map((questionnaire) => ({
+      id: questionnaire.id,
+      title: questionnaire.title,
+      ...progress(questionnaire, (id) => (tallies.get(id) as PollTally).respondents()),
+      questions: questionnaire.questions.map((question) => ({
+        ...result(question),
+        ...(question.kind === 'text' ? { answers: texts(question.id) } : {}),
+      })),
+    })),
+    ...(followUp.journey ? { journey: journeyOf(followUp.journey, snapshot.votes) } : {}),
+    polls: polls.map((poll) => ({
+      ...result(poll),
+      ...(poll.kind === 'text' ? { cards: orderAnswers(board.results(poll.id), poll.order ?? 'liked') } : {}),
+    })),
   }
 }
 
 /** What anyone but the presenter may read of a session (RESULTS_PUBLIC): no held or hidden card. */
 export function roomsResults(results: SessionResults): SessionResults {
   const shown = (cards: CardResult[]) => cards.filter((card) => card.status === 'shown')
+  const { journey, ...rest } = results
   return {
-    ...results,
+    ...rest,
+    // The room never reads the facilitator's sentences, nor one person's answers over time.
+    questionnaires: results.questionnaires.map((questionnaire) => ({
+      ...questionnaire,
+      questions: questionnaire.questions.map(({ answers: _, ...question }) => question),
+    })),
+    ...(journey ? { journey: { ...journey, people: [] } } : {}),
     questions: shown(results.questions),
     polls: results.polls.map((poll) => (poll.cards ? { ...poll, cards: shown(poll.cards) } : poll)),
   }
@@ -118,12 +163,14 @@ const CSV_HEADER = [
  */
 function cell(value: string | number | undefined): string {
   if (value === undefined) return ''
-  let text = String(value)
+  let text = withoutBidiControls(String(value))
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-export function resultsCsv({ session, polls, questions }: SessionResults): string {
+export function resultsCsv({ session, polls: live, questions, questionnaires, journey }: SessionResults): string {
+  // A questionnaire's questions are rows like polls', their poll_id "questionnaire/question".
+  const polls = [...live, ...questionnaires.flatMap((questionnaire) => questionnaire.questions)]
   const lines = [CSV_HEADER.join(',')]
   /** One row per card: its text is the answer, its upvotes the count. */
   const cardRows = (pollId: string, kind: string, question: string, cards: readonly CardResult[]) => {
@@ -136,6 +183,14 @@ export function resultsCsv({ session, polls, questions }: SessionResults): strin
   for (const poll of polls) {
     if (poll.cards) {
       cardRows(poll.id, poll.kind, poll.question, poll.cards)
+      continue
+    }
+    if (poll.answers) {
+      for (const text of poll.answers) {
+        lines.push(
+          [session.id, session.name, poll.id, poll.kind, poll.question, '', text, 1, poll.total].map(cell).join(','),
+        )
+      }
       continue
     }
     const labels = new Map(poll.options.map((option) => [option.id, option.label]))
@@ -175,5 +230,17 @@ export function resultsCsv({ session, polls, questions }: SessionResults): strin
     }
   }
   cardRows('questions', 'question', 'Questions from the room', questions)
+  // The chart's people: one row per person and stage, numbered in this export only.
+  journey?.people.forEach((row, person) => {
+    row.forEach((value, i) => {
+      if (value === null) return
+      const stage = journey.stages[i]
+      lines.push(
+        [session.id, session.name, 'journey', 'journey', journey.label, `person-${person + 1}`, stage?.label, value]
+          .map(cell)
+          .join(','),
+      )
+    })
+  })
   return `${lines.join('\r\n')}\r\n`
 }

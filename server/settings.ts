@@ -3,8 +3,10 @@
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { trustProxy } from './address.ts'
 import { KitError } from './errors.ts'
-import { makeSecret } from './secret.ts'
+import { makeSecret } from './presenter-sessions.ts'
+import { type RoomCode, roomCodeFrom } from './room-code.ts'
 
 export interface Settings {
   port: number
@@ -15,12 +17,24 @@ export interface Settings {
   /** Set when PUBLIC_URL overrides the detected LAN address (reverse proxy, tunnel, DNS name). */
   publicUrl?: string
   allowedOrigins: string[]
-  /** Open realtime connections one address may hold. */
+  /** Host names the server answers to besides its own addresses, localhost and PUBLIC_URL's. */
+  allowedHosts: string[]
+  /** Reverse proxies whose X-Forwarded-For / -Proto are believed (addresses, subnets, `loopback`). */
+  trustProxy: string[]
+  /** Serve HTTPS directly with this certificate and key (PEM files). */
+  tls?: { cert: string; key: string }
+  /** The room code phones must give (ROOM_CODE), if any. */
+  roomCode?: RoomCode
+  /** How many phones may share one address (a venue's NAT): the per-address limits are sized for it. */
+  phonesPerAddress: number
+  /** Open realtime connections one address may hold (handshaking ones too). */
   maxConnectionsPerAddress: number
   /** Results exports without the presenter secret. */
   resultsPublic: boolean
   /** Several processes share this Redis (store and Socket.IO adapter); unset: SQLite. */
   redisUrl?: string
+  /** Sessions that started longer ago than this many days are deleted; unset: kept. */
+  retentionDays?: number
 }
 
 export class SettingsError extends KitError {}
@@ -40,9 +54,14 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
       'if-stale': { type: 'boolean' },
       'results-public': { type: 'boolean' },
       'redis-url': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'room-code': { type: 'string' },
     },
     strict: true,
   })
+  const retention = values['retention-days'] ?? env.RETENTION_DAYS
   const rawPort = values.port ?? env.PORT ?? '3030'
   const port = Number(rawPort)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -52,20 +71,44 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new SettingsError(`PUBLIC_URL must start with http:// or https://, not "${publicUrl}".`)
   }
+  const secret = presenterSecret(env.PRESENTER_SECRET)
+  const roomCode = roomCodeFrom(values['room-code'] ?? env.ROOM_CODE, secret)
+  if (typeof roomCode === 'object') throw new SettingsError(roomCode.error)
+  const proxies = list(env.TRUST_PROXY)
+  try {
+    trustProxy(proxies)
+  } catch {
+    throw new SettingsError(
+      `TRUST_PROXY must list the proxy's addresses or subnets (e.g. 127.0.0.1 or 10.0.0.0/8), not "${env.TRUST_PROXY}".`,
+    )
+  }
+  const cert = values['tls-cert'] ?? env.TLS_CERT
+  const key = values['tls-key'] ?? env.TLS_KEY
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new SettingsError('HTTPS needs both TLS_CERT and TLS_KEY (the certificate and its private key, PEM files).')
+  }
+  const phonesPerAddress = positiveInteger('PHONES_PER_ADDRESS', env.PHONES_PER_ADDRESS, 500)
   return {
     port,
     host: values.host ?? env.HOST ?? '0.0.0.0',
     dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? resolve(ROOT, 'data')),
     deck: values.deck ?? env.DECK ?? 'workshop',
-    secret: presenterSecret(env.PRESENTER_SECRET),
+    secret,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    maxConnectionsPerAddress: positiveInteger('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 200),
+    allowedOrigins: list(env.ALLOWED_ORIGINS),
+    allowedHosts: list(env.ALLOWED_HOSTS),
+    trustProxy: proxies,
+    ...(cert && key ? { tls: { cert: resolve(cert), key: resolve(key) } } : {}),
+    ...(roomCode ? { roomCode } : {}),
+    phonesPerAddress,
+    maxConnectionsPerAddress: positiveInteger(
+      'MAX_CONNECTIONS_PER_ADDRESS',
+      env.MAX_CONNECTIONS_PER_ADDRESS,
+      phonesPerAddress * 2,
+    ),
     redisUrl: values['redis-url'] ?? (env.REDIS_URL || undefined),
     resultsPublic: values['results-public'] ?? ['1', 'true', 'yes'].includes((env.RESULTS_PUBLIC ?? '').toLowerCase()),
+    ...(retention ? { retentionDays: positiveInteger('RETENTION_DAYS', retention, 0) } : {}),
   }
 }
 
@@ -76,6 +119,14 @@ function presenterSecret(chosen: string | undefined): string {
     throw new SettingsError('PRESENTER_SECRET must be at least 16 characters; leave it unset to get a random one.')
   }
   return chosen
+}
+
+/** A comma-separated setting as a list. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
 }
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
@@ -108,5 +159,5 @@ export function publicBase(settings: Settings, boundPort: number): string {
   if (settings.publicUrl) return settings.publicUrl
   const address = lanAddress(settings.host) ?? 'localhost'
   const host = address.includes(':') ? `[${address}]` : address
-  return `http://${host}:${boundPort}`
+  return `${settings.tls ? 'https' : 'http'}://${host}:${boundPort}`
 }

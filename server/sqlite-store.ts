@@ -2,10 +2,37 @@
 // with synchronous=FULL makes each committed transaction durable; the engine batches votes so a
 // burst costs one fsync per batch, not one per vote. Its log of changes lives in memory: one
 // process is the only reader, and each change is handed over right after its transaction.
+// Commands run beside the server (`npm run presenter -- sign-out`) write to the same file: their
+// presenter changes also go to a small table, which the server reads when SQLite says another
+// connection changed the file (PRAGMA data_version), and hands to its log like its own.
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { CardRecord, Change, PollRecord, Position, Session, SessionSnapshot, Store, Vote } from './store.ts'
+import type { WindowRecord } from './questionnaires.ts'
+import type {
+  CardRecord,
+  Change,
+  PollRecord,
+  Position,
+  PresenterCodeRecord,
+  PresenterSessionRecord,
+  Session,
+  SessionSnapshot,
+  Store,
+  Vote,
+} from './store.ts'
+
+/** Tables holding a session's data, deleted with it (retention). */
+const SESSION_TABLES = [
+  'votes',
+  'poll_states',
+  'hidden_words',
+  'upvotes',
+  'cards',
+  'reactions',
+  'questionnaire_windows',
+]
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -56,12 +83,39 @@ CREATE TABLE IF NOT EXISTS upvotes (
   participant_id TEXT    NOT NULL,
   PRIMARY KEY (session_id, card_id, participant_id)
 );
+CREATE TABLE IF NOT EXISTS questionnaire_windows (
+  session_id       INTEGER NOT NULL REFERENCES sessions(id),
+  questionnaire_id TEXT    NOT NULL,
+  opens_at         INTEGER,
+  closes_at        INTEGER,
+  PRIMARY KEY (session_id, questionnaire_id)
+);
+-- A participant's data is found by their id alone when they ask for it to be deleted.
+CREATE INDEX IF NOT EXISTS votes_by_participant ON votes (participant_id);
+CREATE INDEX IF NOT EXISTS cards_by_participant ON cards (participant_id);
+CREATE INDEX IF NOT EXISTS upvotes_by_participant ON upvotes (participant_id);
 CREATE TABLE IF NOT EXISTS reactions (
   session_id INTEGER NOT NULL REFERENCES sessions(id),
   poll_id    TEXT    NOT NULL,
   emoji      TEXT    NOT NULL,
   count      INTEGER NOT NULL,
   PRIMARY KEY (session_id, poll_id, emoji)
+);
+CREATE TABLE IF NOT EXISTS presenter_sessions (
+  id         TEXT    PRIMARY KEY,
+  token_hash TEXT    NOT NULL UNIQUE,
+  record     TEXT    NOT NULL, -- JSON: the whole PresenterSessionRecord
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS presenter_codes (
+  code_hash  TEXT    PRIMARY KEY,
+  record     TEXT    NOT NULL, -- JSON: the whole PresenterCodeRecord
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shared_changes (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  origin TEXT    NOT NULL, -- the store (process) that wrote it
+  change TEXT    NOT NULL  -- JSON: a Change
 );
 `
 
@@ -80,6 +134,8 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
+  // Deleted rows are overwritten, not left in free pages: a deletion an attendee asked for is real.
+  db.pragma('secure_delete = ON')
   db.exec(SCHEMA)
   // Data folders from before follow mode, approve-first questions and timers.
   addColumn(db, 'sessions', 'follow_slides', 'INTEGER NOT NULL DEFAULT 0')
@@ -244,6 +300,39 @@ export function openSqliteStore(dataDir: string): Store {
       }),
   )
 
+  type WindowRow = { session_id: number; questionnaire_id: string; opens_at: number | null; closes_at: number | null }
+  const allWindows = db.prepare<[], WindowRow>('SELECT * FROM questionnaire_windows')
+  const upsertWindow = db.prepare(
+    `INSERT INTO questionnaire_windows (session_id, questionnaire_id, opens_at, closes_at)
+     VALUES (@sessionId, @questionnaireId, @opensAt, @closesAt)
+     ON CONFLICT (session_id, questionnaire_id) DO UPDATE SET opens_at = excluded.opens_at, closes_at = excluded.closes_at`,
+  )
+  const forget = db.transaction((participantId: string) => {
+    db.prepare('DELETE FROM votes WHERE participant_id = ?').run(participantId)
+    db.prepare(
+      'DELETE FROM upvotes WHERE participant_id = ? OR (session_id, card_id) IN (SELECT session_id, id FROM cards WHERE participant_id = ?)',
+    ).run(participantId, participantId)
+    db.prepare('DELETE FROM cards WHERE participant_id = ?').run(participantId)
+  })
+  const holds = db.prepare<[string, string, string], { found: number }>(
+    `SELECT EXISTS (SELECT 1 FROM votes WHERE participant_id = ?)
+         OR EXISTS (SELECT 1 FROM cards WHERE participant_id = ?)
+         OR EXISTS (SELECT 1 FROM upvotes WHERE participant_id = ?) AS found`,
+  )
+  const purge = db.transaction((before: number) => {
+    const ids = db
+      .prepare<[number], { id: number }>('SELECT id FROM sessions WHERE started_at < ?')
+      .all(before)
+      .map((row) => row.id)
+    for (const id of ids) {
+      for (const table of SESSION_TABLES) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(id)
+      db.prepare('DELETE FROM sessions WHERE id = ?').run(id)
+    }
+    return ids
+  })
+  /** Deleted data leaves the write-ahead log too, not only the database file. */
+  const checkpoint = () => db.pragma('wal_checkpoint(TRUNCATE)')
+
   const listeners: ((change: Change, position: Position) => void)[] = []
   let logged = 0
   const log = (change: Change): Position => {
@@ -251,6 +340,59 @@ export function openSqliteStore(dataDir: string): Store {
     for (const listener of listeners) listener(change, String(logged))
     return String(logged)
   }
+
+  // Presenter changes other processes need to hear of (a command beside the server): kept in
+  // shared_changes, the last few hundred; each process reads the others' rows.
+  const origin = randomUUID()
+  const insertShared = db.prepare('INSERT INTO shared_changes (origin, change) VALUES (?, ?)')
+  const trimShared = db.prepare('DELETE FROM shared_changes WHERE id <= (SELECT MAX(id) FROM shared_changes) - 500')
+  const sharedAfter = db.prepare<[number, string], { id: number; change: string }>(
+    'SELECT id, change FROM shared_changes WHERE id > ? AND origin != ? ORDER BY id',
+  )
+  let sharedSeen = (db.prepare('SELECT MAX(id) AS id FROM shared_changes').get() as { id: number | null }).id ?? 0
+  const share = (change: Change) => {
+    insertShared.run(origin, JSON.stringify(change))
+    trimShared.run()
+  }
+  let dataVersion = db.pragma('data_version', { simple: true })
+  const readShared = () => {
+    const version = db.pragma('data_version', { simple: true })
+    if (version === dataVersion) return
+    dataVersion = version
+    for (const row of sharedAfter.all(sharedSeen, origin)) {
+      sharedSeen = row.id
+      log(JSON.parse(row.change) as Change)
+    }
+  }
+  // Cheap (SQLite answers from shared memory); a command's sign-out reaches the server within it.
+  const watch = setInterval(() => {
+    if (db.open) readShared()
+  }, 500)
+  watch.unref()
+
+  const presenterRows = db.prepare<[], { record: string }>('SELECT record FROM presenter_sessions')
+  const insertPresenter = db.prepare(
+    'INSERT OR REPLACE INTO presenter_sessions (id, token_hash, record, expires_at) VALUES (?, ?, ?, ?)',
+  )
+  const presenterIds = db.prepare<[], { id: string }>('SELECT id FROM presenter_sessions')
+  const deletePresenter = db.prepare('DELETE FROM presenter_sessions WHERE id = ?')
+  const purgePresenters = db.prepare('DELETE FROM presenter_sessions WHERE expires_at < ?')
+  const insertCode = db.prepare('INSERT INTO presenter_codes (code_hash, record, expires_at) VALUES (?, ?, ?)')
+  const purgeCodes = db.prepare('DELETE FROM presenter_codes WHERE expires_at < ?')
+  const takeCode = db.prepare<[string, number], { record: string }>(
+    'DELETE FROM presenter_codes WHERE code_hash = ? AND expires_at >= ? RETURNING record',
+  )
+  const savePresenter = db.transaction((session: PresenterSessionRecord) => {
+    purgePresenters.run(Date.now())
+    insertPresenter.run(session.id, session.tokenHash, JSON.stringify(session), session.expiresAt)
+    share({ type: 'presenter', session })
+  })
+  const revokePresenters = db.transaction((ids: readonly string[] | 'all') => {
+    const wanted = ids === 'all' ? presenterIds.all().map((row) => row.id) : ids
+    const removed = wanted.filter((id) => deletePresenter.run(id).changes > 0)
+    share({ type: 'presenters-revoked', ids: removed })
+    return removed
+  })
 
   const startSession = (name: string): Session => {
     const session = toSession(insertSession.get(name, Date.now()) as SessionRow)
@@ -362,6 +504,53 @@ export function openSqliteStore(dataDir: string): Store {
       log({ type: 'upvotes', sessionId, upvotes: counts })
       return counts
     },
+    async loadWindows(): Promise<WindowRecord[]> {
+      return allWindows.all().map((row) => ({
+        sessionId: row.session_id,
+        questionnaireId: row.questionnaire_id,
+        opensAt: row.opens_at,
+        closesAt: row.closes_at,
+      }))
+    },
+    async setWindow(window) {
+      upsertWindow.run(window)
+      return log({ type: 'window', window })
+    },
+    async forgetParticipant(participantId) {
+      forget(participantId)
+      checkpoint()
+      return log({ type: 'forget', participantId })
+    },
+    async hasParticipant(participantId) {
+      return holds.get(participantId, participantId, participantId)?.found === 1
+    },
+    async purgeSessions(before) {
+      const sessionIds = purge(before)
+      if (sessionIds.length === 0) return []
+      checkpoint()
+      log({ type: 'purge', sessionIds })
+      return sessionIds
+    },
+    async listPresenterSessions() {
+      return presenterRows.all().map((row) => JSON.parse(row.record) as PresenterSessionRecord)
+    },
+    async savePresenterSession(session) {
+      savePresenter(session)
+      return log({ type: 'presenter', session })
+    },
+    async revokePresenterSessions(ids) {
+      const removed = revokePresenters(ids)
+      log({ type: 'presenters-revoked', ids: removed })
+      return removed
+    },
+    async savePresenterCode(code) {
+      purgeCodes.run(Date.now())
+      insertCode.run(code.codeHash, JSON.stringify(code), code.expiresAt)
+    },
+    async takePresenterCode(codeHash) {
+      const row = takeCode.get(codeHash, Date.now())
+      return row ? (JSON.parse(row.record) as PresenterCodeRecord) : null
+    },
     onChange(listener) {
       listeners.push(listener)
     },
@@ -369,6 +558,7 @@ export function openSqliteStore(dataDir: string): Store {
       return String(logged)
     },
     async close() {
+      clearInterval(watch)
       db.close()
     },
   }

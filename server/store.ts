@@ -6,7 +6,8 @@
 // same atomic step, and every engine (the writer's included) applies the log in order. A change
 // carries the new state of what it touched (a poll's whole record, a reaction's new count), so
 // applying it twice, or replaying from before a snapshot, leaves the same state.
-import type { PollState, SessionView } from './protocol.ts'
+import type { PollState, PresenterSessionView, SessionView } from './protocol.ts'
+import type { WindowRecord } from './questionnaires.ts'
 
 export type Session = SessionView
 
@@ -73,6 +74,22 @@ export interface ReactionCount {
   added: number
 }
 
+/**
+ * A browser or device with presenter rights (server/presenter-sessions.ts). The store keeps a
+ * hash of the token its cookie holds, never the token: a copy of the data folder signs no one in.
+ */
+export interface PresenterSessionRecord extends PresenterSessionView {
+  tokenHash: string
+}
+
+/** A one-time code that makes a presenter session (the presenter link), kept as its hash until used. */
+export interface PresenterCodeRecord {
+  codeHash: string
+  kind: PresenterSessionRecord['kind']
+  createdBy: string | null
+  expiresAt: number
+}
+
 export type Change =
   /** Answers saved; each replaces the participant's earlier one unless that one is newer. */
   | { type: 'votes'; sessionId: number; votes: Vote[] }
@@ -88,6 +105,19 @@ export type Change =
   /** A card's whole new record (moderation). */
   | { type: 'card'; sessionId: number; card: CardRecord }
   | { type: 'upvotes'; sessionId: number; upvotes: UpvoteCount[] }
+  /** A questionnaire's new window for a session (opened, closed, scheduled). */
+  | { type: 'window'; window: WindowRecord }
+  /**
+   * Everything stored under this participant id was deleted, at their request; the log before
+   * this change was cleared of it too, so every process reloads from the store.
+   */
+  | { type: 'forget'; participantId: string }
+  /** These sessions were deleted (retention), with the log before this change: reload. */
+  | { type: 'purge'; sessionIds: number[] }
+  /** A presenter session was made (it is not tied to a workshop session). */
+  | { type: 'presenter'; session: PresenterSessionRecord }
+  /** These presenter sessions were signed out (the ids the store removed). */
+  | { type: 'presenters-revoked'; ids: string[] }
   /** The log cannot vouch for what came before (it was trimmed while this process was away): reload. */
   | { type: 'gap' }
 
@@ -145,6 +175,26 @@ export interface Store {
     sessionId: number,
     upvotes: readonly { cardId: string; participantId: string; on: boolean }[],
   ): Promise<UpvoteCount[]>
+  /** Every questionnaire window of every session. */
+  loadWindows(): Promise<WindowRecord[]>
+  setWindow(window: WindowRecord): Promise<Position>
+  /**
+   * Deletes everything stored under a participant id, in every session: votes and questionnaire
+   * answers, questions and open answers (with their upvotes), upvotes given, and the log's copies.
+   */
+  forgetParticipant(participantId: string): Promise<Position>
+  /** True when anything is stored under this participant id (a personal code typed on a phone). */
+  hasParticipant(participantId: string): Promise<boolean>
+  /** Deletes every session started before `before` (ms since epoch) with all it holds; their ids. */
+  purgeSessions(before: number): Promise<number[]>
+  /** Presenter sessions that have not been signed out (expired ones may be among them). */
+  listPresenterSessions(): Promise<PresenterSessionRecord[]>
+  savePresenterSession(session: PresenterSessionRecord): Promise<Position>
+  /** Removes these presenter sessions (or all), in one step; logs and returns the ids it removed. */
+  revokePresenterSessions(ids: readonly string[] | 'all'): Promise<string[]>
+  savePresenterCode(code: PresenterCodeRecord): Promise<void>
+  /** Removes a one-time code and returns it: once, and only before it expires (null otherwise). */
+  takePresenterCode(codeHash: string): Promise<PresenterCodeRecord | null>
   /**
    * Every change from now on, in log order, from every process sharing the store (this one's
    * own too). With SQLite the listener runs before the write that made the change resolves.

@@ -41,6 +41,11 @@ export class PollTally {
     return this.answers.get(participantId)?.voteId === voteId
   }
 
+  /** Who answered, by participant id. */
+  respondents(): Iterable<string> {
+    return this.answers.keys()
+  }
+
   answerOf(participantId: string): string[] | undefined {
     return this.answers.get(participantId)?.answer
   }
@@ -56,7 +61,8 @@ export class PollTally {
 
   /** Every count (words beyond the cloud too), without hidden words: for exports. */
   allCounts(): Record<string, number> {
-    const counts: Record<string, number> = {}
+    // Keys are attendee words: no prototype, so "__proto__" or "constructor" is a word like any other.
+    const counts: Record<string, number> = Object.create(null)
     for (const [key, count] of this.counts) {
       if (!this.hiddenWords.has(key) && (count > 0 || !OPEN_KEYS.has(this.poll.kind))) counts[key] = count
     }

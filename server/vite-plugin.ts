@@ -4,7 +4,7 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Connect, ViteDevServer } from 'vite'
 import { banner } from './banner.ts'
-import { createKit } from './kit.ts'
+import { createKit, presenterBase } from './kit.ts'
 import { publicBase, readSettings } from './settings.ts'
 
 export async function attachToVite(server: ViteDevServer): Promise<void> {
@@ -12,8 +12,12 @@ export async function attachToVite(server: ViteDevServer): Promise<void> {
   if (!httpServer || !('listen' in httpServer)) return // middleware mode: nothing to attach to
   const settings = readSettings([])
   // `slidev export` runs this short-lived local server only to print the deck: let it read
-  // every session's results (for comparisons). Any other Vite server keeps the presenter rule.
-  if (process.argv.includes('export')) settings.resultsPublic = true
+  // every session's results (for comparisons), and print the join slide without a room code.
+  // Any other Vite server keeps the presenter rule.
+  if (process.argv.includes('export')) {
+    settings.resultsPublic = true
+    delete settings.roomCode
+  }
   const kit = await createKit(httpServer as HttpServer, settings, { middleware: true })
   server.middlewares.use('/__print-hold', holdWhilePrinting)
   server.middlewares.use(kit.app as unknown as Connect.NextHandleFunction)
@@ -21,9 +25,11 @@ export async function attachToVite(server: ViteDevServer): Promise<void> {
     const address = httpServer.address()
     const port = typeof address === 'object' && address ? address.port : settings.port
     kit.joinUrl = `${publicBase(settings, port)}/vote`
+    kit.presenterBase = presenterBase(settings, port)
     if (process.env.WORKSHOP_DEV) {
-      const presenterUrl = `http://localhost:${port}/present?key=${encodeURIComponent(settings.secret)}`
-      console.log(banner({ joinUrl: kit.joinUrl, presenterUrl }, settings, settings.deck))
+      void kit
+        .presenterLink()
+        .then((presenterUrl) => console.log(banner({ joinUrl: kit.joinUrl, presenterUrl }, settings, settings.deck)))
     }
   })
   httpServer.once('close', () => void kit.close())

@@ -1,10 +1,11 @@
 // Words typed by attendees: how they are folded so that one word counts once, and the one order
 // in which every view ranks them (the tally, the slide, the phone, the exports, the handout).
-// No dependencies: the phone page imports it too.
+// No dependencies but the text rules: the phone page imports it too.
+import { cleanLine } from './text.ts'
 
 /** Folds a free-text answer so "Trust ", "trust" and "TRUST" count as one word. */
 export function normaliseWord(text: string): string {
-  return text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+  return cleanLine(text).toLowerCase()
 }
 
 /** Words with their counts, most frequent first, ties in alphabetical order; at most `limit`. */

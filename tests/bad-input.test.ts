@@ -30,6 +30,7 @@ async function start(deckDir?: string): Promise<Started> {
   const settings = readSettings(['--host', '127.0.0.1', '--port', '0', '--data-dir', dir.path], {
     PRESENTER_SECRET: SECRET,
     MAX_CONNECTIONS_PER_ADDRESS: '1000',
+    PHONES_PER_ADDRESS: '1000',
   })
   const server = await startKit(settings, { deckDir })
   const port = (server.httpServer.address() as { port: number }).port

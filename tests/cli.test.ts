@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { lanAddress, ROOT } from '../server/settings.ts'
+import { signIn } from './harness/kit.ts'
 import { freePort, tempDir } from './harness/system.ts'
 
 const children: ChildProcess[] = []
@@ -82,16 +83,40 @@ describe('npm start', () => {
     const lan = lanAddress('0.0.0.0')
     // The join address is the LAN address whenever the machine has one, never only localhost.
     expect(join).toMatch(lan ? new RegExp(`^http://${lan.replaceAll('.', '\\.')}:\\d+/vote$`) : /localhost/)
-    expect(out).toMatch(/Presenter link:\s+http:\/\/localhost:\d+\/present\?key=cli-secret-long-enough/)
+    // A one-time link: the secret itself is printed nowhere.
+    const link = /Presenter link:\s+(http:\/\/localhost:\d+\/present#[A-Za-z0-9_-]{40,})\s/.exec(out)?.[1] ?? ''
+    expect(link).not.toBe('')
+    expect(out).not.toContain('cli-secret-long-enough')
     expect(out).toContain(`Results stored in`)
     expect(out).toContain('workshop.sqlite')
     expect(out).toMatch(/[▀▄█]{10,}/) // the terminal QR code
 
     const port = /localhost:(\d+)/.exec(out)?.[1]
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+    const url = `http://127.0.0.1:${port}`
+    const health = await fetch(`${url}/healthz`)
     expect(health.status).toBe(200)
-    const deck = await fetch(`http://127.0.0.1:${port}/1`)
+    const deck = await fetch(`${url}/1`)
     expect(await deck.text()).toContain('<div id="app"')
+
+    // The printed link signs one browser in; `npm run presenter -- sign-out`, run beside the
+    // server on the same data folder, signs it out of the running server.
+    const cookie = await signIn(url, link)
+    const exports = () => fetch(`${url}/api/sessions`, { headers: { cookie } }).then((response) => response.status)
+    expect(await exports()).toBe(200)
+    const another = run(['presenter', 'link', '--data-dir', dir.path, '--port', String(port)])
+    expect(await another.exited).toBe(0)
+    const second = /A new presenter link \(one use, for a day\): (\S+)/.exec(another.output())?.[1] ?? ''
+    expect(second).toMatch(new RegExp(`^http://localhost:${port}/present#`))
+    const secondCookie = await signIn(url, second)
+    const signOut = run(['presenter', 'sign-out', '--data-dir', dir.path])
+    expect(await signOut.exited).toBe(0)
+    expect(signOut.output()).toContain('Signed out all 2 presenter devices.')
+    await expect.poll(exports).toBe(401)
+    expect(await fetch(`${url}/api/sessions`, { headers: { cookie: secondCookie } }).then((r) => r.status)).toBe(401)
+    // The terminal offers a new link at once.
+    await start.until(
+      /Every presenter device is signed out\. A new presenter link \(one use\): http:\/\/localhost:\d+\/present#/,
+    )
   })
 
   it('names the fix when the port is taken', async () => {

@@ -114,3 +114,12 @@ export async function prepareDecks(): Promise<{
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   return { decks, pollsOf: (deck) => (deck === SAMPLE_DECK ? sample : workshops), browser }
 }
+
+/**
+ * Opens a new presenter link in this page, as the facilitator does, and waits until the link's
+ * page has signed the browser in and opened the presenter view.
+ */
+export async function openPresenterLink(page: Page, server: { presenterLink(): Promise<string> }): Promise<void> {
+  await page.goto(await server.presenterLink())
+  await page.waitForURL(/\/presenter\/1$/, { timeout: 15_000 })
+}

@@ -9,7 +9,7 @@ import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
 import { readSettings } from '../server/settings.ts'
-import { prepareSampleDeck, SAMPLE_DECK, SAMPLE_FILE, slideNumberOfPoll } from './deck-helpers.ts'
+import { openPresenterLink, prepareSampleDeck, SAMPLE_DECK, SAMPLE_FILE, slideNumberOfPoll } from './deck-helpers.ts'
 import { tempDir } from './harness/system.ts'
 
 const SECRET = 'deck-kinds-secret'
@@ -96,7 +96,7 @@ describe('the deck shows every kind', () => {
     expect(await poll.locator('.poll-tick').count()).toBe(0)
     // The presenter reveals from presenter mode.
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await presenter.goto(`${server.url}/present?key=${SECRET}`)
+    await openPresenterLink(presenter, server)
     await presenter.goto(`${server.url}/presenter/${await slideNumberOfPoll(DECK, 'sample-round')}`)
     await presenter.locator('[data-poll-controls="sample-round"]').getByRole('button', { name: 'Reveal' }).click()
     await expect.poll(() => poll.getByTestId('quiz-explain').textContent()).toBeTruthy()

@@ -15,7 +15,7 @@ import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import { readSettings } from '../server/settings.ts'
-import { checkedDecks, prepareDecks, settle, slideSelector, slidesOf } from './deck-helpers.ts'
+import { checkedDecks, openPresenterLink, prepareDecks, settle, slideSelector, slidesOf } from './deck-helpers.ts'
 import { seededDataDir } from './deck-seed.ts'
 
 const SECRET = 'overflow-presenter-secret'
@@ -200,7 +200,7 @@ describe('every slide fits its frame', () => {
         // projector shows what the room sees (and the comparison with earlier sessions).
         for (const context of [audience, presenter]) {
           const login = await context.newPage()
-          await login.goto(`${server.url}/present?key=${SECRET}`)
+          await openPresenterLink(login, server)
           await login.close()
         }
         const all = slides.map((slide) => slide.no)

@@ -18,6 +18,7 @@ import type { PollDefinition } from '../server/poll-definition.ts'
 import type { CardView, ClientToServerEvents, ServerToClientEvents } from '../server/protocol.ts'
 import { ROOT, readSettings } from '../server/settings.ts'
 import {
+  openPresenterLink,
   prepareSampleDeck,
   SAMPLE_DECK,
   SAMPLE_FILE,
@@ -117,7 +118,7 @@ async function showQuestions(page: Page) {
 
 async function presenterAt(no: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  await page.goto(`${server.url}/present?key=${SECRET}`)
+  await openPresenterLink(page, server)
   await page.goto(`${server.url}/presenter/${no}`)
   return page
 }
@@ -352,7 +353,7 @@ describe('a realistic room, photographed', () => {
       const texts = await page.locator('.slidev-page:visible [data-card] .text').allTextContents()
       expect(texts[0]).toContain('which hat I am wearing')
       const presenter = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-      await presenter.goto(room.presenterUrl)
+      await openPresenterLink(presenter, room)
       await presenter.goto(`${room.url}/presenter/${shots[0]?.[1]}`)
       await presenter.locator('[data-question-controls] [data-moderate]').first().waitFor()
       await presenter.screenshot({ path: join(SHOTS, 'questions-presenter.png') })

@@ -7,7 +7,7 @@ import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { buildDeck, deckIsStale, deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import { readSettings, SLIDES_DIR } from '../server/settings.ts'
-import { slideNumberOfPoll } from './deck-helpers.ts'
+import { openPresenterLink, slideNumberOfPoll } from './deck-helpers.ts'
 import { tempDir } from './harness/system.ts'
 
 const SECRET = 'e2e-presenter-secret'
@@ -38,7 +38,7 @@ describe('the live poll loop in a browser', () => {
   it('a phone votes and the poll slide shows it', async () => {
     // The facilitator: presenter link, then the poll slide in presenter mode, then "Open voting".
     const presenter = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    await presenter.goto(`${server.url}/present?key=${SECRET}`)
+    await openPresenterLink(presenter, server)
     await presenter.goto(`${server.url}/presenter/${pollSlide}`)
     const controls = presenter.locator('[data-poll-controls="hat-start"]') // under the slide, in the presenter pane
     await controls.getByText('Voting closed').waitFor({ timeout: 15_000 }) // connected and in sync

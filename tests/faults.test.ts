@@ -30,7 +30,13 @@ afterEach(() => {
 })
 
 function startServerProcess(env: Record<string, string>): ServerProcess {
-  return spawnServer({ PRESENTER_SECRET: SECRET, MAX_CONNECTIONS_PER_ADDRESS: '1000', ...env })
+  // Every phone is 127.0.0.1: the per-address limits are sized for that (tests/limits.test.ts tests them).
+  return spawnServer({
+    PRESENTER_SECRET: SECRET,
+    MAX_CONNECTIONS_PER_ADDRESS: '1000',
+    PHONES_PER_ADDRESS: '1000',
+    ...env,
+  })
 }
 
 async function pollOptions(url: string): Promise<string[]> {

@@ -74,21 +74,40 @@ describe('phone page', () => {
 })
 
 describe('presenter link', () => {
-  it('refuses a wrong key', async () => {
-    const response = await fetch(`${server.url}/present?key=wrong`, { redirect: 'manual' })
+  const exchange = (code: string) =>
+    fetch(`${server.url}/api/presenter/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+    })
+
+  it('refuses a made-up code, and the old ?key= link does nothing', async () => {
+    const response = await exchange('a-made-up-code-that-is-long-enough')
     expect(response.status).toBe(403)
     expect(response.headers.get('set-cookie')).toBeNull()
+    expect((await response.json()).error).toMatch(/npm run presenter -- link/)
+    // The page at /present takes nothing from the query: the secret in a URL signs no one in.
+    const old = await fetch(`${server.url}/present?key=${SECRET}`, { redirect: 'manual' })
+    expect(old.status).toBe(200)
+    expect(old.headers.get('set-cookie')).toBeNull()
   })
 
-  it('trades the right key for an HttpOnly cookie that makes a deck the presenter', async () => {
-    const response = await fetch(`${server.url}/present?key=${SECRET}`, { redirect: 'manual' })
-    expect(response.status).toBe(302)
-    expect(response.headers.get('location')).toBe('/presenter/1')
+  it('trades a one-time link for an HttpOnly session cookie that makes a deck the presenter, once', async () => {
+    const link = await server.presenterLink()
+    expect(link).toMatch(/^http:\/\/localhost:\d+\/present#[A-Za-z0-9_-]{40,}$/)
+    expect(link).not.toContain(SECRET)
+    const code = new URL(link).hash.slice(1)
+    const response = await exchange(code)
+    expect(response.status).toBe(201)
     const cookie = response.headers.get('set-cookie') ?? ''
     expect(cookie).toMatch(/HttpOnly/i)
+    expect(cookie).toMatch(/SameSite=Strict/i)
+    expect(cookie).not.toContain(SECRET)
     const deck = server.connect({ role: 'deck' }, { extraHeaders: { cookie: cookie.split(';')[0] ?? '' } })
     const state = await new Promise<{ presenter: boolean }>((resolve) => deck.on('sync', resolve))
     expect(state.presenter).toBe(true)
+    // The same link again: worth nothing.
+    expect((await exchange(code)).status).toBe(403)
   })
 })
 

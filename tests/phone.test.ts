@@ -68,7 +68,8 @@ describe('the phone page, kind by kind', () => {
     expect(await input.getAttribute('maxlength')).toBe('30')
     await input.fill('<b>Honest</b>')
     await page.getByRole('button', { name: 'Send' }).click()
-    await expect.poll(status).toBe('You said "<b>honest</b>". Send another to change it.')
+    // The word is isolated (first-strong isolates) from the sentence around it.
+    await expect.poll(status).toBe('You said "\u2068<b>honest</b>\u2069". Send another to change it.')
     expect(await page.locator('#status b').count()).toBe(0)
     await close('word')
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import quizAnswerSetup, { stripQuizAnswers } from '../slides/setup/preparser.ts'
+import presenterContentSetup, { presenterOnlyContent, stripQuizAnswers } from '../slides/setup/preparser.ts'
 
 const strip = (text: string) => {
   const lines = text.split('\n')
@@ -40,8 +40,20 @@ describe('stripping quiz answers from what Slidev builds', () => {
   })
 
   it('applies only when Slidev builds (with a mode), so the server keeps the answers', () => {
-    expect(quizAnswerSetup({ mode: 'build' })).toHaveLength(1)
-    expect(quizAnswerSetup({ mode: 'export' })).toHaveLength(1)
-    expect(quizAnswerSetup({})).toEqual([])
+    // Quiz answers and presenter-only slides, in the dev server, the build and the export.
+    expect(presenterContentSetup({ mode: 'build' })).toHaveLength(2)
+    expect(presenterContentSetup({ mode: 'export' })).toHaveLength(2)
+    expect(presenterContentSetup({})).toEqual([])
+  })
+})
+
+describe('presenter-only slides in what Slidev builds', () => {
+  it('keep their place but neither their content nor their title', () => {
+    const frontmatter: Record<string, unknown> = { presenterOnly: true, layout: 'default' }
+    expect(presenterOnlyContent('# Answer key\n\nRound 1: leader hat.', frontmatter)).toBe('<PresenterOnly />')
+    expect(frontmatter.title).toBe('Presenter only')
+    const other: Record<string, unknown> = { layout: 'default' }
+    expect(presenterOnlyContent('# For the room', other)).toBeUndefined()
+    expect(other).toEqual({ layout: 'default' })
   })
 })

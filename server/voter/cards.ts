@@ -98,12 +98,12 @@ export function cardList(kind: 'question' | 'answer', status: () => HTMLElement)
     if (isMine(card.id)) tags.push(['you', 'Yours'])
     if (waiting) tags.push(['wait', 'Waiting for the facilitator'])
     item.className = `card${card.answered ? ' answered' : ''}${card.pinned ? ' pinned' : ''}`
-    const text = el('p', { id: `card-${card.id}`, className: 'card-text', textContent: card.text })
+    const text = el('p', { id: `card-${card.id}`, className: 'card-text', dir: 'auto', textContent: card.text })
     const meta = el(
       'p',
       { className: 'card-meta' },
       ...tags.map(([tone, label]) => el('span', { className: `tag ${tone}`, textContent: label })),
-      ...(kind === 'question' ? [el('span', { textContent: card.name || 'Anonymous' })] : []),
+      ...(kind === 'question' ? [el('span', { dir: 'auto', textContent: card.name || 'Anonymous' })] : []),
     )
     body.replaceChildren(text, meta)
     vote.hidden = waiting

@@ -6,15 +6,28 @@ import { HATS, type HatKind, hatOf, svgMarkup } from '../../components/drawings.
 import { orderAnswers, orderQuestions, placedItems, readKey, roomOrder } from '../answers.ts'
 import { LIMITS } from '../limits.ts'
 import type { Ack, CardView, PollView, Takeaway, VotePayload } from '../protocol.ts'
+import { isolate } from '../text.ts'
 import { rankWords } from '../words.ts'
 import { applyCards, syncCards } from './cards.ts'
 import { receive, showCountdown, timeToAnswer } from './countdown.ts'
 import { $, announce, el, form, randomId } from './dom.ts'
 import { matrix } from './matrix.ts'
 import { openAnswers } from './open-answers.ts'
+import {
+  atFirst,
+  currentQuestion,
+  isQuestion,
+  mountQuestionnaires,
+  move,
+  note,
+  offer,
+  progressLine,
+  sessionOf,
+  showDone,
+} from './questionnaire.ts'
 import { mountQuestions } from './questions.ts'
 import { ranking } from './ranking.ts'
-import { sendWithRetry, socket } from './socket.ts'
+import { becomeParticipant, joinRoom, myCode, NOT_SENT, sendWithRetry, socket } from './socket.ts'
 
 const polls = new Map<string, PollView>()
 let mine: Record<string, string[]> = {}
@@ -75,13 +88,14 @@ const labelOf = (poll: PollView, id: string) => poll.options.find((option) => op
 function answeredText(poll: PollView): string {
   const answer = mine[poll.id]
   if (!answer) return ''
+  if (isQuestion(poll)) return 'Saved. Change it, or tap Next.'
   if (poll.kind === 'quiz' && poll.revealed && poll.correct) {
     // A suggested answer, not a score: the screen shows the reasoning and the other case.
     return poll.correct.includes(answer[0] ?? '')
       ? 'You picked the suggested answer. The other case is on the screen.'
       : `The suggested answer was ${poll.correct.map((id) => labelOf(poll, id)).join(' or ')}. Your pick has a case too: see the screen.`
   }
-  if (poll.kind === 'words') return `You said "${answer[0]}". Send another to change it.`
+  if (poll.kind === 'words') return `You said "${isolate(answer[0] ?? '')}". Send another to change it.`
   if (poll.kind === 'steps') return 'Saved. Open "My takeaway" at the end to keep them.'
   if (poll.kind === 'ranking') return 'Your order counted. Tap to change it and send again.'
   if (poll.kind === 'matrix') return 'Your places counted. Move any and send again.'
@@ -173,7 +187,7 @@ function build(poll: PollView): HTMLElement[] {
       ]
     }
     case 'text':
-      return openAnswers(poll)
+      return isQuestion(poll) ? note(poll, mine[poll.id], vote) : openAnswers(poll)
     case 'ranking':
       return ranking(poll, mine[poll.id], vote)
     case 'matrix':
@@ -213,12 +227,16 @@ const asTiles = (poll: PollView) =>
   poll.kind === 'quiz' && poll.options.length <= 4 && poll.options.every((option) => hatOf(option.label))
 
 function render(): void {
-  const poll = currentPoll()
-  showCountdown(poll)
+  // A live poll comes first; a questionnaire the attendee is answering waits where it was.
+  const live = currentPoll()
+  const poll = live ?? currentQuestion() ?? undefined
+  const done = !live && showDone()
+  showCountdown(live)
   $('poll').hidden = !poll
-  $('waiting').hidden = Boolean(poll)
+  $('qnav').hidden = !poll || !!live
+  $('waiting').hidden = $('qlist').hidden = Boolean(poll) || done
   if (!poll) {
-    if (shownKey) {
+    if (shownKey && !shownKey.includes('/')) {
       setStatus('Voting closed.')
       announce('Voting closed. Wait for the next question.')
     }
@@ -229,7 +247,8 @@ function render(): void {
   if (key !== shownKey) {
     const sameQuestion = shownKey.startsWith(`${poll.id}:`)
     shownKey = key
-    $('hint').textContent = HINTS[poll.kind]
+    $('hint').textContent = isQuestion(poll) ? progressLine() : HINTS[poll.kind]
+    ;($('qback') as HTMLButtonElement).disabled = atFirst()
     $('question').textContent = poll.question
     $('options').className = `options kind-${poll.kind}${asTiles(poll) ? ' tiles' : ''}`
     $('wall').replaceChildren()
@@ -238,6 +257,7 @@ function render(): void {
     if (!sameQuestion) announce(`New question: ${poll.question}${timeToAnswer(poll)}`)
     else if (poll.revealed) announce('The answer is revealed.')
   }
+  $('qnext').textContent = mine[poll.id] ? 'Next' : 'Skip'
   refresh(poll)
 }
 
@@ -247,12 +267,20 @@ async function send(pollId: string, answer: VotePayload['answer']): Promise<bool
   sending = true
   render()
   setStatus('Sending…')
+  const sessionId = pollId.includes('/') ? sessionOf() : undefined
   const result = await sendWithRetry<Ack<{ answer: string[] }>>(
-    () => socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId }),
+    () => socket.timeout(8000).emitWithAck('vote', { pollId, answer, voteId, ...(sessionId ? { sessionId } : {}) }),
     () => setStatus('Still sending… (the connection is slow)'),
   )
   sending = false
-  const poll = polls.get(pollId)
+  const poll = polls.get(pollId) ?? currentQuestion()
+  if (result?.ok && poll && isQuestion(poll)) {
+    mine[pollId] = result.answer
+    // Moving on is what a person sees; a screen reader hears that it was saved.
+    move(1)
+    announce('Saved.')
+    return true
+  }
   if (result?.ok && poll) {
     mine[pollId] = result.answer
     setStatus(answeredText(poll), 'ok')
@@ -320,7 +348,7 @@ async function showTakeaway(): Promise<void> {
   if (steps?.length)
     blocks.push(
       el('h3', { textContent: 'My action steps' }),
-      el('ol', {}, ...steps.map((step) => el('li', { textContent: step }))),
+      el('ol', {}, ...steps.map((step) => el('li', { dir: 'auto', textContent: step }))),
     )
   for (const poll of all) {
     if (poll.tally.total === 0 && !answers[poll.id]) continue
@@ -332,6 +360,18 @@ async function showTakeaway(): Promise<void> {
       el('h3', { textContent: 'Questions from the room' }),
       el('ul', {}, ...questions.map((card) => cardLine(card, result.myCards))),
     )
+  for (const { title, questions } of result.questionnaires) {
+    blocks.push(el('h3', { textContent: title }))
+    for (const question of questions) {
+      const answer = answers[question.id]
+      if (answer)
+        blocks.push(
+          el('p', { textContent: question.question }),
+          el('p', { className: 'mine', textContent: mineText(question, answer) }),
+        )
+    }
+  }
+  blocks.push(yourData())
   blocks.push(
     el('button', {
       type: 'button',
@@ -348,9 +388,54 @@ async function showTakeaway(): Promise<void> {
   page.replaceChildren(...blocks)
 }
 
+/**
+ * The personal code (to carry on from another device, typed here) and deleting everything
+ * stored under it. Not printed: the code is what links a person's answers.
+ */
+function yourData(): HTMLElement {
+  const status = el('p', { className: 'status', role: 'status' })
+  const code = el('input', { type: 'text', id: 'code', autocomplete: 'off', autocapitalize: 'characters' })
+  const ask = async <T>(reply: Promise<Ack<T>>, then: (result: T) => void) => {
+    const result = await reply.catch(() => null)
+    if (result?.ok) then(result)
+    else status.textContent = result?.error ?? NOT_SENT
+  }
+  return el(
+    'section',
+    { className: 'no-print' },
+    el('h3', { textContent: 'Your personal code' }),
+    el('p', { className: 'code', textContent: myCode() }),
+    el('p', {
+      className: 'hint',
+      textContent:
+        'It links your answers before, during and after the session, without your name. To carry on from another device, type it there, here:',
+    }),
+    form(
+      () => ask(socket.timeout(8000).emitWithAck('code', { code: code.value }), (r) => becomeParticipant(r.code)),
+      el('label', { htmlFor: 'code', textContent: 'A code from your other device' }),
+      code,
+      el('button', { type: 'submit', className: 'button', textContent: 'Carry on with this code' }),
+    ),
+    status,
+    el('h3', { textContent: 'Your data' }),
+    el('p', {
+      className: 'hint',
+      textContent: 'Deletes every answer, question and upvote stored under your code, in every session, for good.',
+    }),
+    el('button', {
+      type: 'button',
+      className: 'button danger',
+      textContent: 'Delete my data',
+      onclick: () =>
+        confirm('Delete everything stored under your code? This cannot be undone.') &&
+        ask(socket.timeout(8000).emitWithAck('forget', { confirm: true }), () => becomeParticipant(null)),
+    }),
+  )
+}
+
 /** A card as a line of a list: its text (as text), its votes, and whether it is yours. */
 const cardLine = (card: CardView, mine: string[]) =>
-  el('li', { textContent: `${card.text} (${card.upvotes})${mine.includes(card.id) ? ' · yours' : ''}` })
+  el('li', { textContent: `${isolate(card.text)} (${card.upvotes})${mine.includes(card.id) ? ' · yours' : ''}` })
 
 /** Your own answer in words: a ranking's order, a 2×2's points, or the options' labels. */
 function mineText(poll: PollView, answer: string[]): string {
@@ -383,7 +468,7 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
     )
     lines.push(el('ul', {}, ...wall.map((card) => cardLine(card, result.myCards))))
   } else if (poll.kind === 'words') {
-    const top = rankWords(tally.counts, 12).map(([word, n]) => `${word} (${n})`)
+    const top = rankWords(tally.counts, 12).map(([word, n]) => `${isolate(word)} (${n})`)
     lines.push(el('p', { textContent: top.join(' · ') }))
   } else {
     for (const option of poll.options) {
@@ -409,11 +494,28 @@ function resultLines(poll: Takeaway['polls'][number], answer: string[] | undefin
 
 window.addEventListener('hashchange', () => void showTakeaway())
 socket.on('connect', () => void showTakeaway())
-socket.on('connect', () => setConnection(true, 'Connected'))
+socket.on('connect', () => {
+  setConnection(true, 'Connected')
+  $('room').hidden = true
+})
 socket.on('disconnect', () => setConnection(false, 'Reconnecting…'))
 socket.on('connect_error', (error) => {
   setConnection(false, 'Reconnecting…')
   $('conn').title = error.message
+  // Refused: come back when the server says (many phones joining at once, too many wrong room
+  // codes), or ask for the room code (again, if this one was wrong). A lost network retries by itself.
+  const { retryAfterMs, room } = (error as { data?: { retryAfterMs?: number; room?: string } }).data ?? {}
+  if (!socket.active && (retryAfterMs || room === 'wait')) setTimeout(() => socket.connect(), retryAfterMs ?? 60_000)
+  if (!room) return
+  $('main').hidden = true
+  $('room').hidden = false
+  $('room-status').textContent = room === 'needed' ? '' : error.message
+  if (room === 'needed') $<HTMLInputElement>('room-code').focus()
+})
+$('room').addEventListener('submit', (event) => {
+  event.preventDefault()
+  $('room-status').textContent = 'Joining…'
+  joinRoom($<HTMLInputElement>('room-code').value)
 })
 socket.on('sync', (state) => {
   polls.clear()
@@ -422,6 +524,7 @@ socket.on('sync', (state) => {
     receive(poll)
   }
   mine = state.mine ?? {}
+  offer(state.questionnaires)
   shownKey = ''
   syncCards(state)
   render()
@@ -432,7 +535,10 @@ socket.on('poll:state', (poll) => {
   render()
 })
 socket.on('cards', applyCards)
+// Everything under this id was deleted (here or on another device with the code): start afresh.
+socket.on('forgotten', () => becomeParticipant(null))
 socket.on('rejected', ({ error }) => setStatus(error, 'bad'))
 
 $('logo').innerHTML = $('waiting-art').innerHTML = hatPicture('both').outerHTML
 mountQuestions()
+mountQuestionnaires(() => mine, render)

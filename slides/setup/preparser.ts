@@ -1,3 +1,4 @@
+// What the built deck must not carry (notes are left out by `slidev build --without-notes`).
 // Quiz answers are declared next to their poll (`correct:` and `explain:` in the slide's
 // frontmatter) but must not reach attendees before the reveal, and Slidev ships each slide's raw
 // frontmatter in the deck. This drops those entries from the lines Slidev builds the deck from.
@@ -26,7 +27,22 @@ export function stripQuizAnswers(lines: string[]): void {
   }
 }
 
-export default function quizAnswerSetup({ mode }: { mode?: string } = {}) {
+/**
+ * A slide with `presenterOnly: true` in its own frontmatter is the presenter's: the deck keeps
+ * its place (the windows stay in step) but shows the room a holding slide; its content reaches
+ * the presenter view from the server (server/presenter-notes.ts), never the built deck.
+ */
+export function presenterOnlyContent(_content: string, frontmatter: Record<string, unknown>): string | undefined {
+  if (frontmatter.presenterOnly !== true) return undefined
+  // Slidev titles a slide by its first heading, and the title is in the built deck: not this one's.
+  frontmatter.title = 'Presenter only'
+  return '<PresenterOnly />'
+}
+
+export default function presenterContentSetup({ mode }: { mode?: string } = {}) {
   if (!mode) return []
-  return [{ name: 'workshop-kit:strip-quiz-answers', transformRawLines: stripQuizAnswers }]
+  return [
+    { name: 'workshop-kit:strip-quiz-answers', transformRawLines: stripQuizAnswers },
+    { name: 'workshop-kit:presenter-only-slides', transformSlide: presenterOnlyContent },
+  ]
 }

@@ -82,3 +82,26 @@ export function chosenOption(value: unknown): string | undefined {
 let counter = 0
 /** A fresh vote id, as a phone makes one per tap. */
 export const voteId = () => `vote-${Date.now().toString(36)}-${++counter}`
+
+/**
+ * A phone joining as the phone page does (server/voter/main.ts): a refusal that says when to come
+ * back (many phones joining from one address) is followed, after that time; any other refusal
+ * fails. Resolves with the client, its first sync and how often it was told to wait.
+ */
+export function joinLikeAPhone(
+  url: string,
+  auth: Record<string, unknown>,
+  options: Parameters<typeof io>[1] = {},
+): Promise<{ client: Client; state: SyncPayload; retries: number }> {
+  const client = connect(url, auth, options)
+  let retries = 0
+  return new Promise((resolve, reject) => {
+    client.once('sync', (state) => resolve({ client, state, retries }))
+    client.on('connect_error', (error) => {
+      const retryAfterMs = (error as { data?: { retryAfterMs?: number } }).data?.retryAfterMs
+      if (!retryAfterMs) return reject(error)
+      retries++
+      setTimeout(() => client.connect(), retryAfterMs)
+    })
+  })
+}

@@ -3,7 +3,8 @@
 import type { AddressInfo } from 'node:net'
 import { startKit } from '../../server/kit.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../../server/poll-definition.ts'
-import { readSettings } from '../../server/settings.ts'
+import type { FollowUp } from '../../server/questionnaire-definition.ts'
+import { readSettings, type Settings } from '../../server/settings.ts'
 import { connect } from './clients.ts'
 
 export const SECRET = 'test-presenter-secret'
@@ -80,20 +81,54 @@ export const VOICE_POLLS: PollDefinition[] = [
 ].map((poll) => PollDefinitionSchema.parse(poll))
 
 /** The kit in this process, as `npm start` assembles it, on a random loopback port. */
-export async function startTestServer(options: { dataDir: string; polls?: PollDefinition[]; resultsPublic?: boolean }) {
+export async function startTestServer(options: {
+  dataDir: string
+  polls?: PollDefinition[]
+  followUp?: FollowUp
+  resultsPublic?: boolean
+  retentionDays?: number
+  /** Settings as `npm start` would read them from these environment variables (ROOM_CODE, …). */
+  env?: Record<string, string>
+}) {
   const settings = {
-    ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir]),
+    ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir], {
+      ...process.env,
+      ...options.env,
+    }),
     secret: SECRET,
     ...(options.resultsPublic ? { resultsPublic: true } : {}),
-  }
-  const server = await startKit(settings, { polls: options.polls ?? [HAT_POLL] })
+    ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+  } satisfies Settings
+  const server = await startKit(settings, { polls: options.polls ?? [HAT_POLL], followUp: options.followUp })
   server.joinUrl = 'http://192.0.2.1:3030/vote'
   const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`
   return {
     url,
     engine: server.engine,
     store: server.store,
+    io: server.io,
+    presenters: server.presenters,
+    /** A new one-time presenter link (on localhost, as `npm start` prints it). */
+    presenterLink: () => server.presenterLink(),
+    /** Signs in as a browser would with a new presenter link: the presenter session's cookie. */
+    signIn: async () => signIn(url, await server.presenterLink()),
     connect: (auth: Record<string, unknown>, extra: Parameters<typeof connect>[2] = {}) => connect(url, auth, extra),
     close: () => server.close(),
   }
+}
+
+/**
+ * What the presenter link's page does: sends the code from the link's #fragment, and returns the
+ * presenter session's cookie (`name=value`) it gets back. `url`: where to send it (the link's own
+ * server by default).
+ */
+export async function signIn(url: string, link: string, headers: Record<string, string> = {}): Promise<string> {
+  const code = new URL(link).hash.slice(1)
+  const response = await fetch(`${url}/api/presenter/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ code }),
+  })
+  if (response.status !== 201) throw new Error(`sign-in refused: ${response.status} ${await response.text()}`)
+  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
 }

@@ -1,7 +1,15 @@
 // What every store promises the engine (server/store.ts), as one suite that runs against SQLite
 // (tests/store.test.ts) and against a real Redis (tests/scale/store-redis.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type CardRecord, type Change, isAfter, type Position, type Store, type Vote } from '../../server/store.ts'
+import {
+  type CardRecord,
+  type Change,
+  isAfter,
+  type Position,
+  type PresenterSessionRecord,
+  type Store,
+  type Vote,
+} from '../../server/store.ts'
 
 export interface StoreUnderTest {
   /** A store on fresh, empty storage. */
@@ -32,6 +40,16 @@ const card = (id: string, participantId: string, pollId: string | null = null): 
   status: 'shown',
   pinned: false,
   answered: false,
+})
+
+const presenter = (id: string): PresenterSessionRecord => ({
+  id,
+  tokenHash: `hash-of-${id}`,
+  kind: 'link',
+  label: 'Chrome on Linux',
+  createdAt: 1,
+  expiresAt: 4_000_000_000_000,
+  createdBy: null,
 })
 
 /** Every change the store logs from now on, with its position. */
@@ -210,6 +228,120 @@ export function storeContract(name: string, underTest: () => StoreUnderTest): vo
       const again = await reopen()
       expect((await again.currentSession()).id).toBe(second.id)
       expect([await again.loadSession(first.id), await again.loadSession(second.id)]).toEqual(before)
+    })
+
+    it('keeps questionnaire windows for every session, and logs each change', async () => {
+      const first = await store.currentSession()
+      const second = await store.startSession('Next group')
+      const log = record(store)
+      await store.position()
+      const prework = { sessionId: second.id, questionnaireId: 'pre-work', opensAt: 10, closesAt: null }
+      const pulse = { sessionId: first.id, questionnaireId: 'pulse-1w', opensAt: 20, closesAt: 90 }
+      await store.setWindow(prework)
+      await store.setWindow(pulse)
+      await store.setWindow({ ...prework, closesAt: 50 })
+      await logged(log, 3)
+      expect(log.changes.at(-1)).toEqual({ type: 'window', window: { ...prework, closesAt: 50 } })
+      const windows = await (await reopen()).loadWindows()
+      expect(windows.sort((a, b) => a.sessionId - b.sessionId)).toEqual([pulse, { ...prework, closesAt: 50 }])
+    })
+
+    it("forgets a participant everywhere: answers, questions and their upvotes, upvotes given; nobody else's", async () => {
+      const first = await store.currentSession()
+      await store.saveVotes([vote(first.id, 'gone', 'leading'), vote(first.id, 'stays', 'managing')])
+      await store.saveVotes([vote(first.id, 'gone', '7', 2, 'pulse-1w/confidence')])
+      await store.saveCards(first.id, [card('mine01', 'gone'), card('theirs', 'stays')])
+      await store.saveUpvotes(first.id, [
+        { cardId: 'theirs', participantId: 'gone', on: true },
+        { cardId: 'mine01', participantId: 'stays', on: true },
+        { cardId: 'theirs', participantId: 'other', on: true },
+      ])
+      const second = await store.startSession('Next group')
+      await store.saveVotes([vote(second.id, 'gone', 'leading')])
+      expect(await store.hasParticipant('gone')).toBe(true)
+      const log = record(store)
+      await store.position()
+      await store.forgetParticipant('gone')
+      await logged(log, 1)
+      expect(log.changes).toEqual([{ type: 'forget', participantId: 'gone' }])
+      const again = await reopen()
+      expect(await again.hasParticipant('gone')).toBe(false)
+      expect(await again.hasParticipant('stays')).toBe(true)
+      expect(await again.hasParticipant('other')).toBe(true)
+      const snapshot = await again.loadSession(first.id)
+      expect(snapshot.votes.map((v) => v.participantId)).toEqual(['stays'])
+      expect(snapshot.cards.map((c) => c.id)).toEqual(['theirs'])
+      expect(snapshot.upvotes).toEqual([{ cardId: 'theirs', participantId: 'other' }])
+      expect((await again.loadSession(second.id)).votes).toEqual([])
+    })
+
+    it('purges sessions started before a moment, with everything in them, and logs it', async () => {
+      const old = await store.currentSession()
+      await store.saveVotes([vote(old.id, 'a', 'leading')])
+      await store.saveCards(old.id, [card('q1xxxx', 'a')])
+      await store.saveUpvotes(old.id, [{ cardId: 'q1xxxx', participantId: 'b', on: true }])
+      await store.addReactions(old.id, [{ pollId: 'vibe', emoji: '👍', count: 2 }])
+      await store.setWindow({ sessionId: old.id, questionnaireId: 'pre-work', opensAt: 1, closesAt: null })
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      const cutoff = Date.now()
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      const recent = await store.startSession('Recent')
+      await store.saveVotes([vote(recent.id, 'a', 'managing')])
+      await store.setWindow({ sessionId: recent.id, questionnaireId: 'pre-work', opensAt: 2, closesAt: null })
+      const log = record(store)
+      await store.position()
+      expect(await store.purgeSessions(cutoff)).toEqual([old.id])
+      expect(await store.purgeSessions(cutoff)).toEqual([])
+      await logged(log, 1)
+      expect(log.changes).toEqual([{ type: 'purge', sessionIds: [old.id] }])
+      const again = await reopen()
+      expect((await again.listSessions()).map((session) => session.name)).toEqual(['Recent'])
+      expect((await again.currentSession()).id).toBe(recent.id)
+      expect(await again.loadWindows()).toEqual([
+        { sessionId: recent.id, questionnaireId: 'pre-work', opensAt: 2, closesAt: null },
+      ])
+      expect(await again.hasParticipant('b')).toBe(false)
+      expect((await again.loadSession(old.id)).votes).toEqual([])
+      // Purging the session being run leaves an empty store; the next one starts afresh.
+      expect(await again.purgeSessions(Date.now() + 1)).toEqual([recent.id])
+      expect((await again.currentSession()).id).toBeGreaterThan(recent.id)
+    })
+
+    it('keeps presenter sessions and one-time codes; every store on the storage hears of a sign-out', async () => {
+      const mine = record(store)
+      await store.position()
+      // Another process, or the presenter command run beside the server on the same data folder.
+      const other = await reopen()
+      await other.position()
+      await store.savePresenterSession(presenter('s1'))
+      await store.savePresenterSession({ ...presenter('s2'), kind: 'paired', createdBy: 's1' })
+      expect((await other.listPresenterSessions()).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+        presenter('s1'),
+        { ...presenter('s2'), kind: 'paired', createdBy: 's1' },
+      ])
+      const soon = Date.now() + 60_000
+      await store.savePresenterCode({ codeHash: 'code-1', kind: 'link', createdBy: null, expiresAt: soon })
+      await store.savePresenterCode({ codeHash: 'code-old', kind: 'link', createdBy: null, expiresAt: Date.now() - 1 })
+      // A code works once, from any process, and never once it has expired.
+      expect(await other.takePresenterCode('code-1')).toEqual({
+        codeHash: 'code-1',
+        kind: 'link',
+        createdBy: null,
+        expiresAt: soon,
+      })
+      expect(await store.takePresenterCode('code-1')).toBeNull()
+      expect(await store.takePresenterCode('code-old')).toBeNull()
+      expect(await store.takePresenterCode('never-made')).toBeNull()
+      expect(await other.revokePresenterSessions(['s1', 'no-such-session'])).toEqual(['s1'])
+      expect(await other.revokePresenterSessions('all')).toEqual(['s2'])
+      expect(await other.revokePresenterSessions('all')).toEqual([])
+      expect(await (await reopen()).listPresenterSessions()).toEqual([])
+      await expect
+        .poll(() => mine.changes.filter((change) => change.type === 'presenters-revoked' && change.ids.length))
+        .toEqual([
+          { type: 'presenters-revoked', ids: ['s1'] },
+          { type: 'presenters-revoked', ids: ['s2'] },
+        ])
     })
 
     it('logs every change in order, with the new state it made, to every store on the same storage', async () => {

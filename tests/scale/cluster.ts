@@ -9,7 +9,13 @@ import { stopChildren } from '../harness/system.ts'
 export function redisPerTest(secret: string) {
   const cluster = {
     redis: undefined as unknown as RedisServer,
-    env: () => ({ REDIS_URL: cluster.redis.url, PRESENTER_SECRET: secret, MAX_CONNECTIONS_PER_ADDRESS: '10000' }),
+    // Every phone here is 127.0.0.1: the per-address limits are sized for that (tests/limits.test.ts tests them).
+    env: () => ({
+      REDIS_URL: cluster.redis.url,
+      PRESENTER_SECRET: secret,
+      MAX_CONNECTIONS_PER_ADDRESS: '10000',
+      PHONES_PER_ADDRESS: '10000',
+    }),
   }
   beforeEach(async () => {
     cluster.redis = await RedisServer.start()
