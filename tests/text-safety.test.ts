@@ -17,12 +17,20 @@ import { loadActionPrompts, loadCheckRows, loadFurtherReading } from '../handout
 import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
 import { PollDefinitionSchema, parseAnswer } from '../server/poll-definition.ts'
-import { loadPolls } from '../server/polls.ts'
 import { sessionResults } from '../server/results.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
+import { readSettings } from '../server/settings.ts'
 import { PollTally } from '../server/tally.ts'
 import { cleanLine, isInvisible } from '../server/text.ts'
-import { openPresenterLink, settle, slideNumberOfPoll, slideNumberWith } from './deck-helpers.ts'
+import {
+  openPresenterLink,
+  pollsOfDeck,
+  prepareSampleDeck,
+  SAMPLE_DECK,
+  SAMPLE_FILE,
+  settle,
+  slideNumberOfPoll,
+  slideNumberWith,
+} from './deck-helpers.ts'
 import { closeClients, connect, synced, voteId } from './harness/clients.ts'
 import { tempDir } from './harness/system.ts'
 
@@ -65,12 +73,14 @@ describe('on every surface', () => {
   let wordsPoll: string
   beforeAll(async () => {
     dir = tempDir()
+    // The workshops have no word cloud: the kit's sample deck has one of every kind.
+    const polls = await prepareSampleDeck()
     server = await startKit(
       { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
-      { deckDir: deckOutDir('workshop') },
+      { deckDir: deckOutDir(SAMPLE_DECK), polls },
     )
     url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`
-    wordsPoll = (await loadPolls(SLIDES_DIR)).find((poll) => poll.kind === 'words')?.id ?? ''
+    wordsPoll = polls.find((poll) => poll.kind === 'words')?.id ?? ''
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   })
   afterAll(async () => {
@@ -135,9 +145,8 @@ describe('on every surface', () => {
   })
 
   it('the slide, the presenter view and the phone show the words and questions as typed, isolated', async () => {
-    const workshop = join(SLIDES_DIR, 'workshop.md')
-    const cloudSlide = await slideNumberOfPoll(workshop, wordsPoll)
-    const questionsSlide = await slideNumberWith(workshop, '<Questions')
+    const cloudSlide = await slideNumberOfPoll(SAMPLE_FILE, wordsPoll)
+    const questionsSlide = await slideNumberWith(SAMPLE_FILE, '<Questions')
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
     const projector = await context.newPage()
     await projector.goto(`${url}/${cloudSlide}`)
@@ -179,8 +188,8 @@ describe('on every surface', () => {
   })
 
   it('the printed handout shows them as typed', async () => {
-    const deck = await loadDeck('workshop')
-    const polls = await loadPolls(SLIDES_DIR)
+    const deck = await loadDeck(SAMPLE_DECK)
+    const polls = await pollsOfDeck(SAMPLE_DECK)
     const results = await sessionResults(server.store, polls, server.engine.session)
     const printer = await Printer.launch(findChromium())
     try {
