@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
+import { questionnaireLink } from '../server/app.ts'
 import { deckNames } from '../server/deck.ts'
 import { KitError } from '../server/errors.ts'
 import { loadFollowUpOrExplain, loadPollsOrExplain, openStore } from '../server/kit.ts'
@@ -119,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
   const paper = options.letter ? PAPERS.Letter : PAPERS.A4
   if (options.report) return reports(options, chromium, paper)
   const polls = await loadPollsOrExplain()
+  const questionnaireIds = (await loadFollowUpOrExplain(polls)).questionnaires.map((q) => q.id)
   const stored = await readResults(options, polls)
   const results = stored?.results
   const decks = new Map<string, DeckInfo>()
@@ -259,7 +261,21 @@ async function main(argv: string[]): Promise<void> {
 
       label = `Follow-up messages (${name})`
       since = performance.now()
-      const message = followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading })
+      // Printed for a session, the messages carry its questionnaires' links (as presenter view gives them).
+      const links = results
+        ? Object.fromEntries(
+            questionnaireIds.map((id) => [id, questionnaireLink(`${joinBase}/vote`, results.session.id, id)]),
+          )
+        : undefined
+      const message = followUpMarkdown({
+        title: deck.title,
+        format,
+        date,
+        goals,
+        key,
+        furtherReading,
+        ...(links ? { links } : {}),
+      })
       write(label, `follow-up-${name}.md`, message, `${message.split('\n').length} lines`, since)
     }
   })()

@@ -193,7 +193,7 @@ function checklist(deck: DeckInfo, polls: Map<string, PollDefinition>): string {
   const steps = [
     'A week before: send the pre-work (below) with the invitation.',
     ...(source ? [source] : []),
-    'Run <code>npm start</code> on your laptop and open the <strong>presenter link</strong> it prints (on your laptop only: it carries the presenter secret).',
+    'Run <code>npm start</code> on your laptop and open the <strong>presenter link</strong> it prints, on your laptop: it works once and signs that browser in (<code>npm run presenter -- link</code> prints another for a second device).',
     'Join from your own phone with the QR code on slide 2, and vote once on a test poll. On venue Wi-Fi, check that phones can reach the laptop (no client isolation).',
     'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>; <em>Rename…</em> names it), so their results stay apart. The decks compare no group with earlier ones; to compare the groups of one client, see “Earlier groups” below.',
     `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong> (one sheet per table, and one own-moment card per person) and cut them' : ''}. Seat people${tables ? ' at tables: for 30, five tables of six' : ' so they can pair up'}.`,

@@ -533,6 +533,10 @@ describe('npm run handouts', () => {
     for (const moment of moments) expect(text).toContain(moment.reading)
     for (const title of loadFurtherReading()) expect(text).toContain(title)
     expect(text).not.toMatch(/\{\{|\}\}/)
+    // Printed for a session: the pulses' links, for that session, as presenter view gives them.
+    const week = text.slice(text.indexOf('## 2. One week later'), text.indexOf('## 3. Four weeks later'))
+    expect(week).toMatch(/http:\/\/\S+\/vote\?s=1&q=pulse-1w\b/)
+    expect(text.slice(text.indexOf('## 3. Four weeks later'))).toMatch(/\/vote\?s=1&q=pulse-4w\b/)
   })
 
   it('prints no blank pages', () => {

@@ -296,6 +296,34 @@ describe.each(NAMES)('%s deck: practice at the heart, tools first', (name) => {
   })
 })
 
+describe('the full workshop, before and after the room', () => {
+  const slides = () => deck('workshop').slides
+  const content = (index: number) => contents.get('workshop')?.[index] ?? ''
+
+  it('shows the room’s pre-work log right before the first pair talk, which starts from it', () => {
+    const log = slides().findIndex((_, i) => /<QuestionnaireLog id="pre-work"/.test(content(i)))
+    const talk = slides().findIndex((slide) => slide.activity === 'pairs')
+    expect(log).toBeGreaterThan(0)
+    expect(talk).toBe(log + 1)
+    expect(content(log)).toMatch(/questions="day-1,day-2,day-3,day-4,day-5"/)
+    expect(slides()[talk]?.notes).toMatch(/pre-work log/)
+    // No pre-work done, an empty log: the notes say what to do instead.
+    expect(slides()[log]?.notes).toMatch(/\*\*Cut if late:\*\* If fewer than five people logged/)
+  })
+
+  it('announces the pulses in the close, with the facilitator’s chart under that slide only', () => {
+    const close = slides().findIndex((_, i) => /<Questionnaires only="pulse-1w,pulse-4w" \/>/.test(content(i)))
+    expect(close).toBeGreaterThan(slides().findIndex((slide) => slide.pollId === 'action-steps'))
+    // The chart is drawn under the slide in presenter view, never on the room's screen.
+    expect(content(close)).toContain('<Journey under-slide />')
+    const followUp = readFileSync(join(SLIDES_DIR, 'questionnaires.yaml'), 'utf8')
+    for (const id of ['pre-work', 'pulse-1w', 'pulse-4w']) expect(followUp).toContain(`- id: ${id}`)
+    // The sponsor's reaction is the close's one-tap poll, which nearly everyone answers in the room.
+    expect(followUp).toMatch(/^ {2}reaction: session-worth$/m)
+    expect(polls.get('session-worth')?.kind).toBe('single')
+  })
+})
+
 describe('the full workshop’s practice', () => {
   const slides = () => deck('workshop').slides
   const block = (find: (slide: SlideInfo) => boolean) =>
@@ -571,6 +599,11 @@ describe('the follow-up messages', () => {
     // The short deck has no round and no table work: no key.
     expect(scenarioKey(deck('short'), [...polls.values()], moments)).toEqual([])
     expect(() => followUpMarkdown({ ...baseInput(), key }, '{{nope}}')).toThrow(/unknown placeholder \{\{nope\}\}/)
+    // The pulses' links: where to get them, until the messages are printed for a session.
+    expect(text).toContain('[the link for “pulse-1w”: `npm run questionnaire -- list` prints it')
+    const link = 'http://192.0.2.1:3030/vote?s=4&q=pulse-4w'
+    const linked = followUpMarkdown({ ...baseInput(), links: { 'pulse-4w': link } }, 'Four weeks: {{link_pulse_4w}}')
+    expect(linked).toBe(`Four weeks: ${link}\n`)
   })
 })
 
