@@ -16,14 +16,13 @@ import { PAPERS, Printer } from '../handouts/render.ts'
 import { loadActionPrompts, loadCheckRows, loadFurtherReading } from '../handouts/slide-content.ts'
 import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
-import { PollDefinitionSchema, parseAnswer } from '../server/poll-definition.ts'
+import { type PollDefinition, PollDefinitionSchema, parseAnswer } from '../server/poll-definition.ts'
 import { sessionResults } from '../server/results.ts'
 import { readSettings } from '../server/settings.ts'
 import { PollTally } from '../server/tally.ts'
 import { cleanLine, isInvisible } from '../server/text.ts'
 import {
   openPresenterLink,
-  pollsOfDeck,
   prepareSampleDeck,
   SAMPLE_DECK,
   SAMPLE_FILE,
@@ -71,13 +70,14 @@ describe('on every surface', () => {
   let url: string
   let browser: Browser
   let wordsPoll: string
+  let polls: PollDefinition[]
   beforeAll(async () => {
     dir = tempDir()
-    // The workshops have no word cloud: the kit's sample deck has one of every kind.
-    const polls = await prepareSampleDeck()
+    // The sample deck has a slide of every kind: a words poll and the room's questions.
+    polls = await prepareSampleDeck()
     server = await startKit(
       { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
-      { deckDir: deckOutDir(SAMPLE_DECK), polls },
+      { deckDir: deckOutDir(SAMPLE_DECK), polls, notesFrom: SAMPLE_FILE },
     )
     url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`
     wordsPoll = polls.find((poll) => poll.kind === 'words')?.id ?? ''
@@ -189,7 +189,6 @@ describe('on every surface', () => {
 
   it('the printed handout shows them as typed', async () => {
     const deck = await loadDeck(SAMPLE_DECK)
-    const polls = await pollsOfDeck(SAMPLE_DECK)
     const results = await sessionResults(server.store, polls, server.engine.session)
     const printer = await Printer.launch(findChromium())
     try {
