@@ -201,7 +201,11 @@ describe('npm run handouts -- --report', () => {
     expect(text).toMatch(/8 of 9 who answered took their step/)
     // The reaction is the close's single choice: its counts, no average.
     expect(text).toContain('Before you go: was this session worth your time?')
-    expect(text).toMatch(/11 people answered\. Yes 6 Partly 3 No 2/)
+    expect(text).toContain('11 people answered.')
+    const rows = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+    for (const [option, count] of [['Yes', 6], ['Partly', 3], ['No', 2]]) {
+      expect(rows, `${option}`).toMatch(new RegExp(`^\\s*${option}\\s+${count}\\s*$`, 'm'))
+    }
     expect(text).toContain('How do I lead when the plan is fixed?')
     expect(text).not.toContain(HIDDEN)
     expect(text).not.toContain(PRIVATE)
