@@ -31,6 +31,8 @@ const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
   autoConnect: false,
   auth: { role: 'deck' },
   transports: ['polling', 'websocket'],
+  // The page's long-polling uses fetch, which sends the session's cookie only when told to.
+  withCredentials: true,
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -88,8 +90,11 @@ async function loadSheet(): Promise<void> {
 const ask: Ask = async (event, payload) => {
   if (!socket.connected) return say('Not sent: this phone is offline. It reconnects by itself.', 'bad')
   try {
-    const emit = socket.timeout(5000).emitWithAck as unknown as (e: string, p: unknown) => Promise<Ack<{ id?: string }>>
-    const result = await emit(event, payload)
+    // Typed per event where it is called; one untyped call here keeps this helper generic.
+    const timed = socket.timeout(5000) as unknown as {
+      emitWithAck(event: string, payload: unknown): Promise<Ack<{ id?: string }>>
+    }
+    const result = await timed.emitWithAck(event, payload)
     if (!result.ok) return say(result.error, 'bad')
     if (result.id) myMoves.add(result.id)
     say('')
@@ -207,16 +212,24 @@ function renderSlides(): void {
     if (slide?.outline.length)
       parts.push(el('ul', { className: 'outline' }, ...slide.outline.slice(1).map((line) => el('li', {}, line))))
     if (state.stage && at) parts.push(el('p', { className: 'small muted' }, movedBy(state.stage)))
+    // Big targets at the thumb; the arrows are decoration (the names are "Back" and "Next").
+    const arrow = (text: string) => {
+      const node = el('span', {}, text)
+      node.setAttribute('aria-hidden', 'true')
+      return node
+    }
     const prev = keyed(
-      el('button', { type: 'button', disabled: !moving || (at?.slide === 1 && !at.clicks) }, '‹ Back'),
+      el('button', { type: 'button', disabled: !moving || (at?.slide === 1 && !at.clicks) }, arrow('‹ '), 'Back'),
       'prev',
     )
-    const forward = keyed(el('button', { type: 'button', className: 'primary', disabled: !moving }, 'Next ›'), 'next')
-    prev.setAttribute('aria-label', 'Previous slide or step')
-    forward.setAttribute('aria-label', 'Next slide or step')
+    const forward = keyed(
+      el('button', { type: 'button', className: 'primary', disabled: !moving }, 'Next', arrow(' ›')),
+      'next',
+    )
     prev.addEventListener('click', () => move({ action: 'prev' }))
     forward.addEventListener('click', () => move({ action: 'next' }))
     parts.push(el('div', { className: 'step' }, prev, forward))
+    if (state.sheet.slides.length) parts.push(jumpList(at?.slide, moving))
     if (next) {
       parts.push(
         el(
@@ -235,6 +248,22 @@ function renderSlides(): void {
     } else if (slide) parts.push(el('p', { className: 'muted' }, 'No notes on this slide.'))
     return parts
   })
+}
+
+/** Any slide, a tap away: for a block cut short, or a question that needs slide 12 again. */
+function jumpList(current: number | undefined, moving: boolean): HTMLElement {
+  const select = keyed(el('select', { id: 'jump', disabled: !moving }), 'jump')
+  for (const slide of state.sheet.slides) {
+    select.append(
+      el(
+        'option',
+        { value: String(slide.number), selected: slide.number === current },
+        `${slide.number} · ${slide.title}`,
+      ),
+    )
+  }
+  select.addEventListener('change', () => move({ action: 'go', slide: Number(select.value) }))
+  return el('div', { className: 'field' }, el('label', { htmlFor: 'jump' }, 'Go to slide'), select)
 }
 
 function render(): void {
