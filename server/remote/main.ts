@@ -333,7 +333,7 @@ function timerPanel(): Node[] {
           `${timer.minutes}-minute timer · ${timer.running ? 'running' : timer.leftMs === 0 ? 'time is up' : timer.leftMs < timer.minutes * 60_000 ? 'paused' : 'ready'}`,
         ),
         el('p', { className: 'big', role: 'timer' }, left(timer.name)),
-        el('div', { className: 'row' }, ...buttons),
+        el('div', { className: 'row three' }, ...buttons),
       ),
     )
   }
@@ -376,7 +376,7 @@ function tick(): void {
     if (timer) node.textContent = clockText(Math.max(0, timer.running ? timer.leftMs - gone : timer.leftMs))
   }
   const clock = document.getElementById('clock-now')
-  if (clock) clock.textContent = new Date(now).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  if (clock) clock.textContent = new Date(now).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })
   const elapsed = document.getElementById('clock-elapsed')
   if (elapsed && stage)
     elapsed.textContent = clockText(stage.clock.elapsedMs + (stage.clock.status === 'running' ? gone : 0))
