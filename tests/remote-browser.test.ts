@@ -141,7 +141,7 @@ describe('the phone remote', () => {
     await presenter.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
     await presenter.keyboard.press('ArrowRight')
     await expect.poll(() => remote.locator('#view-slides').textContent()).toContain('Moved on the laptop')
-  })
+  }, 180_000)
 
   it('opens the poll on the slide, and the count moves as a phone votes', async () => {
     const slide = deck.slides.find((candidate) => candidate.pollId === 'hat-start')
@@ -200,7 +200,7 @@ describe('the phone remote', () => {
     await expect.poll(() => digits.textContent()).not.toBe(before)
     await expect.poll(() => remote.getByRole('button', { name: 'Pause' }).isEnabled()).toBe(true)
     await shoot('timer-running')
-  })
+  }, 90_000)
 
   it('passes axe on every view at 320 and 390 px, and never scrolls sideways', async () => {
     const problems: string[] = []

@@ -71,8 +71,8 @@ export function timePanel(state: RemoteState, move: (payload: MovePayload) => un
       'div',
       { className: 'row' },
       status === 'running'
-        ? button('Pause the clock', 'pause')
-        : button(status === 'paused' ? 'Resume the clock' : 'Start the clock', 'start', true),
+        ? button('Pause clock', 'pause')
+        : button(status === 'paused' ? 'Resume clock' : 'Start clock', 'start', true),
       button('Reset', 'reset'),
     ),
     el(
@@ -115,11 +115,9 @@ export function timePanel(state: RemoteState, move: (payload: MovePayload) => un
             row.title,
             el('span', { className: 'sr-only' }, i === now ? ' (now)' : i < now ? ' (done)' : ''),
           ),
-          el(
-            'span',
-            { className: 'shift' },
-            shift ? `${shift > 0 ? '+' : '−'}${minutesText(shift)}` : `${row.minutes} min`,
-          ),
+          shift
+            ? el('span', { className: 'length shift' }, `${shift > 0 ? '+' : '−'}${minutesText(shift)}`)
+            : el('span', { className: 'length' }, `${row.minutes} min`),
         )
         if (i === now) item.setAttribute('aria-current', 'step')
         return item
