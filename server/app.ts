@@ -36,8 +36,8 @@ export interface AppOptions {
   notes: () => Promise<PresenterNotes>
   /** The deck as the phone remote shows it, for presenter sessions. */
   runSheet: () => Promise<RunSheet>
-  /** The phone remote's page. */
-  remotePage: VoterPage
+  /** The phone remote's page, built when first asked for. */
+  remotePage: () => Promise<VoterPage>
   /** The address phones use, e.g. http://192.168.1.20:3030/vote (shown on the join slide). */
   joinUrl: () => string
   /** A built Slidev deck to serve at /, if any. */

@@ -246,12 +246,14 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
     return notes
   }
   voterPage ??= buildVoterPage()
-  remotePage ??= buildRemotePage()
   const app = createApp({
     engine,
     store,
     voterPage: await voterPage,
-    remotePage: await remotePage,
+    remotePage: () => {
+      remotePage ??= buildRemotePage()
+      return remotePage
+    },
     presenters,
     hosts,
     trustProxy: trust,

@@ -4,7 +4,7 @@
 // presenter devices, and the notes and presenter-only slides for the presenter view. And the
 // phone remote: the presenter view asks for a pairing code (shown as a QR code), the remote's
 // page trades it for its own presenter session the same way, and reads the run sheet.
-import express, { type Request, type Response } from 'express'
+import express, { type Request, type RequestHandler, type Response } from 'express'
 import { addressKey, type TrustProxy } from './address.ts'
 import type { AddressLimits } from './address-limits.ts'
 import { inlinePagePolicy, noStore } from './headers.ts'
@@ -21,8 +21,8 @@ export interface PresenterRouteOptions {
   notes: () => Promise<PresenterNotes>
   /** The deck as the phone remote shows it (read when first asked). */
   runSheet: () => Promise<RunSheet>
-  /** The phone remote's page (built like the voter page). */
-  remotePage: VoterPage
+  /** The phone remote's page (built like the voter page, when first asked for: starting stays as fast). */
+  remotePage: () => Promise<VoterPage>
   /** The address phones use, e.g. http://192.168.1.20:3030/vote: the remote is on the same host. */
   joinUrl: () => string
 }
@@ -163,7 +163,10 @@ export function presenterRoutes({
       .then(({ code, expiresAt }) =>
         res.status(201).json({ url: `${remoteBase(joinUrl())}/remote#${code}`, expiresAt }),
       )
-      .catch(next)
+      .catch((error) => {
+        remote = null // the next request tries again
+        next(error)
+      })
   })
 
   router.get('/api/presenter/run-sheet', async (req, res) => {
@@ -173,10 +176,21 @@ export function presenterRoutes({
 
   // The remote's page holds nothing secret (its data comes with its session): one response, like
   // the phone page, that no other page may frame (headers.ts: a presenter page).
-  router.get('/remote', inlinePagePolicy(remotePage.html.toString(), trustProxy), (req, res) => {
-    res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' })
-    if (req.acceptsEncodings('gzip')) res.set('Content-Encoding', 'gzip').send(remotePage.gzipped)
-    else res.send(remotePage.html)
+  let remote: Promise<{ page: VoterPage; policy: RequestHandler }> | null = null
+  router.get('/remote', (req, res, next) => {
+    remote ??= remotePage().then((page) => ({ page, policy: inlinePagePolicy(page.html.toString(), trustProxy) }))
+    remote
+      .then(({ page, policy }) =>
+        policy(req, res, () => {
+          res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' })
+          if (req.acceptsEncodings('gzip')) res.set('Content-Encoding', 'gzip').send(page.gzipped)
+          else res.send(page.html)
+        }),
+      )
+      .catch((error) => {
+        remote = null // the next request tries again
+        next(error)
+      })
   })
   return router
 }
