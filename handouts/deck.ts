@@ -57,6 +57,8 @@ export interface SlideInfo {
   floor: FloorSlide
   /** The least seconds a room of 30 needs for this slide. */
   floorSeconds: number
+  /** The slide's headings and first lines as plain text (a phone remote shows them as its outline). */
+  outline: string[]
 }
 
 /**
@@ -197,9 +199,11 @@ export function formatOf(deck: DeckInfo): string {
   return [deck.kind ?? deck.name, length].filter(Boolean).join(' · ')
 }
 
-export async function loadDeck(name: string): Promise<DeckInfo> {
-  const entry = deckEntry(name)
-  const data = await load({ userRoot: SLIDES_DIR, roots: [SLIDES_DIR] }, entry)
+export const loadDeck = (name: string): Promise<DeckInfo> => loadDeckFile(deckEntry(name))
+
+/** A deck from its Markdown file (`root`: the folder its `src:` imports and components are in). */
+export async function loadDeckFile(entry: string, root = SLIDES_DIR): Promise<DeckInfo> {
+  const data = await load({ userRoot: root, roots: [root] }, entry)
   const headmatter = data.headmatter as Record<string, unknown>
   const deck = basename(entry, '.md')
   const slides: SlideInfo[] = []
@@ -240,6 +244,7 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
       ...(activity ? { activity } : {}),
       ...(floor.questions ? { questions: true as const } : {}),
       live: Boolean(poll) || LIVE.test(slide.content) || (frontmatter.layout === 'practice' && Boolean(floor.minutes)),
+      outline: outlineOf(slide.content),
       floor,
       floorSeconds: floorSeconds(floor),
     })
@@ -282,6 +287,22 @@ function checkpointsOf(raw: unknown, slides: SlideInfo[], deck: string): Checkpo
 const ACTIVITIES: Activity[] = ['pairs', 'trios', 'tables', 'alone']
 /** Components that show live state: results, the join code, countdowns, the room's questions. */
 const LIVE = /<(PollResults|JoinQr|SessionBadge|SessionCompare|Questions|FocusTimer)\b/
+
+/**
+ * The first lines a slide shows, as plain text: its headings, list items and paragraphs, without
+ * markup, components or code.
+ */
+function outlineOf(content: string): string[] {
+  const lines = content
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/<(style|script)\b[\s\S]*?<\/\1>/g, '')
+    .split('\n')
+    // Slots (::lead::), table rows, a component's attributes, data or unclosed tag: not text.
+    .filter((line) => !/^\s*(::|\||:?[\w-]+=|[{}[\]]|<[^>]*$)/.test(line))
+    .map((line) => plainTitle(line.replace(/^\s*(?:#{1,6}|[-*+]|\d+\.|>)\s+/, '')))
+    .filter((line) => line.length > 1 && !/^[-=|:{}[\]]+$/.test(line))
+  return [...new Set(lines)].slice(0, 5).map((line) => (line.length > 120 ? `${line.slice(0, 117)}…` : line))
+}
 
 /** A slide that shows a live poll, the join code, a timer or the questions: never in a handout. */
 export const isLive = (slide: Pick<SlideInfo, 'live'>) => slide.live

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type express from 'express'
 import type { ServerOptions } from 'socket.io'
+import { loadDeck, loadDeckFile } from '../handouts/deck.ts'
 import { HostAllowList, trustProxy } from './address.ts'
 import { AddressLimits, addressRates } from './address-limits.ts'
 import { createApp } from './app.ts'
@@ -25,10 +26,11 @@ import type { FollowUp } from './questionnaire-definition.ts'
 import { connectRedis, disconnectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
 import { keepFor } from './retention.ts'
 import { RoomDoor } from './room-code.ts'
+import { EMPTY_RUN_SHEET, type RunSheet, runSheetOf } from './run-sheet.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
 import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
-import { buildVoterPage, type VoterPage } from './voter-page.ts'
+import { buildRemotePage, buildVoterPage, type VoterPage } from './voter-page.ts'
 
 export { StartupError }
 
@@ -184,6 +186,7 @@ export function listen(server: HttpServer, port: number, host: string): Promise<
 }
 
 let voterPage: Promise<VoterPage> | null = null
+let remotePage: Promise<VoterPage> | null = null
 
 export interface Kit {
   engine: PollEngine
@@ -237,19 +240,29 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
   const trust = trustProxy(settings.trustProxy)
   const room = settings.roomCode ? new RoomDoor(settings.roomCode) : undefined
   let notes: Promise<PresenterNotes> | null = null
+  let runSheet: Promise<RunSheet> | null = null
+  const readNotes = () => {
+    notes ??= deckNotes(options.notesFrom, settings.deck)
+    return notes
+  }
   voterPage ??= buildVoterPage()
   const app = createApp({
     engine,
     store,
     voterPage: await voterPage,
+    remotePage: () => {
+      remotePage ??= buildRemotePage()
+      return remotePage
+    },
     presenters,
     hosts,
     trustProxy: trust,
     limits,
     room,
-    notes: () => {
-      notes ??= deckNotes(options.notesFrom, settings.deck)
-      return notes
+    notes: readNotes,
+    runSheet: () => {
+      runSheet ??= deckRunSheet(options.notesFrom, settings.deck, readNotes)
+      return runSheet
     },
     resultsPublic: settings.resultsPublic,
     joinUrl: () => kit.joinUrl,
@@ -318,6 +331,21 @@ async function deckNotes(file: string | undefined, deck: string): Promise<Presen
   } catch (error) {
     if (!(error instanceof DeckError)) console.error('Reading the presenter notes failed:', error)
     return { notes: {}, slides: {} }
+  }
+}
+
+/** The deck as the phone remote shows it; an empty one when there is no such deck. */
+async function deckRunSheet(
+  file: string | undefined,
+  deck: string,
+  notes: () => Promise<PresenterNotes>,
+): Promise<RunSheet> {
+  try {
+    const info = file ? await loadDeckFile(file, dirname(file)) : await loadDeck(deck)
+    return runSheetOf(info, await notes())
+  } catch (error) {
+    if (!(error instanceof DeckError)) console.error('Reading the deck for the remote failed:', error)
+    return EMPTY_RUN_SHEET
   }
 }
 

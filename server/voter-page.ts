@@ -1,4 +1,5 @@
-// Builds the phone page once at start-up: the script (with the Socket.IO client) is bundled by
+// Builds the phone pages once at start-up (the attendees' page, server/voter/, and the
+// facilitator's remote, server/remote/): the script (with the Socket.IO client) is bundled by
 // esbuild and inlined, and so is the deck's text font, cut down to the characters the page needs,
 // so a phone on a slow network needs one request. The gzipped copy is kept in memory and sent as is.
 // It is compressed with Zopfli (WebAssembly, no native build): ordinary gzip that any browser
@@ -70,11 +71,15 @@ const pageTransports: Plugin = {
   },
 }
 
-export async function buildVoterPage(): Promise<VoterPage> {
+export const buildVoterPage = () => buildPage('voter')
+export const buildRemotePage = () => buildPage('remote')
+
+/** A page of one response from its folder: index.html (its font and script placeholders filled) and main.ts. */
+async function buildPage(folder: 'voter' | 'remote'): Promise<VoterPage> {
   const [template, bundle, font] = await Promise.all([
-    readFile(join(here, 'voter', 'index.html'), 'utf8'),
+    readFile(join(here, folder, 'index.html'), 'utf8'),
     build({
-      entryPoints: [join(here, 'voter', 'main.ts')],
+      entryPoints: [join(here, folder, 'main.ts')],
       bundle: true,
       minify: true,
       write: false,
