@@ -203,7 +203,11 @@ describe('npm run handouts -- --report', () => {
     expect(text).toContain('Before you go: was this session worth your time?')
     expect(text).toContain('11 people answered.')
     const rows = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
-    for (const [option, count] of [['Yes', 6], ['Partly', 3], ['No', 2]]) {
+    for (const [option, count] of [
+      ['Yes', 6],
+      ['Partly', 3],
+      ['No', 2],
+    ]) {
       expect(rows, `${option}`).toMatch(new RegExp(`^\\s*${option}\\s+${count}\\s*$`, 'm'))
     }
     expect(text).toContain('How do I lead when the plan is fixed?')
