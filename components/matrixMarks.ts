@@ -40,3 +40,30 @@ export function markPath(index: number, cx: number, cy: number, r: number): stri
 export function markStyle(index: number): Record<string, string> {
   return { '--mark': COLOURS[index % COLOURS.length] ?? COLOURS[0] ?? '#17656d' }
 }
+
+/**
+ * How the placements of a 2×2 fall into its quarters, as shares of all placements, in the order
+ * quadrants are declared: top left, top right, bottom left, bottom right. A placement on a
+ * middle line counts half to each side of it (a quarter to each of four at the centre).
+ */
+export function quarterShares(
+  items: readonly { points: readonly { x: number; y: number; count: number }[] }[],
+  steps: number,
+): [number, number, number, number] {
+  const half = steps / 2
+  const sides = (value: number): [number, number] => (value < half ? [1, 0] : value > half ? [0, 1] : [0.5, 0.5])
+  const sums: [number, number, number, number] = [0, 0, 0, 0]
+  let total = 0
+  for (const item of items) {
+    for (const point of item.points) {
+      const [left, right] = sides(point.x)
+      const [low, high] = sides(point.y)
+      sums[0] += high * left * point.count
+      sums[1] += high * right * point.count
+      sums[2] += low * left * point.count
+      sums[3] += low * right * point.count
+      total += point.count
+    }
+  }
+  return total ? (sums.map((sum) => sum / total) as [number, number, number, number]) : [0, 0, 0, 0]
+}

@@ -14,6 +14,7 @@ export interface SlidevNav {
   clicksContext: ComputedRef<ClicksContext>
   currentFrontmatter: ComputedRef<Record<string, unknown>>
   clicks: ComputedRef<number>
+  clicksTotal: ComputedRef<number>
   isPresenter: ComputedRef<boolean>
   isPrintMode: ComputedRef<boolean>
   isPrintWithClicks: Ref<boolean>
@@ -25,6 +26,21 @@ export interface SlidevNav {
 }
 
 export declare function useNav(): SlidevNav
+
+/**
+ * What Slidev's windows share (the presenter and audience windows of one browser stay in step
+ * through it): here, its presenter clock, written the way Slidev's own timer writes it.
+ */
+export declare const sharedState: {
+  page: number
+  clicks: number
+  timer: {
+    status: 'stopped' | 'running' | 'paused'
+    slides: Record<number, { start?: number; end?: number }>
+    startedAt: number
+    pausedAt: number
+  }
+}
 
 export declare function useSlideContext(): {
   $slidev: { nav: SlidevNav; configs: SlidevConfig & { slidesTitle: string } }

@@ -11,6 +11,7 @@ import type {
   ControlPayload,
   HeldCount,
   ModeratePayload,
+  Move,
   PollResults,
   PollView,
   PresenterSessionView,
@@ -19,6 +20,8 @@ import type {
   ServerToClientEvents,
   SessionPayload,
   SessionView,
+  StageReport,
+  StageView,
   Tally,
   WindowPayload,
 } from '../server/protocol'
@@ -48,6 +51,8 @@ export interface PollChannel {
   countdowns: Record<string, Countdown>
   /** The session's questionnaires (pre-work, pulses), by id; the presenter's say how many answered. */
   questionnaires: Record<string, QuestionnaireView>
+  /** Presenters only: where the presenter window stands, and who moved it last. */
+  stage: StageView | null
 }
 
 export interface Countdown {
@@ -76,7 +81,9 @@ const channel = reactive<PollChannel>({
   approveQuestions: false,
   countdowns: {},
   questionnaires: {},
+  stage: null,
 })
+const moveListeners = new Set<(move: Move) => void>()
 
 /** The key of a wall's held count: the poll's id, or '' for the room's questions. */
 export const wallKey = (pollId: string | null | undefined) => pollId ?? ''
@@ -127,6 +134,13 @@ export function usePollChannel(): PollChannel {
     channel.cards = {}
     receiveCards({ cards: state.cards ?? [], held: state.held ?? [] })
     channel.questionnaires = Object.fromEntries((state.questionnaires ?? []).map((view) => [view.id, view]))
+    channel.stage = state.stage ?? null
+  })
+  socket.on('stage', (stage) => {
+    channel.stage = stage
+  })
+  socket.on('move', (move) => {
+    for (const listener of moveListeners) listener(move)
   })
   socket.on('presenters', (sessions) => {
     channel.presenterSessions = sessions
@@ -187,8 +201,14 @@ export function onTaps(pollId: string, listener: TapListener): () => void {
   return () => listeners.delete(listener)
 }
 
+/** Calls `listener` with each move a remote asks of the presenter window (components/useStage.ts). */
+export function onMove(listener: (move: Move) => void): () => void {
+  moveListeners.add(listener)
+  return () => moveListeners.delete(listener)
+}
+
 async function ask<
-  E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval' | 'window' | 'presenters',
+  E extends 'control' | 'session' | 'follow' | 'slide' | 'moderate' | 'approval' | 'window' | 'presenters' | 'stage',
 >(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<Ack> {
   if (!socket?.connected) return { ok: false, error: 'Not connected to the poll server.' }
   try {
@@ -217,6 +237,7 @@ export function fetchJourney(): Promise<JourneyResult | null> {
   )
 }
 export const sendPresenters = (payload: PresentersPayload) => ask('presenters', payload)
+export const sendStage = (report: StageReport) => ask('stage', report)
 
 /** The address phones open ('' when the server does not say), and the room code for a presenter. */
 export function fetchJoin(): Promise<{ url: string; roomCode?: string | boolean }> {

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
+import { questionnaireLink } from '../server/app.ts'
 import { deckEntry, deckNames } from '../server/deck.ts'
 import { readDeck } from '../server/deck-source.ts'
 import { KitError } from '../server/errors.ts'
@@ -24,7 +25,7 @@ import { type HandoutOptions, parseOptions, USAGE, UsageError } from './options.
 import { PAPERS, type Paper, Printer } from './render.ts'
 import { reportFigures } from './report.ts'
 import { scenarioKey } from './scenario-key.ts'
-import { loadCheckRows, loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
+import { loadActionPrompts, loadCheckRows, loadFurtherReading, loadGoals, loadMoments } from './slide-content.ts'
 import { exportSlides, stopExports } from './slides-export.ts'
 
 interface Written {
@@ -120,6 +121,7 @@ async function main(argv: string[]): Promise<void> {
   const paper = options.letter ? PAPERS.Letter : PAPERS.A4
   if (options.report) return reports(options, chromium, paper)
   const polls = await loadPollsOrExplain()
+  const questionnaireIds = (await loadFollowUpOrExplain(polls)).questionnaires.map((q) => q.id)
   const stored = await readResults(options, polls)
   const results = stored?.results
   const decks = new Map<string, DeckInfo>()
@@ -242,7 +244,11 @@ async function main(argv: string[]): Promise<void> {
       // The workshop's handout is built on its article's breakdown; any other deck gets the kit's.
       const ownWorkshop = workshopDecks.has(name)
       const handout = ownWorkshop
-        ? await buildHandout(await printer, { ...common, breakdown, checkRows, furtherReading }, slides)
+        ? await buildHandout(
+            await printer,
+            { ...common, breakdown, checkRows, furtherReading, actionPrompts: loadActionPrompts() },
+            slides,
+          )
         : await buildSessionHandout(await printer, common, slides)
       write(label, `handout-${name}.pdf`, handout.bytes, pages(handout.pages), since)
 
@@ -277,10 +283,16 @@ async function main(argv: string[]): Promise<void> {
 
       label = `Follow-up messages (${name})`
       since = performance.now()
+      // Printed for a session, the messages carry its questionnaires' links (as presenter view gives them).
+      const links = results
+        ? Object.fromEntries(
+            questionnaireIds.map((id) => [id, questionnaireLink(`${joinBase}/vote`, results.session.id, id)]),
+          )
+        : undefined
       const message = ownWorkshop
-        ? followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading })
+        ? followUpMarkdown({ title: deck.title, format, date, goals, key, furtherReading, ...(links ? { links } : {}) })
         : followUpMarkdown(
-            { title: deck.title, format, date, goals: [], key, furtherReading: [] },
+            { title: deck.title, format, date, goals: [], key, furtherReading: [], ...(links ? { links } : {}) },
             readFileSync(SESSION_FOLLOW_UP, 'utf8'),
           )
       write(label, `follow-up-${name}.md`, message, `${message.split('\n').length} lines`, since)

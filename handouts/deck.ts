@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path'
 import { deckEntry } from '../server/deck.ts'
 import { durationMinutes } from '../server/deck-rules.ts'
 import { readDeck } from '../server/deck-source.ts'
+import { KitError } from '../server/errors.ts'
 import { SLIDES_DIR } from '../server/settings.ts'
 import { declaredSteps, type FloorSlide, floorSeconds } from './timing-floor.ts'
 
@@ -57,7 +58,22 @@ export interface SlideInfo {
   floor: FloorSlide
   /** The least seconds a room of 30 needs for this slide. */
   floorSeconds: number
+  /** The slide's headings and first lines as plain text (a phone remote shows them as its outline). */
+  outline: string[]
 }
+
+/**
+ * A point on the run sheet where the facilitator checks the clock: not on the slide by `by`
+ * minutes from the start, take `cut` (`checkpoints:` beside the deck's agenda).
+ */
+export interface Checkpoint {
+  /** The slide's number. */
+  slide: number
+  by: number
+  cut: string
+}
+
+export class CheckpointError extends KitError {}
 
 export interface DeckInfo {
   name: string
@@ -70,6 +86,7 @@ export interface DeckInfo {
   minutes?: number
   slides: SlideInfo[]
   agenda: AgendaRow[]
+  checkpoints: Checkpoint[]
   /** Markdown files the facilitator guide prints as "running the room" (`guide:` headmatter, from slides/). */
   guide: string[]
   /** The text the deck is built on (`source:` headmatter): its title and the file with its full text. */
@@ -178,19 +195,25 @@ export function formatOf(deck: DeckInfo): string {
   return [deck.kind ?? deck.name, length].filter(Boolean).join(' · ')
 }
 
-export async function loadDeck(name: string): Promise<DeckInfo> {
-  const entry = deckEntry(name)
+export const loadDeck = (name: string): Promise<DeckInfo> => loadDeckFile(deckEntry(name))
+
+/** A deck from its Markdown file (its `src:` imports resolve from its own folder). */
+export async function loadDeckFile(entry: string): Promise<DeckInfo> {
   const data = await readDeck(entry)
   const headmatter = data.headmatter as Record<string, unknown>
   const deck = basename(entry, '.md')
   const slides: SlideInfo[] = []
   let agenda: AgendaRow[] = []
+  let checkpoints: unknown
   let clock = 0
   for (const slide of data.slides) {
     const frontmatter = (slide.frontmatter ?? {}) as Record<string, unknown>
     // Hidden slides are left out of Slidev's export, so they are left out here too.
     if (frontmatter.hide === true || frontmatter.hidden === true || frontmatter.disabled === true) continue
-    if (!agenda.length) agenda = agendaOf(frontmatter)
+    if (!agenda.length) {
+      agenda = agendaOf(frontmatter)
+      if (agenda.length) checkpoints = frontmatter.checkpoints
+    }
     const { timing, notes } = parseTiming(slide.note ?? '', deck)
     const poll = frontmatter.poll as { id?: unknown; kind?: unknown; timer?: unknown } | undefined
     const activity = ACTIVITIES.find((kind) => kind === frontmatter.activity)
@@ -217,6 +240,7 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
       ...(activity ? { activity } : {}),
       ...(floor.questions ? { questions: true as const } : {}),
       live: Boolean(poll) || LIVE.test(slide.content) || (frontmatter.layout === 'practice' && Boolean(floor.minutes)),
+      outline: outlineOf(slide.content),
       floor,
       floorSeconds: floorSeconds(floor),
     })
@@ -230,6 +254,7 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
     minutes: parseDuration(headmatter.duration),
     slides,
     agenda,
+    checkpoints: checkpointsOf(checkpoints, slides, deck),
     guide: (Array.isArray(headmatter.guide) ? headmatter.guide : headmatter.guide ? [headmatter.guide] : []).map(
       (file) => resolve(SLIDES_DIR, String(file)),
     ),
@@ -237,9 +262,44 @@ export async function loadDeck(name: string): Promise<DeckInfo> {
   }
 }
 
+/** `checkpoints:` as written beside the agenda, each slide found by its title. */
+function checkpointsOf(raw: unknown, slides: SlideInfo[], deck: string): Checkpoint[] {
+  if (raw === undefined) return []
+  if (!Array.isArray(raw)) throw new CheckpointError(`${deck}.md: "checkpoints" must be a list of { slide, by, cut }.`)
+  return raw.map((item: Record<string, unknown>) => {
+    const title = String(item?.slide ?? '')
+    const slide = slides.find((candidate) => candidate.title === title)
+    const by = Number(item?.by)
+    if (!slide)
+      throw new CheckpointError(`${deck}.md: a checkpoint names the slide "${title}", which the deck does not have.`)
+    if (!(by > 0) || !item?.cut) {
+      throw new CheckpointError(
+        `${deck}.md: the checkpoint at "${title}" needs "by" (minutes from the start) and "cut".`,
+      )
+    }
+    return { slide: slide.number, by, cut: String(item.cut) }
+  })
+}
+
 const ACTIVITIES: Activity[] = ['pairs', 'trios', 'tables', 'alone']
 /** Components that show live state: results, the join code, countdowns, the room's questions. */
 const LIVE = /<(PollResults|JoinQr|SessionBadge|SessionCompare|Questions|FocusTimer)\b/
+
+/**
+ * The first lines a slide shows, as plain text: its headings, list items and paragraphs, without
+ * markup, components or code.
+ */
+function outlineOf(content: string): string[] {
+  const lines = content
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/<(style|script)\b[\s\S]*?<\/\1>/g, '')
+    .split('\n')
+    // Slots (::lead::), table rows, a component's attributes, data or unclosed tag: not text.
+    .filter((line) => !/^\s*(::|\||:?[\w-]+=|[{}[\]]|<[^>]*$)/.test(line))
+    .map((line) => plainTitle(line.replace(/^\s*(?:#{1,6}|[-*+]|\d+\.|>)\s+/, '')))
+    .filter((line) => line.length > 1 && !/^[-=|:{}[\]]+$/.test(line))
+  return [...new Set(lines)].slice(0, 5).map((line) => (line.length > 120 ? `${line.slice(0, 117)}…` : line))
+}
 
 /** A slide that shows a live poll, the join code, a timer or the questions: never in a handout. */
 export const isLive = (slide: Pick<SlideInfo, 'live'>) => slide.live
@@ -284,16 +344,10 @@ export function blocksOf(deck: DeckInfo): Block[] {
   })
 }
 
-/** 95 → "1:35" (minutes:seconds from the start). */
-export function minuteClock(totalSeconds: number): string {
-  const minutes = Math.floor(totalSeconds / 60)
-  const rest = Math.round(totalSeconds % 60)
-  return `${minutes}:${String(rest).padStart(2, '0')}`
-}
-
-/** Minutes from the start as hours:minutes, as the agenda slide shows them: 75 → "1:15". */
+/** Minutes as hours:minutes, whole minutes only, as a clock shows them: 75 → "1:15", 37.5 → "0:37". */
 export function hourClock(minutes: number): string {
-  return `${Math.floor(minutes / 60)}:${String(Math.round(minutes % 60)).padStart(2, '0')}`
+  const whole = Math.floor(minutes + 1e-9)
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`
 }
 
 /** 105 → "1 min 45 s"; 30 → "30 s"; 120 → "2 min". */

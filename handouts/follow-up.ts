@@ -1,6 +1,8 @@
 // The follow-up messages (Markdown): a thank-you the day after with the scenario key and the
 // article's further reading, and nudges at one and four weeks. The wording lives in
-// follow-up.md; this fills in its {{placeholders}}.
+// follow-up.md; this fills in its {{placeholders}}. `{{link_<questionnaire>}}` (dashes as
+// underscores: `{{link_pulse_1w}}`) is the link to send for that questionnaire: known when the
+// messages are printed for a session, otherwise a note saying where to get it.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KitError } from '../server/errors.ts'
@@ -19,6 +21,8 @@ export interface FollowUpInput {
   goals: string[]
   key: KeyEntry[]
   furtherReading: string[]
+  /** The link to send for each questionnaire, by id, when the messages are for a known session. */
+  links?: Record<string, string>
 }
 
 const bullets = (items: string[]) => items.map((item) => `- ${item}`).join('\n')
@@ -42,6 +46,13 @@ export function followUpMarkdown(input: FollowUpInput, template = readFileSync(F
     further_reading: bullets(input.furtherReading),
   }
   const filled = template.replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) => {
+    const linked = /^link_(\w+)$/.exec(name)?.[1]?.replace(/_/g, '-')
+    if (linked) {
+      return (
+        input.links?.[linked] ??
+        `[the link for “${linked}”: \`npm run questionnaire -- list\` prints it, as does presenter view under the slide that lists the questionnaires]`
+      )
+    }
     const value = values[name]
     if (value === undefined) {
       throw new TemplateError(

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import type { PollDefinition } from '../server/poll-definition.ts'
 import type { SessionResults } from '../server/results.ts'
-import { blocksOf, cueText, type DeckInfo, hourClock, lengthText, minuteClock, type SlideInfo, TALK } from './deck.ts'
+import { blocksOf, cueText, type DeckInfo, hourClock, lengthText, type SlideInfo, TALK } from './deck.ts'
 import { formatDate, HATS_MARK } from './handout-html.ts'
 import { escapeHtml as esc, notesToHtml } from './markdown.ts'
 import { type Paper, pageCss, stylesheet } from './render.ts'
@@ -32,8 +32,6 @@ export interface GuideInput {
   results?: SessionResults
 }
 
-const HAT_NAMES = { lead: 'Leader hat', manage: 'Manager hat', both: 'Both hats' } as const
-
 const KIND_NAMES: Record<string, string> = {
   single: 'single choice',
   multiple: 'multiple choice',
@@ -50,15 +48,18 @@ const KIND_NAMES: Record<string, string> = {
 /** 2.5 → "2.5 min"; 3 → "3 min". */
 const minutes = (seconds: number) => `${Math.round((seconds / 60) * 10) / 10} min`
 
-function agenda(deck: DeckInfo): string {
+/** "9:05" for minutes after midnight. */
+const clockTime = (minutesOfDay: number) => hourClock(minutesOfDay % (24 * 60))
+
+function agenda(deck: DeckInfo, start: number): string {
   if (!deck.agenda.length) return ''
   const total = deck.agenda.reduce((sum, row) => sum + row.minutes, 0)
   const floors = new Map(blocksOf(deck).map((block) => [block.row, block.floorSeconds]))
   const rows = deck.agenda
     .map((row) =>
       row.buffer
-        ? `<tr class="buffer"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot buffer"></span>${esc(row.title)}</td><td class="hat">Slack for overruns</td><td class="min"></td><td class="min">${row.minutes} min</td></tr>`
-        : `<tr class="hat-${row.hat}"><td class="start">${hourClock(row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="hat">${deck.hats ? HAT_NAMES[row.hat] : ''}</td><td class="min floor">${minutes(floors.get(row) ?? 0)}</td><td class="min">${row.minutes} min</td></tr>`,
+        ? `<tr class="buffer"><td class="start">${clockTime(start + row.start)}</td><td><span class="hat-dot buffer"></span>${esc(row.title)}: slack for overruns</td><td class="min"></td><td class="min">${row.minutes} min</td></tr>`
+        : `<tr class="hat-${row.hat}"><td class="start">${clockTime(start + row.start)}</td><td><span class="hat-dot ${row.hat}"></span>${esc(row.title)}</td><td class="min floor">${minutes(floors.get(row) ?? 0)}</td><td class="min">${row.minutes} min</td></tr>`,
     )
     .join('')
   const warning =
@@ -68,11 +69,11 @@ function agenda(deck: DeckInfo): string {
   return `<section class="block">
     <h2 class="section-title">Agenda</h2>
     <table class="agenda">
-      <thead><tr><th>Starts</th><th>Section</th><th>Mostly</th><th class="min">Floor</th><th class="min">Length</th></tr></thead>
+      <thead><tr><th>Starts</th><th>Section</th><th class="min">Floor</th><th class="min">Length</th></tr></thead>
       <tbody>${rows}</tbody>
-      <tfoot><tr><td></td><td>Total</td><td></td><td></td><td class="min">${total} min</td></tr></tfoot>
+      <tfoot><tr><td></td><td>Total</td><td></td><td class="min">${total} min</td></tr></tfoot>
     </table>${warning}
-    <p class="muted">Floor: the least a room of ${ROOM_SIZE} needs for the block’s slides, by the kit’s timing floor (below). Every slide is planned at or above its floor; the difference is where a block can give when you run late.</p>
+    <p class="muted">Clock times for a start at ${clockTime(start)} (<code>--start</code> sets another). Floor: the least a room of ${ROOM_SIZE} needs for the block’s slides, by the kit’s timing floor (below). Every slide is planned at or above its floor; the difference is where a block can give when you run late.</p>
   </section>`
 }
 
@@ -92,12 +93,6 @@ function floorTable(): string {
   </section>`
 }
 
-/** "9:05" for minutes after midnight. */
-const clockTime = (minutesOfDay: number) => {
-  const total = Math.floor(minutesOfDay + 1e-9) % (24 * 60)
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
-}
-
 /** What a co-facilitator or producer does during each kind of step. */
 const PRODUCER: Partial<Record<Step, string>> = {
   join: 'walks the room, helps phones join',
@@ -107,7 +102,7 @@ const PRODUCER: Partial<Record<Step, string>> = {
   wall: 'hides lines that name a person',
   questions: 'moderates; reads out chat questions',
   pairs: 'pairs up people left alone',
-  trios: 'fills trios; gives a fourth person the checker’s role',
+  trios: 'fills trios; a table of five makes a trio and a pair',
   tables: 'hands out cards; seats latecomers',
   report: 'brings the microphone to the next table',
 }
@@ -125,7 +120,11 @@ function runSheet(deck: DeckInfo, start: number): string {
           ...(slide.floor.minutes ? [`${slide.floor.minutes} min of work`] : []),
         ]
         const producer = [...new Set(steps.flatMap((step) => PRODUCER[step] ?? []))].join('; ')
-        return `<tr><td class="start">${clockTime(start + slide.startsAt / 60)}</td><td class="num-cell">${slide.number}</td><td>${esc(slide.title)}${what.length ? `<span class="fallback">${esc(what.join(' · '))}</span>` : ''}</td><td>${esc(producer)}</td><td class="min">${lengthText(slide.timing.seconds ?? 0)}</td></tr>`
+        const row = `<tr><td class="start">${clockTime(start + slide.startsAt / 60)}</td><td class="num-cell">${slide.number}</td><td>${esc(slide.title)}${what.length ? `<span class="fallback">${esc(what.join(' · '))}</span>` : ''}</td><td>${esc(producer)}</td><td class="min">${lengthText(slide.timing.seconds ?? 0)}</td></tr>`
+        const check = deck.checkpoints.find((point) => point.slide === slide.number)
+        return check
+          ? `${row}<tr class="checkpoint"><td></td><td class="num-cell">⚑</td><td colspan="3"><strong>Checkpoint: not on slide ${slide.number} by ${clockTime(start + check.by)}?</strong> ${esc(check.cut)}</td></tr>`
+          : row
       })
       return head + slides.join('')
     })
@@ -134,9 +133,9 @@ function runSheet(deck: DeckInfo, start: number): string {
   const planned = blocksOf(deck).reduce((sum, block) => sum + block.row.minutes, 0)
   return `<section class="block splittable">
     <h2 class="section-title">Run sheet, in the room</h2>
-    <p class="muted">Clock times for a start at ${clockTime(start)} (<code>--start</code> sets another). The content ends at ${clockTime(start + planned)}; with the ${buffer}-minute buffer the session ends at ${clockTime(start + planned + buffer)}.</p>
+    <p class="muted">Clock times for a start at ${clockTime(start)} (<code>--start</code> sets another). The content ends at ${clockTime(start + planned)}; with the ${buffer}-minute buffer the session ends at ${clockTime(start + planned + buffer)}.${deck.checkpoints.length ? ' At each ⚑ checkpoint, look at the clock: if you are later than it says, take the cut it names.' : ''}</p>
     <table class="agenda run-sheet">
-      <thead><tr><th>Clock</th><th>Slide</th><th>What happens</th><th>Producer</th><th class="min">Length</th></tr></thead>
+      <thead><tr><th>Clock</th><th>Slide</th><th>What happens</th><th>Co-facilitator / producer</th><th class="min">Length</th></tr></thead>
       <tbody>${rows}</tbody>
     </table>
   </section>`
@@ -185,19 +184,24 @@ function pollsTable(deck: DeckInfo, polls: PollDefinition[]): string {
   </section>`
 }
 
-function checklist(deck: DeckInfo): string {
+function checklist(deck: DeckInfo, polls: Map<string, PollDefinition>): string {
   const tables = deck.slides.some((slide) => slide.activity === 'tables')
+  const words = deck.slides.some((slide) => polls.get(slide.pollId ?? '')?.kind === 'words')
+  const source = deck.source
+    ? `<strong>The text this session is built on</strong>, “${esc(deck.source.title)}”: the kit carries its title and text only. Confirm where it comes from (its author or publisher, and its address) and your right to reprint it, so you can name it when people ask. Until you have, do not print or hand out its full text: the end of this guide carries it for your own preparation. The slides and the handout quote it in short, labelled passages.`
+    : ''
   const steps = [
-    'A week before: send the pre-work (below) with the invitation.',
-    'Run <code>npm start</code> on your laptop and open the <strong>presenter link</strong> it prints (on your laptop only: it carries the presenter secret).',
+    'A week before: start this group’s session, open the pre-work and send its link with the invitation (below).',
+    ...(source ? [source] : []),
+    'Run <code>npm start</code> on your laptop and open the <strong>presenter link</strong> it prints, on your laptop: it works once and signs that browser in (<code>npm run presenter -- link</code> prints another for a second device).',
     'Join from your own phone with the QR code on slide 2, and vote once on a test poll. On venue Wi-Fi, check that phones can reach the laptop (no client isolation).',
-    'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>; <em>Rename…</em> names it), so their results stay apart. The decks compare no group with earlier ones; to compare the groups of one client, see “Earlier groups” below.',
-    `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong> (a sheet of moments and a sheet of blank cards per table) and cut them' : ''}. Seat people${tables ? ' at tables of five or six' : ' so they can pair up'}.`,
+    'Start a <strong>new session</strong> for this group (join slide, presenter mode, <em>New session…</em>; <em>Rename…</em> names it), so their results stay apart; if you started it a week before for the pre-work, keep that one, so their pre-work and today’s answers stay together. The decks compare no group with earlier ones; to compare the groups of one client, see “Earlier groups” below.',
+    `Print the participant handout, one per person, and bring pens${tables ? '; print the <strong>scenario cards</strong> (one sheet per table, and one own-moment card per person) and cut them' : ''}. Seat people${tables ? ' at tables: for 30, five tables of six' : ' so they can pair up'}.`,
     '<strong>Privacy, to say out loud:</strong> votes are anonymous (a random id kept on the phone). Action steps typed on phones are private: the slide shows only how many people saved some, and exports and handouts leave the text out; it stays in the kit’s data file on this laptop so each phone can get its own steps back under <em>My takeaway</em>.',
-    'In presenter view: <kbd>Alt</kbd>+<kbd>O</kbd>, <kbd>C</kbd>, <kbd>R</kbd> open, close and reveal the slide’s poll; <em>Follow slides</em> (<kbd>Alt</kbd>+<kbd>F</kbd>) opens each poll as its slide comes up. Clicking a word in the word cloud hides it for good. The timers start from presenter view only.',
+    `In presenter view: <kbd>Alt</kbd>+<kbd>O</kbd>, <kbd>C</kbd>, <kbd>R</kbd> open, close and reveal the slide’s poll; <em>Follow slides</em> (<kbd>Alt</kbd>+<kbd>F</kbd>) opens each poll as its slide comes up.${words ? ' Clicking a word in the word cloud hides it for good.' : ''} The timers start from presenter view only.`,
     '<strong>Questions from the room</strong> are open all session (the phone page’s <em>Ask a question</em>). Decide before you start whether new questions wait for your approval (<em>Approve first</em>, under the questions slide in presenter view): on for a large or open room or a sensitive topic, off for a small group. Hide, pin and mark answered from the same place; the room sees how many are hidden or waiting, never their text.',
     'Timed polls close by themselves at zero. Under the slide in presenter view: <em>+30 s</em>, <em>Pause</em>, and <em>Turn timer off</em> for anyone who needs more time.',
-    'Keep this guide beside you, printed: each slide below has its planned length, the minute it should start at, and what to say, ask and do.',
+    'Keep this guide beside you, printed: each slide below has its planned length, the clock time it should start at, and what to say, ask and do.',
   ]
   return `<section class="block">
     <h2 class="section-title">Before you start</h2>
@@ -290,15 +294,16 @@ function roomSaid(deck: DeckInfo, results: SessionResults, polls: PollDefinition
   ${cards.join('\n')}`
 }
 
-function blockHead(block: ReturnType<typeof blocksOf>[number], index: number): string {
+function blockHead(block: ReturnType<typeof blocksOf>[number], index: number, start: number): string {
   const end = block.row.start + block.row.minutes
-  return `<h3 class="block-head keep-with-next">Block ${index + 1} · ${esc(block.row.title)} <span>${block.row.minutes} min · ${hourClock(block.row.start)}–${hourClock(end)}</span></h3>`
+  return `<h3 class="block-head keep-with-next">Block ${index + 1} · ${esc(block.row.title)} <span>${block.row.minutes} min · ${clockTime(start + block.row.start)}–${clockTime(start + end)}</span></h3>`
 }
 
-function card(slide: SlideInfo, polls: Map<string, PollDefinition>): string {
+function card(slide: SlideInfo, polls: Map<string, PollDefinition>, start: number): string {
   const { timing } = slide
   const time = timing.seconds !== undefined ? lengthText(timing.seconds) : 'no time set'
-  const meta: string[] = [`starts at minute ${minuteClock(slide.startsAt)}`]
+  // The clock time, and how far into the session: "9:09 · 0:09 in".
+  const meta: string[] = [`${clockTime(start + slide.startsAt / 60)} · ${hourClock(slide.startsAt / 60)} in`]
   if (timing.remark) meta.push(esc(timing.remark))
   if (slide.pollId) {
     const poll = polls.get(slide.pollId)
@@ -310,8 +315,12 @@ function card(slide: SlideInfo, polls: Map<string, PollDefinition>): string {
     ? notesToHtml(slide.notes)
     : '<p class="muted">No notes for this slide: keep it short and move on.</p>'
   const section = slide.layout === 'section' || slide.layout === 'cover' ? ' is-section' : ''
+  // The join slide shows whatever address the slides were exported with: not one to print.
+  const thumb = slide.floor.join
+    ? '<div class="thumb stand-in"><span>Join code</span><small>The QR code and the address phones open appear here when you present.</small></div>'
+    : `<div class="thumb" data-slot="${slide.number}"></div>`
   return `<article class="card${section}">
-    <div class="card-thumb"><div class="thumb" data-slot="${slide.number}"></div></div>
+    <div class="card-thumb">${thumb}</div>
     <div class="card-main">
       <header class="card-head"><span class="num">${slide.number}</span><h3>${esc(slide.title)}</h3><span class="time${timing.seconds === undefined ? ' none' : ''}">${esc(time)}</span></header>
       <p class="card-meta">${meta.join(' · ')}</p>
@@ -320,21 +329,73 @@ function card(slide: SlideInfo, polls: Map<string, PollDefinition>): string {
   </article>`
 }
 
-/** The text the deck is built on, in full, with where it comes from. */
-function sourceText(deck: DeckInfo): string {
-  if (!deck.source) return ''
-  const paragraphs = readFileSync(deck.source.file, 'utf8')
+/**
+ * A heading of the text: a numbered section ("2. What Leadership…"), or a short line in title
+ * case ("Final Thoughts:"), where every word of four letters or more starts with a capital.
+ */
+function isHeading(line: string): boolean {
+  if (/^\d+\.\s/.test(line)) return true
+  if (line.length > 90 || /[.!?]$/.test(line)) return false
+  const words = line
+    .replace(/[:]$/, '')
+    .split(/\s+/)
+    .filter((word) => /^\p{L}{4,}/u.test(word))
+  return words.length > 0 && words.every((word) => /^\p{Lu}/u.test(word))
+}
+
+const cellsOf = (line: string) =>
+  line
+    .replace(/^\||\|\s*$/g, '')
+    .split('|')
+    .map((cell) => cell.trim())
+
+/**
+ * The text the deck is built on, as its file writes it: headings, paragraphs, "- " lists and a
+ * "|" table, each a block of its own (the title, on the first line, is printed once above).
+ */
+export function sourceBlocks(text: string): string[] {
+  const lines = text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean)
-    .map((line) => {
-      // The article's own headings: numbered sections, and short lines that end without punctuation.
-      const heading = /^\d+\.\s/.test(line) || (line.length < 80 && !/[.!?|:]$/.test(line) && !line.startsWith('-'))
-      return `<p class="source-line${heading ? ' source-heading' : ''}">${esc(line)}</p>`
-    })
-  return `<h2 class="section-title keep-with-next source-title">The article, in full</h2>
-  <p class="muted keep-with-next">Source: “${esc(deck.source.title)}”. ${esc(deck.source.note ?? '')} Quoted on the slides word for word where a slide says “the article”; every scenario, model and exercise of the session is the kit’s own and is labelled so.</p>
-  ${paragraphs.map((paragraph) => `<div class="source-block">${paragraph}</div>`).join('\n')}`
+    .slice(1)
+  const blocks: string[] = []
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i] as string
+    if (line.startsWith('- ')) {
+      const items: string[] = []
+      for (; lines[i]?.startsWith('- '); i++) items.push(`<li>${esc((lines[i] as string).slice(2))}</li>`)
+      blocks.push(`<ul class="source-list">${items.join('')}</ul>`)
+    } else if (line.includes('|')) {
+      const rows: string[][] = []
+      for (; lines[i]?.includes('|'); i++) {
+        if (!/^[\s|:-]+$/.test(lines[i] as string)) rows.push(cellsOf(lines[i] as string))
+      }
+      const [head = [], ...body] = rows
+      blocks.push(
+        `<table class="source-table"><thead><tr>${head.map((cell) => `<th scope="col">${esc(cell)}</th>`).join('')}</tr></thead><tbody>${body
+          .map(
+            (row) =>
+              `<tr>${row.map((cell, c) => (c ? `<td>${esc(cell)}</td>` : `<th scope="row">${esc(cell)}</th>`)).join('')}</tr>`,
+          )
+          .join('')}</tbody></table>`,
+      )
+    } else {
+      blocks.push(isHeading(line) ? `<h3 class="source-heading">${esc(line)}</h3>` : `<p>${esc(line)}</p>`)
+      i++
+    }
+  }
+  return blocks
+}
+
+/** The text the deck is built on, in full, for the facilitator's preparation, with where it comes from. */
+function sourceText(deck: DeckInfo): string {
+  if (!deck.source) return ''
+  const blocks = sourceBlocks(readFileSync(deck.source.file, 'utf8'))
+  return `<h2 class="section-title keep-with-next source-title">The article, in full: for your preparation</h2>
+  <p class="muted keep-with-next source-note">${esc(deck.source.note ?? '')} This copy is for your own preparation, not for handing out. Quoted on the slides word for word where a slide says “the article”; every scenario, model and exercise of the session is the kit’s own and is labelled so.</p>
+  <h3 class="keep-with-next source-article-title">${esc(deck.source.title)}</h3>
+  ${blocks.map((block) => `<div class="source-block">${block}</div>`).join('\n')}`
 }
 
 export function guideHtml(input: GuideInput): string {
@@ -349,8 +410,8 @@ export function guideHtml(input: GuideInput): string {
     ['Live polls', String(pollCount)],
     ['Planned · floor', `${lengthText(slideSeconds)} · ${lengthText(floor)}`],
   ]
-  const heads = new Map(blocksOf(deck).map((block, i) => [block.slides[0]?.number, blockHead(block, i)]))
-  const cards = deck.slides.map((slide) => (heads.get(slide.number) ?? '') + card(slide, polls)).join('\n')
+  const heads = new Map(blocksOf(deck).map((block, i) => [block.slides[0]?.number, blockHead(block, i, input.start)]))
+  const cards = deck.slides.map((slide) => (heads.get(slide.number) ?? '') + card(slide, polls, input.start)).join('\n')
   const running = input.running ?? deck.guide.map((file) => readFileSync(file, 'utf8'))
   const body = `<div class="flow guide-flow" data-title="${esc(deck.title)} · facilitator guide">
   <div class="flow-intro">
@@ -358,11 +419,11 @@ export function guideHtml(input: GuideInput): string {
     <dl class="facts">${facts.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>
   </div>
   ${goalsBlock(input.goals)}
-  ${agenda(deck)}
+  ${agenda(deck, input.start)}
   ${runSheet(deck, input.start)}
   ${remoteRunSheet(deck, input.start)}
   ${practice(deck)}
-  ${checklist(deck)}
+  ${checklist(deck, polls)}
   ${running.map(runningTheRoom).join('\n')}
   ${pollsTable(deck, input.polls)}
   ${floorTable()}

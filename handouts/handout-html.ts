@@ -24,6 +24,8 @@ export interface HandoutInput {
   checkRows: string[]
   /** The article's further reading, from the thank-you slide. */
   furtherReading: string[]
+  /** What people write in the focus time (the deck's action-steps slide): the worksheet's boxes. */
+  actionPrompts: string[]
   /** The slides three to a page, with lines for notes (`--slides`); off by default. */
   withSlides?: boolean
   results?: SessionResults
@@ -165,7 +167,7 @@ function breakdownPage(input: HandoutInput): string {
     <div class="cost"><strong>Misalignment</strong><span>You’re pushing strategy when your team needs structure.</span></div>
     <div class="cost"><strong>Burnout</strong><span>You’re trying to inspire while micromanaging.</span></div>
   </div>
-  <div class="further-reading"><h3>Further reading, from the article</h3><ul>${input.furtherReading.map((title) => `<li>${esc(title)}</li>`).join('')}</ul></div>
+  <div class="further-reading"><h3>Further reading, as the article lists it <span>· titles only: ask your facilitator where to find them</span></h3><ul>${input.furtherReading.map((title) => `<li>${esc(title)}</li>`).join('')}</ul></div>
   <p class="closing-quote small">“You become trusted, respected, and magnetic to work with.”</p>
 </section>`
 }
@@ -178,6 +180,19 @@ const HAT_ICON = {
 
 const field = (title: string, hint: string, count: number) =>
   `<div class="field"><div class="field-head"><h3>${title}</h3><p class="hint">${esc(hint)}</p></div><div class="rules">${lines(count)}</div></div>`
+
+/** The deck's 2×2 (a matrix poll), drawn small for people to mark their own moment; none without one. */
+function miniMap(input: HandoutInput): string {
+  const inDeck = new Set(input.deck.slides.map((slide) => slide.pollId))
+  const map = input.polls.find((poll) => poll.kind === 'matrix' && inDeck.has(poll.id))
+  if (!map?.x || !map.y) return ''
+  return `<div class="mini-map" aria-label="The kit’s 2×2, to mark your moment">
+      <p class="mini-title">Mark it on the kit’s 2×2</p>
+      <div class="mini-grid"><span></span><span></span><span></span><span></span></div>
+      <p class="mini-x">${esc(map.x.label)}: ${esc(map.x.low.toLowerCase())} → ${esc(map.x.high.toLowerCase())}</p>
+      <p class="mini-y">${esc(map.y.label)}: ${esc(map.y.low.toLowerCase())} → ${esc(map.y.high.toLowerCase())}</p>
+    </div>`
+}
 
 /** The worksheet: the person's own moment, its place on the kit's 2×2, both hats' cases and the first sentence. */
 function momentPage(input: HandoutInput): string {
@@ -197,12 +212,7 @@ function momentPage(input: HandoutInput): string {
   <p class="lede">One moment, past or coming up, where both hats had a case. No names: this page is yours.</p>
   <div class="moment-top">
     ${field('Your moment', 'Who is there, what is at stake, what is due.', 4)}
-    <div class="mini-map" aria-label="The kit’s 2×2, to mark your moment">
-      <p class="mini-title">Mark it on the kit’s 2×2</p>
-      <div class="mini-grid"><span></span><span></span><span></span><span></span></div>
-      <p class="mini-x">Where we’re going: settled → open</p>
-      <p class="mini-y">Getting there: wait → now</p>
-    </div>
+    ${miniMap(input)}
   </div>
   <p class="first-pick">First: <span class="tick"></span> <strong class="lead-text">Leader hat</strong> <span class="tick"></span> <strong class="manage-text">Manager hat</strong></p>
   <div class="cases">
@@ -218,8 +228,8 @@ function momentPage(input: HandoutInput): string {
 </section>`
 }
 
-/** The worksheet's second page: the step, said out loud, and the article's 10-minute focus for later. */
-function nextStepPage(): string {
+/** The worksheet's second page: the focus time's prompts, said out loud, and the article's 10-minute focus for later. */
+function nextStepPage(prompts: string[]): string {
   const plan = [
     ['0:00–2:00', 'Look back', 'Last week: when were you leading, when were you managing? Mark one moment of each.'],
     [
@@ -244,13 +254,13 @@ function nextStepPage(): string {
         `<li><span class="plan-time">${esc(time)}</span><div><strong>${esc(step)}</strong><p>${esc(text)}</p></div></li>`,
     )
     .join('')
-  const steps = [1, 2]
+  // The focus time's own prompts, one box each; the first is the step said out loud to someone.
+  const steps = prompts
     .map(
-      (n) => `<div class="action">
-      <div class="action-head"><span class="num">${n}</span><span class="action-title">Action step ${n}</span>
-        <span class="hat-pick"><span class="tick"></span> Leader hat <span class="tick"></span> Manager hat</span></div>
-      <div class="rules">${lines(3)}</div>
-      <div class="action-meta"><span>By when: <span class="write-line short"></span></span><span>Told to: <span class="write-line short"></span></span><span>What could get in the way: <span class="write-line"></span></span></div>
+      (prompt, i) => `<div class="action">
+      <div class="action-head"><span class="num">${i + 1}</span><span class="action-title">${esc(prompt)}</span></div>
+      <div class="rules">${lines(i === 0 ? 3 : 2)}</div>
+      ${i === 0 ? '<div class="action-meta"><span>Said to: <span class="write-line short"></span></span><span>What could get in the way: <span class="write-line"></span></span></div>' : ''}
     </div>`,
     )
     .join('')
@@ -294,7 +304,7 @@ export function handoutBodyHtml(input: HandoutInput): string {
     resultsFlow(input),
     breakdownPage(input),
     momentPage(input),
-    nextStepPage(),
+    nextStepPage(input.actionPrompts),
     input.withSlides ? slidePages(input.deck) : '',
   ].join('\n')
   return htmlDocument(input, body, false)

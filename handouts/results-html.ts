@@ -142,10 +142,15 @@ function counted(result: PollResult): string {
   return plural(result.total, 'answer')
 }
 
+/**
+ * One poll's results as a card. `plain` (the participant handout) leaves out what only the
+ * facilitator reads: the poll's kind, its timer and its slide.
+ */
 export function pollCard(
   result: PollResult,
   poll: PollDefinition | undefined,
   slide?: { number: number; title: string },
+  options: { plain?: boolean } = {},
 ): string {
   const kind = KIND_NAMES[result.kind] ?? result.kind
   let chart: string
@@ -177,7 +182,7 @@ export function pollCard(
   const shortTitle = title.length > 48 ? `${title.slice(0, 47).trimEnd()}…` : title
   const where = slide ? `slide ${slide.number}${shortTitle ? `: ${shortTitle}` : ''}` : ''
   const timed = poll?.timer ? `timed, ${poll.timer} s` : ''
-  const meta = [kind, timed, where].filter(Boolean).join(' · ')
+  const meta = options.plain ? '' : [kind, timed, where].filter(Boolean).join(' · ')
   // A long wall of open answers continues on the next page rather than shrinking.
   const split = result.kind === 'text' ? ' splittable' : ''
   return `<article class="result kind-${esc(result.kind)}${split}">
@@ -210,13 +215,18 @@ export function deckResults(
   const drawn = options.answeredOnly ? inDeck.filter(answered) : inDeck
   const entries = drawn.map((poll) => {
     const slide = slideOf.get(poll.id)
-    return { at: slide?.number ?? 0, html: pollCard(poll, byId.get(poll.id), slide) }
+    const html = pollCard(poll, byId.get(poll.id), slide, { plain: options.answeredOnly })
+    return { at: slide?.number ?? 0, html }
   })
   const questionsSlide = deck.slides.find((slide) => slide.questions)
   const asked = shownCards(results.questions).length > 0
   if ((questionsSlide && !options.answeredOnly) || asked) {
     const at = questionsSlide?.number ?? Number.POSITIVE_INFINITY
-    entries.push({ at, html: questionsCard(results.questions ?? [], questionsSlide) })
+    // (participants have no slide numbers: the handout's card names none)
+    entries.push({
+      at,
+      html: questionsCard(results.questions ?? [], options.answeredOnly ? undefined : questionsSlide),
+    })
   }
   return {
     cards: entries.sort((a, b) => a.at - b.at).map((entry) => entry.html),

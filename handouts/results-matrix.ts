@@ -1,6 +1,9 @@
 // A 2×2 in "what the room said": a small scatter (SVG, so it prints sharp) with every person's
 // placement and each item's average, the quarters named, and a legend with the averages and the
 // quarter each one falls in. Points come from server/answers.ts (placedItems), as on the slide.
+// With one item that everyone places for themselves, there is no average (a point nobody placed):
+// the legend says how much of the room is in each quarter instead.
+import { quarterShares } from '../components/matrixMarks.ts'
 import { type PlacedItem, placedItems } from '../server/answers.ts'
 import { LIMITS } from '../server/limits.ts'
 import type { Axis, PollDefinition } from '../server/poll-definition.ts'
@@ -85,7 +88,7 @@ function dots(items: PlacedItem[], quadrants: string[] | undefined): string {
     )
   })
   const averages = items.flatMap((item, i) => {
-    if (!item.average) return []
+    if (!item.average || items.length === 1) return []
     const [x, y] = [px(item.average.x), py(item.average.y)]
     return [
       `<g class="average"><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="7.5" fill="${COLOURS[i % COLOURS.length]}"/><text x="${x.toFixed(1)}" y="${(y + 3).toFixed(1)}" text-anchor="middle">${i + 1}</text></g>`,
@@ -102,8 +105,26 @@ function quarterOf(average: { x: number; y: number }, quadrants: string[] | unde
   return quadrants[index] ?? ''
 }
 
+/** One item placed by everyone: each quarter with its share of the room, by its name or its axes' ends. */
+function sharesLegend(item: PlacedItem, poll: PollDefinition | undefined): string {
+  const shares = quarterShares([item], steps)
+  const { x, y } = poll ?? {}
+  const corner = (i: number) =>
+    poll?.quadrants?.[i] ??
+    (x && y
+      ? `${i < 2 ? y.high : y.low} · ${i % 2 ? x.high : x.low}`
+      : ['Top left', 'Top right', 'Bottom left', 'Bottom right'][i])
+  const order = [1, 0, 3, 2] // top right first: where both hats meet on most 2×2s
+  const rows = order.map(
+    (i) =>
+      `<li><span class="key share">${Math.round((shares[i] ?? 0) * 100)}%</span><div><strong>${esc(corner(i) ?? '')}</strong></div></li>`,
+  )
+  return `<li class="legend-head"><div><strong>${esc(item.label)}</strong><span class="where">${item.people} ${item.people === 1 ? 'person' : 'people'} placed theirs</span></div></li>${rows.join('')}`
+}
+
 export function matrixChart(result: PollResult, poll: PollDefinition | undefined): string {
   const items = placedItems(result.options, result.counts)
+  const single = items.length === 1 && items[0] ? items[0] : undefined
   const legend = items.map((item, i) => {
     const where = item.average ? `across ${item.average.x.toFixed(1)} · up ${item.average.y.toFixed(1)}` : 'not placed'
     const quarter = item.average ? quarterOf(item.average, poll?.quadrants) : ''
@@ -114,11 +135,14 @@ export function matrixChart(result: PollResult, poll: PollDefinition | undefined
     x && y
       ? `Across: ${x.label} (0 ${x.low}, ${steps} ${x.high}). Up: ${y.label} (0 ${y.low}, ${steps} ${y.high}). `
       : ''
+  const note = single
+    ? 'Each dot: one person’s answer (larger where several chose the same spot).'
+    : 'Small dots: each person’s placement (larger where several chose the same spot). Numbered discs: the room’s average for each item.'
   return `<div class="matrix">
     <svg class="matrix-plot" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${esc(result.question)}">
       ${axes(x, y)}${dots(items, poll?.quadrants)}
     </svg>
-    <ol class="matrix-legend">${legend.join('')}</ol>
+    <ol class="matrix-legend">${single ? sharesLegend(single, poll) : legend.join('')}</ol>
   </div>
-  <p class="result-note">${esc(scales)}Small dots: each person’s placement (larger where several chose the same spot). Numbered discs: the room’s average for each item.</p>`
+  <p class="result-note">${esc(scales)}${note}</p>`
 }

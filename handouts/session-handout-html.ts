@@ -8,7 +8,7 @@ import { type HandoutInput, lines, resultsFlow, slidePages } from './handout-htm
 import { escapeHtml as esc } from './markdown.ts'
 import { pageCss, stylesheet } from './render.ts'
 
-export type SessionHandoutInput = Omit<HandoutInput, 'breakdown' | 'checkRows' | 'furtherReading'>
+export type SessionHandoutInput = Omit<HandoutInput, 'breakdown' | 'checkRows' | 'furtherReading' | 'actionPrompts'>
 
 const OWN_STYLE = `
 .session-cover { display: flex; flex-direction: column; gap: 9mm; padding-top: 14mm; }

@@ -1,6 +1,7 @@
 // Text the printed documents take from the slides, so the cards, the worksheet, the guide and the
 // follow-up message always say what the deck says: the table moments (and the suggested reading
-// of each, from the debrief's notes), the session's goals and the article's further reading.
+// of each, from the debrief's notes), the session's goals, the focus time's prompts and the
+// article's further reading.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SLIDES_DIR } from '../server/settings.ts'
@@ -20,6 +21,7 @@ export const MOMENTS_SLIDE = join(SLIDES_DIR, 'sections', '09-tables.md')
 export const GOALS_SLIDE = join(SLIDES_DIR, 'sections', '01-opening.md')
 export const CLOSE_SLIDE = join(SLIDES_DIR, 'sections', '14-close.md')
 export const CHECK_SLIDE = join(SLIDES_DIR, 'sections', '07-breakdown.md')
+export const FOCUS_SLIDE = join(SLIDES_DIR, 'sections', '13-reflection.md')
 
 /**
  * `<div class="moment" data-who="Team lead"><strong>1 · The reorg:</strong> text</div>` on the
@@ -60,6 +62,8 @@ const read = (file: string) => readFileSync(file, 'utf8')
 export const loadMoments = (file = MOMENTS_SLIDE) => parseMoments(read(file))
 /** "What you'll leave with": the session's goals. */
 export const loadGoals = (file = GOALS_SLIDE) => listAfter(read(file), '# What you’ll leave with')
+/** What people write in the focus time: the prompts on the action-steps slide. */
+export const loadActionPrompts = (file = FOCUS_SLIDE) => listAfter(read(file), '# Your action steps')
 /** The article's own further-reading list, from the thank-you slide. */
 export const loadFurtherReading = (file = CLOSE_SLIDE) => listAfter(read(file), 'class="further-reading')
 /** The rows of the breakdown a first sentence is checked against: `check: [...]` on the check slide. */

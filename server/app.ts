@@ -13,6 +13,7 @@ import type { PresenterSessions } from './presenter-sessions.ts'
 import { type PollResults, parse, WindowSchema } from './protocol.ts'
 import { findSession, pollHistory, resultsCsv, roomsResults, sessionResults, UnknownSession } from './results.ts'
 import { type RoomDoor, spacedRoomCode } from './room-code.ts'
+import type { RunSheet } from './run-sheet.ts'
 import type { Store } from './store.ts'
 import type { VoterPage } from './voter-page.ts'
 
@@ -33,6 +34,10 @@ export interface AppOptions {
   room?: RoomDoor
   /** The deck's notes and presenter-only slides, for presenter sessions. */
   notes: () => Promise<PresenterNotes>
+  /** The deck as the phone remote shows it, for presenter sessions. */
+  runSheet: () => Promise<RunSheet>
+  /** The phone remote's page, built when first asked for. */
+  remotePage: () => Promise<VoterPage>
   /** The address phones use, e.g. http://192.168.1.20:3030/vote (shown on the join slide). */
   joinUrl: () => string
   /** A built Slidev deck to serve at /, if any. */
@@ -65,7 +70,7 @@ export function createApp(options: AppOptions): express.Express {
   // Inside Vite (npm run dev, slidev export) Vite serves the deck with its own needs (live reload,
   // inline modules): the kit's headers go on the kit's own routes only.
   const headers = securityHeaders(options.trustProxy)
-  if (options.passOn) app.use(['/api', '/healthz', '/vote', '/v', '/present'], headers)
+  if (options.passOn) app.use(['/api', '/healthz', '/vote', '/v', '/present', '/remote'], headers)
   else app.use(headers)
   app.use(['/api', '/healthz'], noStore)
   app.use(presenterRoutes(options))

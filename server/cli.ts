@@ -322,7 +322,7 @@ async function overHttp(
   const fail = async (response: Response) => {
     if (response.status === 401) {
       throw new SettingsError(
-        `The kit running at ${base} has another presenter secret: start both with the same PRESENTER_SECRET.`,
+        `The kit running at ${base} has another presenter secret: set PRESENTER_SECRET to the one it was started with.`,
       )
     }
     throw new SettingsError(((await response.json()) as { error: string }).error)

@@ -8,8 +8,8 @@ import type { RequestHandler } from 'express'
 import helmet from 'helmet'
 import { isHttps, type TrustProxy } from './address.ts'
 
-/** Slidev's presenter routes (its presenter view, notes, overview) and the presenter link. */
-const PRESENTER_PAGES = /^\/(presenter|notes|notes-edit|overview|entry|present)(\/|$|\?)/
+/** Slidev's presenter routes (its presenter view, notes, overview), the presenter link and the phone remote. */
+const PRESENTER_PAGES = /^\/(presenter|notes|notes-edit|overview|entry|present|remote)(\/|$|\?)/
 
 export const isPresenterPage = (url = '') => PRESENTER_PAGES.test(url)
 

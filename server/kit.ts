@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { createAdapter } from '@socket.io/redis-streams-adapter'
 import type express from 'express'
 import type { ServerOptions } from 'socket.io'
+import { loadDeck, loadDeckFile } from '../handouts/deck.ts'
 import { HostAllowList, trustProxy } from './address.ts'
 import { AddressLimits, addressRates } from './address-limits.ts'
 import { createApp } from './app.ts'
@@ -26,10 +27,11 @@ import type { FollowUp } from './questionnaire-definition.ts'
 import { connectRedis, disconnectRedis, openRedisStore, type RedisClient } from './redis-store.ts'
 import { keepFor } from './retention.ts'
 import { RoomDoor } from './room-code.ts'
+import { EMPTY_RUN_SHEET, type RunSheet, runSheetOf } from './run-sheet.ts'
 import { publicBase, type Settings, SLIDES_DIR } from './settings.ts'
 import { DATABASE_FILE, openSqliteStore } from './sqlite-store.ts'
 import type { Store } from './store.ts'
-import { buildVoterPage, NEUTRAL_LOOK, type PhoneLook } from './voter-page.ts'
+import { buildRemotePage, buildVoterPage, NEUTRAL_LOOK, type PhoneLook } from './voter-page.ts'
 
 export { StartupError }
 
@@ -241,18 +243,25 @@ export async function createKit(httpServer: HttpServer, settings: Settings, opti
   const trust = trustProxy(settings.trustProxy)
   const room = settings.roomCode ? new RoomDoor(settings.roomCode) : undefined
   let notes: Promise<PresenterNotes> | null = null
+  let runSheet: Promise<RunSheet> | null = null
+  const readNotes = () => {
+    notes ??= deckNotes(options.notesFrom ?? settings.entry, settings.deck)
+    return notes
+  }
   const app = createApp({
     engine,
     store,
     voterPage: await buildVoterPage(await phoneLook(settings)),
+    remotePage: buildRemotePage,
     presenters,
     hosts,
     trustProxy: trust,
     limits,
     room,
-    notes: () => {
-      notes ??= deckNotes(options.notesFrom ?? settings.entry, settings.deck)
-      return notes
+    notes: readNotes,
+    runSheet: () => {
+      runSheet ??= deckRunSheet(options.notesFrom ?? settings.entry, settings.deck, readNotes)
+      return runSheet
     },
     resultsPublic: settings.resultsPublic,
     joinUrl: () => kit.joinUrl,
@@ -332,6 +341,21 @@ async function phoneLook(settings: Settings): Promise<PhoneLook> {
     return await deckLookOf(file)
   } catch {
     return NEUTRAL_LOOK // an unreadable deck is reported where its polls are read
+  }
+}
+
+/** The deck as the phone remote shows it; an empty one when there is no such deck. */
+async function deckRunSheet(
+  file: string | undefined,
+  deck: string,
+  notes: () => Promise<PresenterNotes>,
+): Promise<RunSheet> {
+  try {
+    const info = file ? await loadDeckFile(file) : await loadDeck(deck)
+    return runSheetOf(info, await notes())
+  } catch (error) {
+    if (!(error instanceof DeckError)) console.error('Reading the deck for the remote failed:', error)
+    return EMPTY_RUN_SHEET
   }
 }
 

@@ -1,5 +1,6 @@
 // Attaches the poll engine's realtime channel to any HTTP server: Express in `npm start`, Vite in
 // `npm run dev` and `slidev export`, a bare http.Server in tests.
+import { randomBytes } from 'node:crypto'
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { ServerOptions } from 'socket.io'
 import { Server, type Socket } from 'socket.io'
@@ -19,6 +20,7 @@ import {
   ForgetSchema,
   HandshakeSchema,
   ModerateSchema,
+  MoveSchema,
   PostSchema,
   PresentersSchema,
   parse,
@@ -28,15 +30,25 @@ import {
   SessionSchema,
   SlideSchema,
   type SocketData,
+  StageReportSchema,
   UpvoteSchema,
   VoteSchema,
   WindowSchema,
 } from './protocol.ts'
 import type { RoomDoor } from './room-code.ts'
 import { RoomHearing } from './room-hearing.ts'
+import { LAPTOP, Stage, type StageUpdate } from './stage.ts'
 
-// Processes sharing one Redis do not talk to each other: each reads the store's log of changes.
-type InterServerEvents = Record<string, never>
+// Processes sharing one Redis read the store's log of changes. Where the laptop stands is not
+// stored (it is the presenter window's, and changes with every click): processes pass it on.
+interface InterServerEvents {
+  /** A presenter window's report, to keep if it is the newest. */
+  stage: (update: StageUpdate) => void
+  /** A presenter window came or went: count them again. */
+  windows: () => void
+  /** A process that has not heard where the laptop stands asks the others. */
+  'stage?': () => void
+}
 
 export type PollServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 type PollSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
@@ -60,6 +72,9 @@ export interface PollServerOptions {
 }
 
 const DECKS = 'decks'
+/** The presenter windows: the deck windows that move when a remote asks. */
+const STAGE = 'stage'
+const NO_WINDOW = 'The laptop’s presenter window is not connected: open the presenter view on the laptop.'
 /** Sockets with presenter rights: they read every card, held and hidden ones too. */
 const PRESENTERS = 'presenters'
 const PRESENTER_ONLY = 'Only the presenter can do that.'
@@ -170,6 +185,7 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       presenter: Boolean(presenter),
       presenterSession: presenter?.via === 'session' ? presenter.session.id : null,
       address,
+      label: presenter?.via === 'session' && presenter.session.kind === 'paired' ? presenter.session.label : LAPTOP,
     }
     next()
   })
@@ -190,8 +206,12 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
     if (socket.data.role === 'deck') socket.join(DECKS)
     if (socket.data.participantId) socket.join(authorRoom(socket.data.participantId))
     if (socket.data.presenter) socket.join(PRESENTERS)
+    if (socket.data.presenter && !stage.view().at && options.adapter) io.serverSideEmit('stage?')
     sync(socket)
     guardRate(socket)
+    socket.on('disconnect', () => {
+      if (onStage.delete(socket.id)) void countWindows()
+    })
 
     socket.onAny((event: string, ...args: unknown[]) => {
       if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
@@ -276,7 +296,59 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       const signedOut = await presenters.revoke(payload.action === 'sign-out-all' ? 'all' : [payload.id])
       return { ok: true as const, signedOut: signedOut.length }
     })
+    // The presenter window says where it stands: from then on it is one of the windows that move.
+    presenterOnly(socket, isPresenter, 'stage', StageReportSchema, async (report) => {
+      if (!onStage.has(socket.id)) {
+        onStage.add(socket.id)
+        socket.join(STAGE)
+        void countWindows()
+      }
+      share(Stage.update(report))
+      return { ok: true as const }
+    })
+    // A remote's move goes to every presenter window, on every process (through the adapter).
+    presenterOnly(socket, isPresenter, 'move', MoveSchema, async (move) => {
+      if (!stage.windows) return { ok: false as const, error: NO_WINDOW }
+      const id = randomBytes(9).toString('base64url')
+      io.to(STAGE).emit('move', { ...move, id, by: socket.data.label })
+      return { ok: true as const, id }
+    })
   })
+
+  // Where the laptop stands: the newest report wins on every process.
+  const stage = new Stage()
+  /** The sockets of this process that are presenter windows. */
+  const onStage = new Set<string>()
+  const tellStage = () => io.local.to(PRESENTERS).emit('stage', stage.view())
+  const share = (update: StageUpdate) => {
+    if (stage.take(update)) tellStage()
+    if (options.adapter) io.serverSideEmit('stage', update)
+  }
+  io.on('stage', (update: StageUpdate) => {
+    if (stage.take(update)) tellStage()
+  })
+  io.on('stage?', () => {
+    const latest = stage.latest()
+    if (latest) io.serverSideEmit('stage', latest)
+  })
+  let counts = 0
+  /** Counts the presenter windows on every process (and has the others count again, `tell`). */
+  async function countWindows(tell = true): Promise<void> {
+    const asked = ++counts
+    let windows = onStage.size
+    if (options.adapter) {
+      if (tell) io.serverSideEmit('windows')
+      try {
+        windows = (await io.in(STAGE).fetchSockets()).length
+      } catch {
+        return // another process did not answer in time: its next change counts again
+      }
+    }
+    if (asked !== counts || windows === stage.windows) return
+    stage.windows = windows
+    tellStage()
+  }
+  io.on('windows', () => void countWindows(false))
 
   // A signed-out presenter device loses its rights at once, on every process: its sockets stay
   // connected as the room's, and their decks hear so (controls give way to "open the link").
@@ -286,6 +358,8 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
       if (!socket.data.presenterSession || !gone.has(socket.data.presenterSession)) continue
       socket.data = { ...socket.data, presenter: false, presenterSession: null }
       socket.leave(PRESENTERS)
+      socket.leave(STAGE)
+      if (onStage.delete(socket.id)) void countWindows()
       sync(socket)
     }
   })
@@ -312,7 +386,9 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
             myUpvotes: engine.myUpvotes(participantId),
           }
         : {}),
-      ...(presenter ? { presenterSessions: presenters.list(), presenterSessionId: presenterSession } : {}),
+      ...(presenter
+        ? { presenterSessions: presenters.list(), presenterSessionId: presenterSession, stage: stage.view() }
+        : {}),
     })
   }
 
@@ -434,7 +510,17 @@ export function createPollServer(httpServer: HttpServer, options: PollServerOpti
 
 /** Registers a presenter action: refused with a reason unless the socket still has presenter rights. */
 function presenterOnly<
-  E extends 'control' | 'moderate' | 'session' | 'follow' | 'approval' | 'slide' | 'window' | 'presenters',
+  E extends
+    | 'control'
+    | 'moderate'
+    | 'session'
+    | 'follow'
+    | 'approval'
+    | 'slide'
+    | 'window'
+    | 'presenters'
+    | 'stage'
+    | 'move',
   T,
 >(
   socket: PollSocket,

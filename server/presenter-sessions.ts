@@ -7,7 +7,8 @@
 //
 // A session has an id, a kind, a label, its times and the session that made it: the printed
 // link makes `link` sessions (made by no one); a phone remote paired with a code made in the
-// presenter view would make `paired` ones, made by that presenter's session.
+// presenter view makes `paired` ones, made by that presenter's session. A paired device ends
+// with the session that paired it: signed out with it, and never valid for longer.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { PresenterSessionView } from './protocol.ts'
@@ -19,6 +20,8 @@ export type PresenterKind = PresenterSession['kind']
 /** How long a presenter device stays signed in, and how long an unused code stays valid. */
 export const SESSION_LIFETIME_MS = 24 * 60 * 60_000
 export const CODE_LIFETIME_MS = 24 * 60 * 60_000
+/** A pairing code is shown as a QR code on the presenter's screen: it is used within minutes, or never. */
+export const PAIRING_LIFETIME_MS = 5 * 60_000
 
 /** The cookie's name; over HTTPS with the __Host- prefix, so no other site or path can set it. */
 export const PRESENTER_COOKIE = 'workshop_presenter'
@@ -173,6 +176,22 @@ export class PresenterSessions extends EventEmitter<{ revoked: [string[]]; chang
     return session
   }
 
+  /** These sessions and every device paired through them (and through those devices). */
+  private withPaired(ids: readonly string[]): string[] {
+    const ending = new Set(ids)
+    const records = [...this.byToken.values()]
+    for (let grown = true; grown; ) {
+      grown = false
+      for (const record of records) {
+        if (record.createdBy && ending.has(record.createdBy) && !ending.has(record.id)) {
+          ending.add(record.id)
+          grown = true
+        }
+      }
+    }
+    return [...ending]
+  }
+
   /** Every valid session, oldest first. */
   list(): PresenterSession[] {
     return this.ids()
@@ -194,20 +213,24 @@ export class PresenterSessions extends EventEmitter<{ revoked: [string[]]; chang
 
   /** A one-time code that a browser or device exchanges for a session of this kind. */
   async issueCode(kind: PresenterKind, createdBy: string | null = null): Promise<string> {
+    return (await this.issue(kind, createdBy)).code
+  }
+
+  /** A one-time code and when it expires: a day for a printed link, minutes for pairing a device. */
+  async issue(kind: PresenterKind, createdBy: string | null = null): Promise<{ code: string; expiresAt: number }> {
     const code = token()
-    await this.store.savePresenterCode({
-      codeHash: hash(code),
-      kind,
-      createdBy,
-      expiresAt: Date.now() + CODE_LIFETIME_MS,
-    })
-    return code
+    const expiresAt = Date.now() + (kind === 'paired' ? PAIRING_LIFETIME_MS : CODE_LIFETIME_MS)
+    await this.store.savePresenterCode({ codeHash: hash(code), kind, createdBy, expiresAt })
+    return { code, expiresAt }
   }
 
   /** Exchanges a code (once) for a new session and the token its cookie holds; null for a used or unknown code. */
   async redeem(code: string, label: string): Promise<{ token: string; session: PresenterSession } | null> {
     const taken = await this.store.takePresenterCode(hash(code))
     if (!taken) return null
+    // A device paired by a session that has ended since is not signed in.
+    const maker = taken.createdBy === null ? null : this.find({ id: taken.createdBy })
+    if (maker === undefined) return null
     const value = token()
     const now = Date.now()
     const record: PresenterSessionRecord = {
@@ -216,7 +239,7 @@ export class PresenterSessions extends EventEmitter<{ revoked: [string[]]; chang
       kind: taken.kind,
       label: label.slice(0, 80),
       createdAt: now,
-      expiresAt: now + SESSION_LIFETIME_MS,
+      expiresAt: Math.min(now + SESSION_LIFETIME_MS, maker?.expiresAt ?? Number.POSITIVE_INFINITY),
       createdBy: taken.createdBy,
     }
     await this.store.savePresenterSession(record)
@@ -225,9 +248,12 @@ export class PresenterSessions extends EventEmitter<{ revoked: [string[]]; chang
     return { token: value, session }
   }
 
-  /** Signs out these sessions (or every one), on every process; resolves with the ids signed out. */
+  /**
+   * Signs out these sessions (or every one) and the devices they paired, on every process;
+   * resolves with the ids signed out.
+   */
   async revoke(ids: readonly string[] | 'all'): Promise<string[]> {
-    const removed = await this.store.revokePresenterSessions(ids)
+    const removed = await this.store.revokePresenterSessions(ids === 'all' ? ids : this.withPaired(ids))
     this.forget(removed) // the log brings it too (later, with Redis): this process acts now
     return removed
   }

@@ -24,6 +24,8 @@ export const CLIENT_EVENTS = [
   'code',
   'forget',
   'presenters',
+  'stage',
+  'move',
 ] as const
 
 // ---------------------------------------------------------------------------------------------
@@ -129,6 +131,49 @@ export const PresentersSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('sign-out'), id: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/) }).strict(),
 ])
 
+/** A move's id, made by the server: the presenter window answers a move with its id. */
+const MoveIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/)
+
+/**
+ * Where the laptop's presenter window stands, as it reports it after every change: the slide and
+ * click step, Slidev's presenter clock and the focus timers on the slide. Times are durations,
+ * never clock readings: each device counts on from when it received them.
+ */
+export const StageReportSchema = z
+  .object({
+    slide: z.number().int().min(1).max(10_000),
+    clicks: z.number().int().min(0).max(1000),
+    clicksTotal: z.number().int().min(0).max(1000),
+    slides: z.number().int().min(1).max(10_000),
+    clock: z
+      .object({ status: z.enum(['stopped', 'running', 'paused']), elapsedMs: z.number().min(0).max(1e9) })
+      .strict(),
+    timers: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(60),
+            minutes: z.number().positive().max(600),
+            running: z.boolean(),
+            leftMs: z.number().min(0).max(1e9),
+          })
+          .strict(),
+      )
+      .max(4),
+    /** The move this change carries out, when a remote asked for it, and who asked. */
+    move: MoveIdSchema.optional(),
+    by: z.string().max(80).optional(),
+  })
+  .strict()
+
+/** A remote (or any presenter device) asks the presenter window to move, or to run its clock or timer. */
+export const MoveSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.enum(['next', 'prev']) }).strict(),
+  z.object({ action: z.literal('go'), slide: z.number().int().min(1).max(10_000) }).strict(),
+  /** Slidev's presenter clock, or the focus timers on the slide on screen. */
+  z.object({ action: z.enum(['clock', 'timer']), run: z.enum(['start', 'pause', 'reset']) }).strict(),
+])
+
 /** A phone asks for one questionnaire of a session (default: the current one) and its own answers. */
 export const QuestionnaireSchema = z
   .object({ questionnaireId: PollIdSchema, sessionId: SessionIdSchema.optional() })
@@ -173,6 +218,23 @@ export type PostPayload = z.output<typeof PostSchema>
 export type UpvotePayload = z.output<typeof UpvoteSchema>
 export type ModeratePayload = z.output<typeof ModerateSchema>
 export type PresentersPayload = z.output<typeof PresentersSchema>
+export type StageReport = z.output<typeof StageReportSchema>
+export type MovePayload = z.output<typeof MoveSchema>
+
+/** A move on its way to the presenter windows: who asked for it, and its id. */
+export type Move = MovePayload & { id: string; by: string }
+
+/** Where the laptop stands, as every presenter device sees it (server/stage.ts). */
+export interface StageView {
+  /** Presenter windows connected, on every process: none, and no remote can move the slides. */
+  windows: number
+  /** The presenter window's last report; null until one has reported. */
+  at: Omit<StageReport, 'move' | 'by'> | null
+  /** Who made the last change: "the laptop", or the paired device's name. */
+  by: string
+  /** The remote's move that this change carried out, if any. */
+  move?: string
+}
 
 /** Parses an incoming payload; the error is one sentence a person can act on. */
 export function parse<T extends z.ZodType>(
@@ -308,6 +370,8 @@ export interface SyncPayload {
   /** Only for presenters: every signed-in presenter device, and which one this is (null: the secret). */
   presenterSessions?: PresenterSessionView[]
   presenterSessionId?: string | null
+  /** Only for presenters: where the laptop's presenter window stands. */
+  stage?: StageView
 }
 
 export interface Takeaway {
@@ -350,6 +414,10 @@ export interface ClientToServerEvents {
   code: (payload: { code: string }, ack: (result: Ack<{ code: string }>) => void) => void
   forget: (payload: { confirm: true }, ack: (result: Ack) => void) => void
   presenters: (payload: PresentersPayload, ack: (result: Ack<{ signedOut: number }>) => void) => void
+  /** The presenter window says where it stands (after each change, and on connecting). */
+  stage: (payload: StageReport, ack: (result: Ack) => void) => void
+  /** A presenter device asks the presenter window to move; acknowledged once it is on its way. */
+  move: (payload: MovePayload, ack: (result: Ack<{ id: string }>) => void) => void
 }
 
 export interface ServerToClientEvents {
@@ -367,6 +435,10 @@ export interface ServerToClientEvents {
   rejected: (reason: { event: string; error: string }) => void
   /** Presenters only: the signed-in presenter devices, whenever that list changes. */
   presenters: (sessions: PresenterSessionView[]) => void
+  /** Presenters only: where the laptop stands, whenever that changes. */
+  stage: (stage: StageView) => void
+  /** Presenter windows only: a move a presenter device asked for. */
+  move: (move: Move) => void
 }
 
 export interface SocketData {
@@ -377,4 +449,6 @@ export interface SocketData {
   presenterSession: string | null
   /** Where it connects from, as the per-address limits count it. */
   address: string
+  /** How it is named when it moves the slides: "the laptop", or a paired device's name. */
+  label: string
 }

@@ -1,4 +1,5 @@
-// Builds the phone page once at start-up: the script (with the Socket.IO client) is bundled by
+// Builds the phone pages once at start-up (the attendees' page, server/voter/, and the
+// facilitator's remote, server/remote/): the script (with the Socket.IO client) is bundled by
 // esbuild and inlined, and so is the deck's text font, cut down to the characters the page needs,
 // so a phone on a slow network needs one request. The gzipped copy is kept in memory and sent as is.
 // It is compressed with Zopfli (WebAssembly, no native build): ordinary gzip that any browser
@@ -84,24 +85,34 @@ const HEX = /^#[0-9a-f]{6}$/i
 const initialOf = (title: string) => (/\p{L}|\p{N}/u.exec(title)?.[0] ?? '•').toUpperCase()
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
+type Folder = 'voter' | 'remote'
 /** The parts every deck's page shares (script, font, template), built once per process. */
-let parts: ReturnType<typeof buildParts> | null = null
+const parts = new Map<Folder, ReturnType<typeof buildParts>>()
 const pages = new Map<string, Promise<VoterPage>>()
 
 /** The phone page for a deck; one build per look per process. */
-export function buildVoterPage(look: PhoneLook = NEUTRAL_LOOK): Promise<VoterPage> {
-  const key = JSON.stringify(look)
+export const buildVoterPage = (look: PhoneLook = NEUTRAL_LOOK) => pageOnce('voter', look)
+/** The facilitator's remote: the kit's own look, whatever the deck. */
+export const buildRemotePage = () => pageOnce('remote', NEUTRAL_LOOK)
+
+function pageOnce(folder: Folder, look: PhoneLook): Promise<VoterPage> {
+  const key = `${folder}:${JSON.stringify(look)}`
   let page = pages.get(key)
   if (!page) {
-    page = pageFor(look)
+    page = pageFor(folder, look)
     pages.set(key, page)
   }
   return page
 }
 
-async function pageFor(look: PhoneLook): Promise<VoterPage> {
-  parts ??= buildParts()
-  const { template, inline, font } = await parts
+/** A page of one response from its folder: index.html with its font, colours, title and script. */
+async function pageFor(folder: Folder, look: PhoneLook): Promise<VoterPage> {
+  let built = parts.get(folder)
+  if (!built) {
+    built = buildParts(folder)
+    parts.set(folder, built)
+  }
+  const { template, inline, font } = await built
   const css = /<style>([\s\S]*?)<\/style>/.exec(template)?.[1] ?? ''
   // The deck's own colours, where it gives them: after the page's, so they win.
   const colors = [
@@ -126,11 +137,11 @@ async function pageFor(look: PhoneLook): Promise<VoterPage> {
   return { html, gzipped: await zopfli(html) }
 }
 
-async function buildParts(): Promise<{ template: string; inline: string; font: string }> {
+async function buildParts(folder: Folder): Promise<{ template: string; inline: string; font: string }> {
   const [template, bundle, font] = await Promise.all([
-    readFile(join(here, 'voter', 'index.html'), 'utf8'),
+    readFile(join(here, folder, 'index.html'), 'utf8'),
     build({
-      entryPoints: [join(here, 'voter', 'main.ts')],
+      entryPoints: [join(here, folder, 'main.ts')],
       bundle: true,
       minify: true,
       write: false,

@@ -1,12 +1,14 @@
 // Runs once in every deck window. When printing (PDF export) it only tells the exporter when the
 // page is complete. In the presenter's window it adds the poll shortcuts and,
-// in follow-the-slide mode, tells the server which poll's slide is on screen. Only the
-// presenter window reports: the projector window and the next-slide preview never do.
+// in follow-the-slide mode, tells the server which poll's slide is on screen; it is also the
+// stage a phone remote moves (components/useStage.ts). Only the presenter window reports: the
+// projector window and the next-slide preview never do.
 import { useNav } from '@slidev/client'
 import { watch } from 'vue'
 import { applyDeckColors } from '../components/deckLook'
 import { sendControl, sendFollow, sendSlide, usePollChannel } from '../components/usePollChannel'
 import { releaseWhenPrintReady } from '../components/usePrintReady'
+import { useStage } from '../components/useStage'
 
 export default function setupPollPresenter() {
   applyDeckColors(document.documentElement)
@@ -18,6 +20,8 @@ export default function setupPollPresenter() {
     return typeof poll?.id === 'string' ? poll.id : null
   }
   const presenting = () => nav.isPresenter.value && channel.presenter
+  // The presenter window is the stage a phone remote moves.
+  useStage()
 
   watch(
     () => [currentPollId(), presenting(), channel.followSlides, channel.connected] as const,

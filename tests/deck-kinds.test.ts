@@ -101,6 +101,8 @@ describe('the deck shows every kind', () => {
     await presenter.locator('[data-poll-controls="sample-round"]').getByRole('button', { name: 'Reveal' }).click()
     await expect.poll(() => poll.getByTestId('quiz-explain').textContent()).toBeTruthy()
     expect(await poll.locator('.correct .poll-count').textContent()).toBe('2')
+    // A suggestion, not a score: the badge says so, with no tick.
+    expect(await poll.locator('.correct .poll-tick').textContent()).toBe('Suggested reading')
     await presenter.close()
   })
 

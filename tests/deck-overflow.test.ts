@@ -212,7 +212,7 @@ describe('every slide fits its frame', () => {
           ...(await checkSlides(presenter, server.url, shown.interactive, 'presenter', `${deck} presenter`)).problems,
         )
 
-        // Reveal every quiz and hidden poll: bars, the ✓ and the explanation appear.
+        // Reveal every quiz and hidden poll: bars, the suggested reading and the explanation appear.
         const revealable = new Set(
           polls.filter((poll) => poll.kind === 'quiz' || poll.results === 'hidden').map((poll) => poll.id),
         )

@@ -7,13 +7,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { quarterShares } from '../components/matrixMarks.ts'
 import { parseBreakdown } from '../handouts/breakdown.ts'
 import { blocksOf, type DeckInfo, loadDeck, parseTiming } from '../handouts/deck.ts'
+import { sourceBlocks } from '../handouts/guide-html.ts'
 import { escapeHtml, notesToHtml } from '../handouts/markdown.ts'
 import { parseClock, parseOptions } from '../handouts/options.ts'
 import { questionsCard } from '../handouts/results-cards.ts'
 import { pollCard } from '../handouts/results-html.ts'
-import { loadFurtherReading, loadMoments, type Moment } from '../handouts/slide-content.ts'
+import { loadActionPrompts, loadFurtherReading, loadMoments, type Moment } from '../handouts/slide-content.ts'
 import { isBlank } from '../handouts/slides-export.ts'
 import { pointKey, rankKey } from '../server/answers.ts'
 import { type PollDefinition, PollDefinitionSchema } from '../server/poll-definition.ts'
@@ -25,7 +27,6 @@ import type { CardRecord } from '../server/store.ts'
 import { tempDir } from './harness/system.ts'
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
-const HAT_NAMES = { lead: 'Leader hat', manage: 'Manager hat', both: 'Both hats' } as const
 const CLI = join(ROOT, 'handouts', 'cli.ts')
 
 /** The article's sections, with their headings as the slides show them. */
@@ -79,9 +80,10 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 600_000) {
 /** Typographic quotes and spacing folded, so text from a PDF compares plainly with the sources. */
 const fold = (text: string) => text.replace(/[’‘]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ')
 
-/** Text of a PDF, folded; with `layout`, a table's row stays on one line, in column order. */
-function pdfText(file: string, layout = false): string {
-  const args = [...(layout ? ['-layout'] : []), file, '-']
+/** Text of a PDF (or of one page), folded; with `layout`, a table's row stays on one line, in column order. */
+function pdfText(file: string, layout = false, page?: number): string {
+  const pages = page ? ['-f', String(page), '-l', String(page)] : []
+  const args = [...(layout ? ['-layout'] : []), ...pages, file, '-']
   return fold(execFileSync('pdftotext', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
 }
 
@@ -300,6 +302,11 @@ describe('npm run handouts', () => {
     expect(handout).toContain('your first sentence')
     expect(handout).toContain('your next step, said out loud')
     expect(handout).toContain('a 10-minute focus, this week')
+    // The worksheet's boxes are the focus time's own prompts, as the slide gives them.
+    expect(loadActionPrompts()).toHaveLength(3)
+    for (const prompt of loadActionPrompts()) expect(handout).toContain(fold(prompt).toLowerCase())
+    // Further reading: the article's titles, and that the handout has no addresses for them.
+    expect(handout).toContain('titles only: ask your facilitator where to find them')
     // The cover's contents, in print order: what the room said first.
     const contents = ['what the room said', 'the breakdown, from the article', 'your moment:', 'your next step, and']
     const at = contents.map((entry) => handout.indexOf(entry))
@@ -338,8 +345,15 @@ describe('npm run handouts', () => {
     const handout = pdfText(join(out.path, 'handout-workshop.pdf'))
     const matrix = polls.find((poll) => poll.kind === 'matrix' && deck.slides.some((slide) => slide.pollId === poll.id))
     expect(matrix, 'the workshop plots the room’s moments on a 2×2').toBeTruthy()
-    // The 2×2: the item's average (four people, all at 8 across and 2 up).
-    expect(handout).toContain(`${fold(matrix?.options[0]?.label ?? '')} across 8.0 · up 2.0 · 4 people`)
+    // The 2×2 of everyone's own moment: no average (a point nobody placed), each dot a person, and
+    // the share of the room in each quarter (all four people at 8 across and 2 up: open, can wait).
+    expect(matrix?.options).toHaveLength(1)
+    expect(handout).toContain('4 people placed theirs')
+    expect(handout).toContain(`100% ${fold(matrix?.y?.low ?? '')} · ${fold(matrix?.x?.high ?? '')}`)
+    expect(handout).toContain('Each dot: one person’s answer'.replace('’', "'"))
+    expect(handout).not.toMatch(/Numbered discs|across 8\.0/)
+    // Participants have no slide numbers: no poll's kind, timer or slide in their handout.
+    expect(handout).not.toMatch(/SINGLE CHOICE|Single choice ·|QUIZ ·|slide \d+:|Questions from the room · slide/i)
     expect(handout).toContain('Your questions')
     expect(handout).toContain(TOP_QUESTION)
     expect(handout).toMatch(/Answered/i)
@@ -361,10 +375,18 @@ describe('npm run handouts', () => {
     for (const row of deck.agenda) expect(guide).toContain(fold(row.title))
     for (const block of blocksOf(deck)) {
       const floor = `${Math.round((block.floorSeconds / 60) * 10) / 10} min ${block.row.minutes} min`
-      expect(guide, block.row.title).toContain(`${fold(block.row.title)} ${HAT_NAMES[block.row.hat]} ${floor}`)
+      expect(guide, block.row.title).toContain(`${fold(block.row.title)} ${floor}`)
     }
     for (const slide of deck.slides) expect(guide).toContain(fold(slide.title).slice(0, 30))
-    expect(guide).toMatch(/starts at minute 0:00/)
+    // One time format: the clock from --start (9:00 by default), and how far in.
+    expect(guide).toMatch(/9:00 · 0:00 in/)
+    expect(guide).not.toMatch(/starts at minute/)
+    expect(guide).toContain('STARTS SECTION FLOOR LENGTH') // no "mostly" column of hats
+    // The join slide's thumbnail shows no address (whatever the export used is not one to print).
+    expect(guide).toContain('The QR code and the address phones open appear here when you present.')
+    expect(guide).not.toMatch(/\/vote\b/)
+    // The workshop has no word cloud, so the checklist says nothing about one.
+    expect(guide).not.toMatch(/word cloud/i)
     expect(guide).toMatch(/\b3 min\b/)
     expect(guide).not.toMatch(/\*\*(Say|Ask|Do):\*\*/) // Markdown rendered, not shown raw
   })
@@ -379,34 +401,46 @@ describe('npm run handouts', () => {
       expect(sheet, slide.title).toContain(`${clock} ${slide.number} ${fold(slide.title)}`)
     }
     expect(sheet).toMatch(/walks the room/)
+    expect(sheet).toContain('CO-FACILITATOR / PRODUCER') // (headers print in capitals)
+    // Each checkpoint, under its slide: the time to be there by, and the cut.
+    expect(deck.checkpoints.length).toBeGreaterThan(0)
+    for (const point of deck.checkpoints) {
+      const by = 9 * 60 + point.by
+      const clock = `${Math.floor(by / 60)}:${String(by % 60).padStart(2, '0')}`
+      expect(sheet).toContain(`Checkpoint: not on slide ${point.slide} by ${clock}?`)
+    }
     const remote = guide.slice(guide.indexOf('Run sheet, remote'))
     const total = deck.agenda.reduce((sum, row) => sum + (row.remote?.minutes ?? 0), 0)
     expect(remote).toContain(`runs ${total} minutes instead of ${deck.minutes}`)
     for (const row of deck.agenda) expect(remote).toContain(`${row.minutes} min ${row.remote?.minutes} min`)
   })
 
-  it('prints the moments and a page of blank cards, each with room for both hats’ cases', async () => {
+  it('prints one sheet per table (a copy of its moment for everyone, and the table’s card) and own-moment cards', async () => {
     const file = join(out.path, 'scenario-cards.pdf')
-    const text = pdfText(file)
     expect(moments.length).toBeGreaterThanOrEqual(4)
-    // Card headers print in capitals (CSS), so compare without case.
-    expect(text.match(/moment \d+ of \d+/gi)?.map((found) => found.toLowerCase())).toEqual(
-      moments.map((m) => `moment ${m.number} of ${moments.length}`),
-    )
+    // A sheet per table, then the page of own-moment cards.
+    expect(await pageCount(file)).toBe(moments.length + 1)
     for (const moment of moments) {
-      expect(text.split(fold(moment.title)).length - 1, moment.title).toBe(1)
-      expect(text, moment.title).toContain(fold(moment.text))
-      expect(text, moment.title).toContain(fold(moment.who))
+      const page = pdfText(file, false, moment.number)
+      // Six copies to read in the silent minute, one card to write the table's call on.
+      expect(page.split(fold(moment.text)).length - 1, moment.title).toBe(6)
+      expect(page.split(fold(moment.who)).length - 1, moment.title).toBe(6)
+      expect(page, moment.title).toMatch(new RegExp(`Table ${moment.number} · your table's call`, 'i'))
+      expect(page.match(/The leader hat's case:/g), moment.title).toHaveLength(1)
+      expect(page.match(/The manager hat's case:/g), moment.title).toHaveLength(1)
+      expect(page).toContain('Whoever holds this card writes')
+      expect(page).toContain('The first sentence we would say:')
     }
     // Moments of several shapes, some without direct reports.
     expect(new Set(moments.map((moment) => moment.who)).size).toBe(moments.length)
     expect(moments.filter((moment) => /freelancer|solo|peer|client/i.test(moment.who)).length).toBeGreaterThanOrEqual(3)
-    // Six blank cards for the room's own moments, and both cases on every card.
-    expect(text.match(/your own moment\b/gi)).toHaveLength(6)
-    expect(text.match(/The leader hat's case:/g)).toHaveLength(moments.length + 6)
-    expect(text.match(/The manager hat's case:/g)).toHaveLength(moments.length + 6)
-    expect(await pageCount(file)).toBe(Math.ceil(moments.length / 6) + 1)
-    expect(text.toLowerCase()).toContain('cut along the dashed lines')
+    // Four own-moment cards to a page, each with room for both cases and the person's own sentence.
+    const own = pdfText(file, false, moments.length + 1)
+    expect(own.match(/your own moment\b/gi)).toHaveLength(4)
+    expect(own.match(/The leader hat's case:/g)).toHaveLength(4)
+    expect(own.match(/The first sentence I would say:/g)).toHaveLength(4)
+    expect(own).not.toContain('we would say')
+    expect(pdfText(file).toLowerCase()).toContain('cut along the dashed lines')
   })
 
   it('keeps the scenario key out of the participant handout; the guide and the follow-up have it', () => {
@@ -462,13 +496,19 @@ describe('npm run handouts', () => {
     ]) {
       expect(guide).toContain(heading)
     }
-    expect(pdfText(join(out.path, 'facilitator-guide-workshop.pdf'), true)).toMatch(
-      /Buffer Slack for (overruns )?10 min/,
-    )
-    // The article's text and where it comes from, at the end.
+    expect(pdfText(join(out.path, 'facilitator-guide-workshop.pdf'), true)).toMatch(/Buffer: slack for overruns +8 min/)
+    // The article by its exact title, and what the facilitator must settle before printing it.
+    const title = 'Management vs Leadership: The Difference That Can Make or Break Your Success'
+    const checklist = guide.slice(guide.indexOf('Before you start'))
+    expect(checklist).toContain(`"${title}"`)
+    expect(checklist).toMatch(/Confirm where it comes from .* and your right to reprint it/)
+    // Its text at the end, for the facilitator's preparation, its lists and table as such.
     const source = guide.slice(guide.indexOf('The article, in full'))
-    expect(source).toContain('Source: "Management vs Leadership: The Difference That Can Make or Break Your Success"')
+    expect(source).toContain('The article, in full: for your preparation')
+    expect(source).toContain('not for handing out')
+    expect(source).toContain(title)
     expect(source).toContain('You become trusted, respected, and magnetic to work with.')
+    expect(source).not.toMatch(/---\||\| 🧭|^- /m)
     // Every poll of the deck with its version for a room without phones, and what it is used for.
     const pollSlides = deck.slides.filter((slide) => slide.pollId)
     expect(guide.match(/Without phones: /g)?.length).toBeGreaterThanOrEqual(pollSlides.length)
@@ -481,7 +521,11 @@ describe('npm run handouts', () => {
       expect(guide).toContain(heading)
     }
     expect(guide).not.toContain('Scenario key')
-    expect(pdfText(join(out.path, 'handout-short.pdf'))).toContain('Which hat does your moment need first?')
+    const handout = pdfText(join(out.path, 'handout-short.pdf'))
+    expect(handout).toContain('Which hat does your moment need first?')
+    // The lunch and learn has no 2×2: its worksheet asks no one to mark one.
+    expect(handout).not.toContain('Mark it on the kit')
+    expect(pdfText(join(out.path, 'handout-workshop.pdf'))).toContain('Mark it on the kit')
   })
 
   it('writes the follow-up messages: a thank-you with the key, then one question at one and at four weeks', () => {
@@ -493,6 +537,10 @@ describe('npm run handouts', () => {
     for (const moment of moments) expect(text).toContain(moment.reading)
     for (const title of loadFurtherReading()) expect(text).toContain(title)
     expect(text).not.toMatch(/\{\{|\}\}/)
+    // Printed for a session: the pulses' links, for that session, as presenter view gives them.
+    const week = text.slice(text.indexOf('## 2. One week later'), text.indexOf('## 3. Four weeks later'))
+    expect(week).toMatch(/http:\/\/\S+\/vote\?s=1&q=pulse-1w\b/)
+    expect(text.slice(text.indexOf('## 3. Four weeks later'))).toMatch(/\/vote\?s=1&q=pulse-4w\b/)
   })
 
   it('prints no blank pages', () => {
@@ -625,6 +673,43 @@ describe('handout building blocks', () => {
     )
   })
 
+  it('prints the article as its text is written: headings, paragraphs, lists and its table', () => {
+    const blocks = sourceBlocks(
+      [
+        'The Title',
+        '1. First Things First: Two Words',
+        'Great leaders:',
+        '- Hold a <vision>.',
+        '- Invest in people.',
+        'Management vs. Leadership Breakdown',
+        '🔍 Area | 🧭 Leadership | 🧩 Management |',
+        '---|---|---|',
+        'Purpose | Inspire | Execute |',
+        'Final Thoughts:',
+        'So here’s your reminder:',
+      ].join('\n'),
+    )
+    expect(blocks).toEqual([
+      '<h3 class="source-heading">1. First Things First: Two Words</h3>',
+      '<p>Great leaders:</p>',
+      '<ul class="source-list"><li>Hold a &lt;vision&gt;.</li><li>Invest in people.</li></ul>',
+      '<h3 class="source-heading">Management vs. Leadership Breakdown</h3>',
+      '<table class="source-table"><thead><tr><th scope="col">🔍 Area</th><th scope="col">🧭 Leadership</th><th scope="col">🧩 Management</th></tr></thead><tbody><tr><th scope="row">Purpose</th><td>Inspire</td><td>Execute</td></tr></tbody></table>',
+      '<h3 class="source-heading">Final Thoughts:</h3>',
+      '<p>So here’s your reminder:</p>',
+    ])
+  })
+
+  it('shares a one-item 2×2 out by quarter, a point on a middle line half to each side', () => {
+    const points = [
+      { x: 8, y: 2, count: 2 }, // bottom right
+      { x: 1, y: 9, count: 1 }, // top left
+      { x: 5, y: 9, count: 1 }, // on the vertical middle line, at the top
+    ]
+    expect(quarterShares([{ points }], 10)).toEqual([0.375, 0.125, 0, 0.5])
+    expect(quarterShares([{ points: [] }], 10)).toEqual([0, 0, 0, 0])
+  })
+
   it('reads slide timings for each deck', () => {
     const note = 'Say hi.\n\n**Time:** 3 min (short deck: 2 min; reveal quickly)'
     expect(parseTiming(note, 'workshop').timing).toMatchObject({ seconds: 180, remark: 'reveal quickly' })
@@ -694,7 +779,7 @@ describe('handout building blocks', () => {
       id: 'mx',
       kind: 'matrix',
       question: 'M',
-      items: ['<img src=x>'],
+      items: ['<img src=x>', 'Second'],
       x: { label: 'X', low: 'l', high: 'h' },
       y: { label: 'Y', low: 'l', high: 'h' },
       quadrants: ['TL', 'TR', 'BL', '<BR>'],
@@ -704,6 +789,22 @@ describe('handout building blocks', () => {
     expect(matrixHtml).toContain('across 9.0 · up 1.0')
     expect(matrixHtml).toContain('&lt;BR&gt;')
     expect(matrixHtml).not.toContain('<img')
+    // One item each person places for themselves: no average, the room's share per quarter.
+    const own = define({
+      id: 'mx1',
+      kind: 'matrix',
+      question: 'M',
+      items: ['<img src=x>'],
+      x: { label: 'X', low: 'l', high: 'h' },
+      y: { label: 'Y', low: 'l', high: 'h' },
+      quadrants: ['TL', 'TR', 'BL', '<BR>'],
+    })
+    const ownHtml = pollCard(result(own, { 'img-src-x@9,1': 2, 'img-src-x@1,9': 2 }, 4), own)
+    expect(ownHtml).not.toContain('across')
+    expect(ownHtml).not.toContain('class="average"')
+    expect(ownHtml).toMatch(/50%<\/span><div><strong>&lt;BR&gt;<\/strong>/)
+    expect(ownHtml).toMatch(/50%<\/span><div><strong>TL<\/strong>/)
+    expect(ownHtml).toContain('Each dot: one person’s answer')
     const shown = (text: string, extra: Partial<CardResult> = {}): CardResult => ({
       id: text,
       text,

@@ -53,11 +53,12 @@ describe('results API', () => {
   })
 })
 
-describe('phone page', () => {
+// The attendees' page and the facilitator's remote: each is one response a slow phone loads at once.
+describe.each(['/vote', '/remote'])('phone page %s', (path) => {
   it('is one gzipped response under 30 KB that carries its own script', async () => {
     // node:http, not fetch: fetch would unzip the body before we could measure it.
     const response = await new Promise<IncomingMessage>((resolve) =>
-      get(`${server.url}/vote`, { headers: { 'Accept-Encoding': 'gzip' } }, resolve),
+      get(`${server.url}${path}`, { headers: { 'Accept-Encoding': 'gzip' } }, resolve),
     )
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-encoding']).toBe('gzip')

@@ -5,18 +5,17 @@
 // and the connection pill on one line.
 //
 // PHONE_SHOTS=/some/dir saves a screenshot of every state there.
-import { mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import type { PollDefinition } from '../server/poll-definition.ts'
+import { axeProblems } from './harness/axe.ts'
 import { FOLLOW_UP } from './harness/follow-up.ts'
 import { HAT_POLL, KIND_POLLS, SECRET, startTestServer, VOICE_POLLS } from './harness/kit.ts'
 import { tempDir } from './harness/system.ts'
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SHOTS = process.env.PHONE_SHOTS
 // Every kind, and a timed poll that stays open through the audit (the 5 s one would close itself).
 const POLLS = [HAT_POLL, ...KIND_POLLS, ...VOICE_POLLS.filter((poll) => poll.id !== 'quick')]
@@ -65,38 +64,9 @@ afterAll(async () => {
   dir?.remove()
 })
 
-interface Violation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
-
 /** axe-core's WCAG 2.0–2.2 A and AA rules on the page as it is now: what fails badly, and where. */
 async function audit(page: Page, state: string, label: string): Promise<string[]> {
-  await page.evaluate(async () => {
-    await document.fonts.ready
-    // Colour transitions end first: axe measures the colours the person ends up seeing.
-    await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))
-  })
-  // Evaluated by the browser's devtools, not as a <script>: the page's CSP allows no script of ours.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
-  const violations = (await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> } }
-    ).axe
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-      resultTypes: ['violations'],
-    })
-    return result.violations
-  })) as Violation[]
-  const problems = violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${label} ${state}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    )
+  const problems = await axeProblems(page, `${label} ${state}`)
   const layout = await page.evaluate(() => {
     const conn = document.getElementById('conn')
     const lines = conn

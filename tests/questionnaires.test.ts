@@ -325,5 +325,7 @@ describe('npm run questionnaire', () => {
     expect(closed.stdout).toMatch(/pulse-1w: One week on\n {2}closed · 0 started, 0 finished/)
     await start()
     expect(server.engine.windowOf(server.engine.session.id, 'pulse-1w')).toMatchObject({ open: false })
-  })
+    // Two cold starts of the command (each parses the decks) and a restart of the kit: three
+    // minutes before it counts as hung, as it ran out of one beside the other browser tests.
+  }, 180_000)
 })

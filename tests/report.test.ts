@@ -133,11 +133,13 @@ describe('npm run handouts -- --report', () => {
       )
     }
     await answer('pre-work/mismatch', () => PRIVATE, people.slice(0, 9))
-    for (const id of ['confidence-start', 'confidence-end', 'action-steps'])
+    for (const id of ['confidence-start', 'confidence-end', 'action-steps', 'session-worth'])
       expect(await engine.control({ pollId: id, action: 'open' })).toEqual({ ok: true })
     await answer('confidence-start', (i) => 3 + (i % 4))
     await answer('confidence-end', (i) => 6 + (i % 4))
     await answer('action-steps', () => ['Ask one why before the plan'], people.slice(0, 10))
+    // The close's one tap: 6 yes, 3 partly, 2 no; one person left before it.
+    await answer('session-worth', (i) => (i < 6 ? 'yes' : i < 9 ? 'partly' : 'no'), people.slice(0, 11))
     for (const [i, text] of [
       'How do I lead when the plan is fixed?',
       'Which hat for a one-to-one about the plan?',
@@ -197,7 +199,17 @@ describe('npm run handouts -- --report', () => {
     expect(text).toMatch(/\+1 week: \+3\.7 since Start, for the 9 people who answered both/)
     expect(text).toMatch(/10 people wrote down their own action steps/)
     expect(text).toMatch(/8 of 9 who answered took their step/)
-    expect(text).toMatch(/9 people answered; on average 4\.0/)
+    // The reaction is the close's single choice: its counts, no average.
+    expect(text).toContain('Before you go: was this session worth your time?')
+    expect(text).toContain('11 people answered.')
+    const rows = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+    for (const [option, count] of [
+      ['Yes', 6],
+      ['Partly', 3],
+      ['No', 2],
+    ]) {
+      expect(rows, `${option}`).toMatch(new RegExp(`^\\s*${option}\\s+${count}\\s*$`, 'm'))
+    }
     expect(text).toContain('How do I lead when the plan is fixed?')
     expect(text).not.toContain(HIDDEN)
     expect(text).not.toContain(PRIVATE)

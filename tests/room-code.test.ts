@@ -1,7 +1,5 @@
 // The optional room code (ROOM_CODE): phones give it (the QR code carries it, or they type it),
 // the room's data needs it, the presenter needs none, and guessing it is slowed down per address.
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -13,10 +11,10 @@ import { readSettings, SLIDES_DIR } from '../server/settings.ts'
 import { openPresenterLink, settle, slideNumberWith, slideSelector } from './deck-helpers.ts'
 import { closeClients, synced } from './harness/clients.ts'
 import { SECRET, startTestServer } from './harness/kit.ts'
+import { readQr } from './harness/qr.ts'
 import { tempDir } from './harness/system.ts'
 
 const CODE = '482915'
-const JSQR = readFileSync(createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), 'utf8')
 let dir: ReturnType<typeof tempDir>
 let server: Awaited<ReturnType<typeof startTestServer>>
 beforeAll(async () => {
@@ -186,21 +184,7 @@ describe('the phone page with a room code', () => {
       expect(await onScreen.getByTestId('join-code').textContent()).toBe('Room code 482 915')
       const box = await onScreen.locator('.join-qr').boundingBox()
       if (!box) throw new Error('no QR code on the join slide')
-      const shot = (await projector.screenshot({ clip: box })).toString('base64')
-      // Read by jsQR in a blank page of its own (the deck's CSP allows no script of ours).
-      const reader = await context.newPage()
-      await reader.evaluate(JSQR)
-      const decoded = await reader.evaluate(async (png) => {
-        const image = new Image()
-        image.src = `data:image/png;base64,${png}`
-        await image.decode()
-        const canvas = Object.assign(document.createElement('canvas'), { width: image.width, height: image.height })
-        const context = canvas.getContext('2d') as CanvasRenderingContext2D
-        context.drawImage(image, 0, 0)
-        const { data, width, height } = context.getImageData(0, 0, image.width, image.height)
-        type Decoder = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null
-        return (window as unknown as { jsQR: Decoder }).jsQR(data, width, height)?.data ?? null
-      }, shot)
+      const decoded = await readQr(context, await projector.screenshot({ clip: box }))
       expect(decoded).toBe(`${kit.joinUrl}?room=${CODE}`)
       await context.close()
     } finally {

@@ -13,16 +13,23 @@ import { CHROMIUM_ARGS, findChromium } from '../handouts/chromium.ts'
 import { formatOf, loadDeck } from '../handouts/deck.ts'
 import { handoutBodyHtml } from '../handouts/handout-html.ts'
 import { PAPERS, Printer } from '../handouts/render.ts'
-import { loadCheckRows, loadFurtherReading } from '../handouts/slide-content.ts'
+import { loadActionPrompts, loadCheckRows, loadFurtherReading } from '../handouts/slide-content.ts'
 import { deckOutDir } from '../server/deck.ts'
 import { type RunningServer, startKit } from '../server/kit.ts'
-import { PollDefinitionSchema, parseAnswer } from '../server/poll-definition.ts'
-import { loadPolls } from '../server/polls.ts'
+import { type PollDefinition, PollDefinitionSchema, parseAnswer } from '../server/poll-definition.ts'
 import { sessionResults } from '../server/results.ts'
-import { readSettings, SLIDES_DIR } from '../server/settings.ts'
+import { readSettings } from '../server/settings.ts'
 import { PollTally } from '../server/tally.ts'
 import { cleanLine, isInvisible } from '../server/text.ts'
-import { openPresenterLink, settle, slideNumberOfPoll, slideNumberWith } from './deck-helpers.ts'
+import {
+  openPresenterLink,
+  prepareSampleDeck,
+  SAMPLE_DECK,
+  SAMPLE_FILE,
+  settle,
+  slideNumberOfPoll,
+  slideNumberWith,
+} from './deck-helpers.ts'
 import { closeClients, connect, synced, voteId } from './harness/clients.ts'
 import { tempDir } from './harness/system.ts'
 
@@ -63,14 +70,17 @@ describe('on every surface', () => {
   let url: string
   let browser: Browser
   let wordsPoll: string
+  let polls: PollDefinition[]
   beforeAll(async () => {
     dir = tempDir()
+    // The sample deck has a slide of every kind: a words poll and the room's questions.
+    polls = await prepareSampleDeck()
     server = await startKit(
       { ...readSettings(['--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path]), secret: SECRET },
-      { deckDir: deckOutDir('workshop') },
+      { deckDir: deckOutDir(SAMPLE_DECK), polls, notesFrom: SAMPLE_FILE },
     )
     url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`
-    wordsPoll = (await loadPolls(SLIDES_DIR)).find((poll) => poll.kind === 'words')?.id ?? ''
+    wordsPoll = polls.find((poll) => poll.kind === 'words')?.id ?? ''
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
   })
   afterAll(async () => {
@@ -135,9 +145,8 @@ describe('on every surface', () => {
   })
 
   it('the slide, the presenter view and the phone show the words and questions as typed, isolated', async () => {
-    const workshop = join(SLIDES_DIR, 'workshop.md')
-    const cloudSlide = await slideNumberOfPoll(workshop, wordsPoll)
-    const questionsSlide = await slideNumberWith(workshop, '<Questions')
+    const cloudSlide = await slideNumberOfPoll(SAMPLE_FILE, wordsPoll)
+    const questionsSlide = await slideNumberWith(SAMPLE_FILE, '<Questions')
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
     const projector = await context.newPage()
     await projector.goto(`${url}/${cloudSlide}`)
@@ -179,8 +188,7 @@ describe('on every surface', () => {
   })
 
   it('the printed handout shows them as typed', async () => {
-    const deck = await loadDeck('workshop')
-    const polls = await loadPolls(SLIDES_DIR)
+    const deck = await loadDeck(SAMPLE_DECK)
     const results = await sessionResults(server.store, polls, server.engine.session)
     const printer = await Printer.launch(findChromium())
     try {
@@ -194,6 +202,7 @@ describe('on every surface', () => {
           breakdown: loadBreakdown(),
           checkRows: loadCheckRows(),
           furtherReading: loadFurtherReading(),
+          actionPrompts: loadActionPrompts(),
           polls,
           paper: PAPERS.A4,
         }),

@@ -21,8 +21,8 @@ import { ROOT, SLIDES_DIR } from '../server/settings.ts'
 
 /** What each deck promises: its length, its buffer, and how much people talk to each other. */
 const PLAN = {
-  workshop: { minutes: 90, buffer: 10, talks: 5 },
-  short: { minutes: 30, buffer: 2, talks: 2 },
+  workshop: { minutes: 90, buffer: 8, talks: 5 },
+  short: { minutes: 30, buffer: 2, talks: 3 },
 } as const
 type DeckName = keyof typeof PLAN
 const NAMES = Object.keys(PLAN) as DeckName[]
@@ -234,19 +234,37 @@ describe.each(NAMES)('%s deck: practice at the heart, tools first', (name) => {
     for (const row of loadCheckRows()) expect(loadBreakdown().map((r) => r.area)).toContain(row)
   })
 
-  it('starts the practice from each person’s own moment, on a blank card or from the pre-work log', () => {
-    const own = indexOf(name, (slide) => /your moment, on a blank card/i.test(slide.title))
+  it('starts the practice from each person’s own moment, on their card or worksheet or from the pre-work log, with a hat chosen', () => {
+    const own = indexOf(name, (slide) => /^your moment, on your (card|worksheet)$/i.test(slide.title))
     expect(own).toBeGreaterThan(0)
     expect(deck(name).slides[own]?.notes).toMatch(/pre-work log/)
     const practice = indexOf(name, (slide) => slide.activity === 'pairs' && /sentence|1-2-4-All/.test(slide.title))
     expect(practice, 'practice on the moment comes after it is written').toBeGreaterThan(own)
+    // Every rehearsal says its sentence "in the hat you chose": some step before it chooses one.
+    const chosen = (contents.get(name) ?? []).slice(own, practice + 1).join('\n')
+    expect(chosen).toMatch(/which hat (first|does it need)/i)
   })
 
-  it('states its goals on an early slide', () => {
-    const goals = indexOf(name, (slide) => slide.title === 'What you’ll leave with')
-    expect(goals).toBeGreaterThanOrEqual(0)
-    expect(goals).toBeLessThan(4)
+  it('states its goals early, and has people talking to each other within the first six minutes', () => {
+    const early = (contents.get(name) ?? []).slice(0, 6).join('\n')
+    expect(early).toMatch(/leave with/i)
     expect(loadGoals().length).toBeGreaterThanOrEqual(3)
+    const first = deck(name).slides.find((slide) => slide.activity === 'pairs')
+    expect(first && first.startsAt / 60).toBeLessThanOrEqual(6)
+  })
+
+  it('puts checkpoints on the run sheet where being late costs the close, each with its cut', () => {
+    const { checkpoints, slides } = deck(name)
+    const buffer = deck(name)
+      .agenda.filter((row) => row.buffer)
+      .reduce((sum, row) => sum + row.minutes, 0)
+    expect(checkpoints.length).toBeGreaterThan(0)
+    for (const point of checkpoints) {
+      const planned = (slides[point.slide - 1]?.startsAt ?? 0) / 60
+      expect(point.by, `slide ${point.slide}`).toBeGreaterThan(planned)
+      expect(point.by, `slide ${point.slide}`).toBeLessThanOrEqual(planned + buffer)
+      expect(point.cut.length, `slide ${point.slide}`).toBeGreaterThan(20)
+    }
   })
 
   it('closes on a spoken commitment and measures it: compare, write, tell someone, react, thank you', () => {
@@ -265,13 +283,44 @@ describe.each(NAMES)('%s deck: practice at the heart, tools first', (name) => {
     expect(tell).toBeLessThan(react)
     expect(react).toBe(slides.length - 2)
     expect(slides.at(-1)?.title).toBe('Thank you')
-    // One minute of reaction: was it worth the time, and what will people use.
+    // One minute of reaction: one tap on whether it was worth the time (a share a sponsor can
+    // read), and what people will use by a show of hands.
     const reaction = polls.get('session-worth')
     expect(minutes(slides[react] as SlideInfo)).toBe(1)
-    expect(reaction?.kind).toBe('multiple')
-    expect(reaction?.options[0]?.label).toMatch(/worth my time/i)
-    expect(reaction?.options.filter((option) => /use|say|share/i.test(option.label)).length).toBeGreaterThanOrEqual(2)
+    expect(reaction?.kind).toBe('single')
+    expect(reaction?.question).toMatch(/worth your time\?$/)
+    expect(reaction?.options.map((option) => option.label)).toEqual(['Yes', 'Partly', 'No'])
+    const asked = `${contents.get(name)?.[react]}\n${slides[react]?.notes}`
+    expect(asked).toMatch(/hands up[\s\S]*what will you use/i)
     expect(minutes(slides[tell] as SlideInfo)).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('the full workshop, before and after the room', () => {
+  const slides = () => deck('workshop').slides
+  const content = (index: number) => contents.get('workshop')?.[index] ?? ''
+
+  it('shows the room’s pre-work log right before the first pair talk, which starts from it', () => {
+    const log = slides().findIndex((_, i) => /<QuestionnaireLog id="pre-work"/.test(content(i)))
+    const talk = slides().findIndex((slide) => slide.activity === 'pairs')
+    expect(log).toBeGreaterThan(0)
+    expect(talk).toBe(log + 1)
+    expect(content(log)).toMatch(/questions="day-1,day-2,day-3,day-4,day-5"/)
+    expect(slides()[talk]?.notes).toMatch(/pre-work log/)
+    // No pre-work done, an empty log: the notes say what to do instead.
+    expect(slides()[log]?.notes).toMatch(/\*\*Cut if late:\*\* If fewer than five people logged/)
+  })
+
+  it('announces the pulses in the close, with the facilitator’s chart under that slide only', () => {
+    const close = slides().findIndex((_, i) => /<Questionnaires only="pulse-1w,pulse-4w" \/>/.test(content(i)))
+    expect(close).toBeGreaterThan(slides().findIndex((slide) => slide.pollId === 'action-steps'))
+    // The chart is drawn under the slide in presenter view, never on the room's screen.
+    expect(content(close)).toContain('<Journey under-slide />')
+    const followUp = readFileSync(join(SLIDES_DIR, 'questionnaires.yaml'), 'utf8')
+    for (const id of ['pre-work', 'pulse-1w', 'pulse-4w']) expect(followUp).toContain(`- id: ${id}`)
+    // The sponsor's reaction is the close's one-tap poll, which nearly everyone answers in the room.
+    expect(followUp).toMatch(/^ {2}reaction: session-worth$/m)
+    expect(polls.get('session-worth')?.kind).toBe('single')
   })
 })
 
@@ -286,11 +335,20 @@ describe('the full workshop’s practice', () => {
     expect(steps[0]?.floor.minutes).toBe(1)
     expect(steps[0]?.notes).toMatch(/silent/i)
     expect(steps[1]?.floor.minutes).toBeGreaterThanOrEqual(3)
-    expect(steps[2]?.floor.minutes).toBeGreaterThanOrEqual(5)
+    // The table agrees a hat, writes both cases and a switch for its card and one own moment.
+    expect(steps[2]?.floor.minutes).toBeGreaterThanOrEqual(7)
     // Reporting back is counted per table.
     expect(stepsOf(steps[3]?.floor ?? {}).filter((step) => step === 'report').length).toBeGreaterThanOrEqual(3)
-    // The tables work on their own moments as well as on the printed card.
-    expect(contents.get('workshop')?.[(steps[2]?.number ?? 0) - 1]).toMatch(/your own moments/i)
+    // Everyone reads their own copy of the table's moment in the silent minute; the table's card
+    // has a scribe; the tables work on their own moments as well, and tell the room one only
+    // with its owner's OK.
+    const seen = (slide: SlideInfo | undefined) => contents.get('workshop')?.[(slide?.number ?? 0) - 1] ?? ''
+    expect(seen(steps[0])).toMatch(/your copy of the table’s moment/)
+    expect(seen(steps[2])).toMatch(/your own moments/i)
+    expect(seen(steps[2])).toMatch(/whoever holds the card writes/)
+    expect(seen(steps[3])).toMatch(/owner’s OK/)
+    expect(seen(steps[3])).toMatch(/<FocusTimer :minutes="1"/)
+    expect(steps[0]?.notes).toMatch(/No cards printed\?/)
     expect(steps.every((slide) => block((s) => s === steps[0]).slides.includes(slide))).toBe(true)
   })
 
@@ -301,7 +359,7 @@ describe('the full workshop’s practice', () => {
     expect(map?.results).toBe('hidden')
     expect(map?.quadrants).toBeUndefined()
     expect(slide?.notes).toMatch(/kit’s/)
-    const own = indexOf('workshop', (candidate) => /your moment, on a blank card/i.test(candidate.title))
+    const own = indexOf('workshop', (candidate) => /your moment, on your card/i.test(candidate.title))
     expect(slide?.number).toBe(own + 2)
     // Its reading comes after, labelled as the kit's.
     expect(contents.get('workshop')?.[slide?.number ?? 0]).toMatch(/The kit’s reading, not the article’s/)
@@ -311,11 +369,16 @@ describe('the full workshop’s practice', () => {
     const trios = slides().find((slide) => slide.activity === 'trios')
     const text = `${contents.get('workshop')?.[(trios?.number ?? 0) - 1]}\n${trios?.notes}`
     expect(text).toMatch(/Say it:/)
-    expect(text).toMatch(/Check it:/)
+    expect(text).toMatch(/Check it/)
     expect(text).toMatch(/Keep time:/)
     expect(text).toMatch(/rotat/i)
+    expect(text).toMatch(/speaker first/i)
+    expect(text).toMatch(/as if the other person were in front of you/)
     for (const row of loadCheckRows()) expect(text.toLowerCase()).toContain(row.toLowerCase())
     expect(trios?.floor.minutes).toBe(6) // three rounds of two minutes
+    // Tables that do not split into trios: everyone still says their sentence once.
+    expect(trios?.notes).toMatch(/table of five: one trio and one pair/i)
+    expect(trios?.notes).toMatch(/four: four rounds of 90 seconds/i)
   })
 
   it('prints scenario cards of several shapes, some without direct reports, each with a suggested reading', () => {
@@ -340,6 +403,22 @@ describe('the full workshop’s practice', () => {
   })
 })
 
+describe.each(NAMES)('%s deck: a rehearsal the room can run from the slide', (name) => {
+  it('shows the two rows with both cells, who speaks first, and where the countdown changes rounds', async () => {
+    const { slides } = await readDeck(deckEntry(name))
+    const rehearsal = slides.find((slide) => /Rehearse the switch|Say your first sentence/.test(slide.content))
+    expect(rehearsal).toBeTruthy()
+    const content = rehearsal?.content ?? ''
+    // Each check row's cells, as the breakdown has them, on the slide itself.
+    for (const area of loadCheckRows()) {
+      const row = loadBreakdown().find((candidate) => candidate.area === area)
+      expect(content).toMatch(new RegExp(`<th>${area}</th><td>${row?.leadership}</td><td>${row?.management}</td>`))
+    }
+    expect(content).toMatch(/first: whose moment comes soonest/)
+    expect(Number(rehearsal?.frontmatter.rounds)).toBeGreaterThan(1)
+  })
+})
+
 describe('polls that ask something the session uses', () => {
   const inDecks = () => [...new Set(NAMES.flatMap((name) => deck(name).slides.flatMap((s) => s.pollId ?? [])))]
 
@@ -356,7 +435,7 @@ describe('polls that ask something the session uses', () => {
     }
   })
 
-  it('asks the same 0–10 confidence question at the start and the end, side by side', () => {
+  it('asks the same 0–10 confidence question at the start and the end, on one scale', () => {
     const [start, end] = [polls.get('confidence-start'), polls.get('confidence-end')]
     const points = Array.from({ length: 11 }, (_, i) => String(i))
     for (const poll of [start, end]) {
@@ -370,7 +449,7 @@ describe('polls that ask something the session uses', () => {
         indexOf(name, (slide) => slide.pollId === 'confidence-start'),
         name,
       ).toBeLessThan(last)
-      expect(sources.get(name)?.[last], name).toContain('<PollResults id="confidence-start"')
+      expect(sources.get(name)?.[last], name).toContain('<PollResults compare="confidence-start"')
     }
   })
 
@@ -439,7 +518,9 @@ describe('what is the article’s and what is the kit’s', () => {
   it('labels the kit’s own scenarios, models and checks on the slide the room sees', () => {
     const seen = (name: DeckName, find: (slide: SlideInfo) => boolean) =>
       contents.get(name)?.[indexOf(name, find)] ?? ''
-    expect(seen('workshop', (slide) => slide.title.startsWith('Round 1'))).toMatch(/written for this workshop/)
+    expect(seen('workshop', (slide) => slide.title.startsWith('One moment to call'))).toMatch(
+      /written for this workshop/,
+    )
     expect(seen('workshop', (slide) => slide.title.startsWith('Six moments'))).toMatch(/written for this workshop/)
     expect(seen('workshop', (slide) => slide.pollId === 'moment-map')).toMatch(/the kit’s 2×2/)
     for (const name of NAMES) {
@@ -472,13 +553,18 @@ describe('what is the article’s and what is the kit’s', () => {
     }
   })
 
-  it('carries the article’s full text and names its source for the guide', () => {
+  it('carries the article’s full text, cites it by its exact title, and asks for its source and rights', () => {
+    const title = 'Management vs Leadership: The Difference That Can Make or Break Your Success'
     for (const name of NAMES) {
-      expect(deck(name).source?.title).toBe(
-        'Management vs Leadership: The Difference That Can Make or Break Your Success',
-      )
+      expect(deck(name).source?.title).toBe(title)
       expect(plain(readFileSync(deck(name).source?.file ?? '', 'utf8'))).toBe(article)
+      // The kit knows no author or address: it says so, and asks the facilitator to confirm them.
+      expect(deck(name).source?.note).toMatch(/Confirm where it comes from, and your right to reprint it/)
+      // The title slide and the thank-you slide name the article exactly.
+      expect(contents.get(name)?.[0]).toContain(`“${title}”`)
+      expect(contents.get(name)?.at(-1)).toContain(`“${title}”`)
     }
+    expect(readFileSync(join(SLIDES_DIR, 'source', 'management-vs-leadership.txt'), 'utf8')).not.toMatch(/https?:/)
   })
 })
 
@@ -513,6 +599,11 @@ describe('the follow-up messages', () => {
     // The short deck has no round and no table work: no key.
     expect(scenarioKey(deck('short'), [...polls.values()], moments)).toEqual([])
     expect(() => followUpMarkdown({ ...baseInput(), key }, '{{nope}}')).toThrow(/unknown placeholder \{\{nope\}\}/)
+    // The pulses' links: where to get them, until the messages are printed for a session.
+    expect(text).toContain('[the link for “pulse-1w”: `npm run questionnaire -- list` prints it')
+    const link = 'http://192.0.2.1:3030/vote?s=4&q=pulse-4w'
+    const linked = followUpMarkdown({ ...baseInput(), links: { 'pulse-4w': link } }, 'Four weeks: {{link_pulse_4w}}')
+    expect(linked).toBe(`Four weeks: ${link}\n`)
   })
 })
 

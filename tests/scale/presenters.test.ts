@@ -1,29 +1,16 @@
 // Presenter sessions across processes on one Redis: a browser signed in on one process is the
 // presenter on every process, and signing out (from the presenter view on any process, or with
 // `npm run presenter -- sign-out`) ends every presenter session on every process at once.
-import { execFileSync } from 'node:child_process'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../../server/settings.ts'
 import { connect, nextEvent, synced } from '../harness/clients.ts'
 import { signIn } from '../harness/kit.ts'
 import { startServerProcess } from '../harness/server-process.ts'
-import { redisPerTest } from './cluster.ts'
+import { presenterCommand as command, newPresenterLink, redisPerTest } from './cluster.ts'
 
 const SECRET = 'presenters-across-processes'
 const cluster = redisPerTest(SECRET)
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
-
-/** `npm run presenter -- …` on the cluster's Redis. */
-const presenterCommand = (...args: string[]) =>
-  execFileSync(TSX, ['server/cli.ts', 'presenter', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, REDIS_URL: cluster.redis.url },
-    encoding: 'utf8',
-  })
-
-/** A new one-time presenter link made by the command (the processes print theirs at start). */
-const newLink = () => /(http\S+\/present#\S+)/.exec(presenterCommand('link'))?.[1] ?? ''
+const presenterCommand = (...args: string[]) => command(cluster.redis.url, ...args)
+const newLink = () => newPresenterLink(cluster.redis.url)
 
 describe('presenter sessions on several processes', () => {
   it('are shared, and signing out from the presenter view on one process ends them on all', async () => {
