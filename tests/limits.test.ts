@@ -100,7 +100,8 @@ describe('the connection cap', () => {
     expect(await refused).toBe('gave up')
     expect(resumable.connected).toBe(false)
     expect(server.io.engine.clientsCount).toBe(3)
-  })
+    // Three reconnection attempts with Socket.IO's own backoff take about seven seconds alone.
+  }, 30_000)
 })
 
 describe('a script on one address that invents participant ids', () => {
